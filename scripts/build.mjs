@@ -1,0 +1,48 @@
+// Bundles the extension and the CLI (separate bundles; the webview gets its own later).
+import * as esbuild from 'esbuild';
+
+import { readFile } from 'node:fs/promises';
+
+/**
+ * Startup time matters for the CLI (a warm `layerlens analyze` is mostly Node starting up): ssh2 and
+ * grpc/protobuf (dockerode's BuildKit session) cost ~150 ms to load and are only needed for ssh:// hosts and
+ * builds. These patches make those requires lazy; esbuild then runs the modules only when first used.
+ */
+const lazyHeavyModules = {
+  name: 'lazy-heavy-modules',
+  setup(build) {
+    const patches = [
+      [/docker-modem[\\/]lib[\\/]ssh\.js$/, "var Client = require('ssh2').Client,", "var Client = function () { return new (require('ssh2').Client)(); },"],
+      [/dockerode[\\/]lib[\\/]docker\.js$/, "withSession = require('./session'),", "withSession = function () { return require('./session').apply(this, arguments); },"],
+    ];
+    build.onLoad({ filter: /(docker-modem|dockerode)[\\/]lib[\\/](ssh|docker)\.js$/ }, async (args) => {
+      let contents = await readFile(args.path, 'utf8');
+      for (const [file, from, to] of patches) {
+        if (!file.test(args.path)) continue;
+        if (!contents.includes(from)) throw new Error(`lazy-heavy-modules: ${args.path} changed; update the patch.`);
+        contents = contents.replace(from, to);
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  // Minified code compiles faster: it shortens every CLI start.
+  minify: true,
+  logLevel: 'warning',
+  plugins: [lazyHeavyModules],
+  // Optional native helpers of ssh2: loaded with try/catch, absent is fine.
+  // dockerode's BuildKit session (grpc, protobuf) serves image builds through the API, which Layerlens never does.
+  external: ['cpu-features', './crypto/build/Release/sshcrypto.node', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'],
+};
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] }),
+  esbuild.build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' }),
+]);

@@ -1,0 +1,88 @@
+// Text renderings of the CLI's reports for a terminal.
+import type { ImageAnalysis } from '../core/analysis';
+import { formatBytes, formatMode, formatPercent, printablePath } from '../core/format';
+import type { ImageModel, MergedEntry, PathChange } from '../core/imageModel';
+import type { CiRuleResult } from '../core/reports';
+
+const REASONS = { overwritten: 'overwritten', deleted: 'deleted', 'metadata-only': 'metadata-only copy' } as const;
+
+export function renderLayers(model: ImageModel, analysis: ImageAnalysis, showEmptySteps: boolean): string {
+  const lines: string[] = [];
+  const name = model.data.repoTags[0] ?? '(untagged)';
+  lines.push(`Image   ${name}  ${shortId(model.data.id)}`);
+  lines.push(`Size    ${formatBytes(analysis.totalSize)} in ${model.layerCount} layers, ${model.steps.length} steps`);
+  lines.push('');
+  lines.push(row(['Layer', 'Size', 'Added', 'Modified', 'Deleted', 'Wasted', 'Instruction']));
+  for (const step of model.steps) {
+    if (step.layerIndex === undefined) {
+      if (showEmptySteps) lines.push(row(['-', '', '', '', '', '', oneLine(step.instruction)]));
+      continue;
+    }
+    const l = analysis.layers[step.layerIndex];
+    lines.push(
+      row([String(l.index), formatBytes(l.size), String(l.added), String(l.modified), String(l.deleted), formatBytes(l.wastedBytes), oneLine(step.instruction)]),
+    );
+  }
+  return lines.join('\n');
+}
+
+export function renderAnalysis(model: ImageModel, analysis: ImageAnalysis, ci: CiRuleResult[] | undefined, top: number): string {
+  const lines = [renderLayers(model, analysis, true), ''];
+  lines.push(`Efficiency          ${formatPercent(analysis.efficiency)}`);
+  lines.push(`Wasted bytes        ${formatBytes(analysis.wastedBytes)}  (dive's measure)`);
+  lines.push(`User wasted         ${formatPercent(analysis.userWastedPercent)}  (of all layers but the first)`);
+  lines.push('');
+  if (analysis.wastedFiles.length === 0) lines.push('No wasted files: every byte shipped is in the final filesystem.');
+  else {
+    lines.push(`Top wasted files (${analysis.wastedFiles.length} in all)`);
+    for (const w of analysis.wastedFiles.slice(0, top)) {
+      lines.push(`  ${formatBytes(w.size).padStart(9)}  ${printablePath(w.path)}  in layer ${w.layer}, ${REASONS[w.reason]} by layer ${w.by}`);
+    }
+  }
+  for (const warning of analysis.warnings.slice(0, 20)) lines.push(`warning: ${printablePath(warning)}`);
+  if (ci) {
+    lines.push('');
+    for (const r of ci) lines.push(`${r.pass ? 'PASS' : 'FAIL'}  ${r.rule}: ${formatRule(r)}`);
+    lines.push(ci.every((r) => r.pass) ? 'CI: all rules pass.' : 'CI: some rules fail.');
+  }
+  return lines.join('\n');
+}
+
+export function renderTree(entries: MergedEntry[], layer: number): string {
+  const lines = [`Filesystem at layer ${layer}: ${entries.length} paths`];
+  for (const e of entries) {
+    const link = e.linkTarget !== undefined ? ` -> ${printablePath(e.linkTarget)}` : '';
+    const origin = e.modifiedIn.length ? `#${e.addedIn}→#${e.modifiedIn.join(',#')}` : `#${e.addedIn}`;
+    lines.push(`${formatMode(e.mode, e.type)} ${`${e.uid}:${e.gid}`.padEnd(11)} ${formatBytes(e.size).padStart(9)} ${origin.padEnd(8)} ${printablePath(e.path)}${link}`);
+  }
+  return lines.join('\n');
+}
+
+export function renderDiff(changes: PathChange[], from: number, to: number): string {
+  const lines = [`Changes from layer ${from} to layer ${to}: ${changes.length}`];
+  const marks = { added: 'A', modified: 'M', deleted: 'D' } as const;
+  for (const c of changes) {
+    const detail = c.kind === 'metadata' ? ' (metadata only)' : c.kind === 'type' ? ` (was ${c.previousType})` : '';
+    lines.push(`${marks[c.change]} ${formatBytes(c.size).padStart(9)}  #${c.layer}  ${printablePath(c.path)}${detail}`);
+  }
+  return lines.join('\n');
+}
+
+function formatRule(r: CiRuleResult): string {
+  if (r.rule === 'highestWastedBytes') return `${formatBytes(r.actual)} (limit ${formatBytes(r.limit)})`;
+  return `${formatPercent(r.actual)} (limit ${formatPercent(r.limit)})`;
+}
+
+const WIDTHS = [5, 9, 7, 8, 7, 9];
+function row(cells: string[]): string {
+  return cells.map((c, i) => (i < WIDTHS.length ? (i === 0 ? c.padEnd(WIDTHS[i]) : c.padStart(WIDTHS[i])) : c)).join('  ');
+}
+
+function oneLine(text: string): string {
+  const flat = printablePath(text.replace(/\s*\n\s*/g, ' '));
+  return flat.length > 100 ? flat.slice(0, 99) + '…' : flat;
+}
+
+function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}

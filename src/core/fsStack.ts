@@ -1,0 +1,190 @@
+// The union filesystem in memory: layers applied one over another as overlay2 would
+// (OCI image-spec layer.md "Applying Changesets"): whiteouts and opaque markers first, affecting only
+// lower layers, then the layer's own entries. A directory over a directory replaces its attributes;
+// anything else over a path deletes and recreates it (its subtree goes with it).
+import type { LayerEntry, LayerIndex } from './types';
+import { segments } from './paths';
+
+export interface FsNode {
+  /** The version visible now. */
+  entry: LayerEntry;
+  /** Layer the visible version came from (for a directory: the last layer that changed its attributes). */
+  layer: number;
+  /** Layer where this incarnation of the path appeared. */
+  addedIn: number;
+  /** Layers that changed it since (content, type or metadata). */
+  modifiedIn?: number[];
+  /** Whether any of those changes touched content (or type), as opposed to metadata only. */
+  contentChanged?: boolean;
+  children?: Map<string, FsNode>;
+}
+
+export type ModificationKind = 'content' | 'metadata' | 'type';
+export type DeletionCause = 'whiteout' | 'opaque' | 'replaced';
+
+/** Notified of every change, in order; deletions are reported for each path of a removed subtree, parents first. */
+export interface StackListener {
+  added?(node: FsNode, layer: number): void;
+  modified?(before: FsNode, after: FsNode, kind: ModificationKind, layer: number): void;
+  deleted?(node: FsNode, cause: DeletionCause, layer: number): void;
+  /** Called before layer `layer` is applied, while the stack still holds layers below it. */
+  beforeLayer?(stack: FsStack, layerIndex: LayerIndex, layer: number): void;
+}
+
+export class FsStack {
+  readonly root: FsNode = {
+    entry: { path: '/', type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0 },
+    layer: -1,
+    addedIn: -1,
+    children: new Map(),
+  };
+  /** Problems met while stacking (e.g. a hardlink to a file that does not exist). */
+  readonly warnings: string[] = [];
+  private nextLayer = 0;
+
+  /** Number of layers applied so far. */
+  get height(): number {
+    return this.nextLayer;
+  }
+
+  apply(layer: LayerIndex, listener: StackListener = {}): void {
+    const index = this.nextLayer++;
+    listener.beforeLayer?.(this, layer, index);
+    for (const dir of layer.opaqueDirs) {
+      const node = this.lookup(dir);
+      if (!node?.children) continue;
+      for (const child of node.children.values()) this.reportDeleted(child, 'opaque', index, listener);
+      node.children.clear();
+    }
+    for (const path of layer.whiteouts) {
+      const parts = segments(path);
+      const parent = this.lookupParts(parts, parts.length - 1);
+      const name = parts[parts.length - 1];
+      const node = parent?.children?.get(name);
+      if (!node) continue;
+      this.reportDeleted(node, 'whiteout', index, listener);
+      parent!.children!.delete(name);
+    }
+    for (const entry of layer.entries) this.place(entry, index, listener);
+    for (const entry of layer.entries) {
+      if (entry.type === 'hardlink' && entry.linkTarget && !this.lookup(entry.linkTarget)) {
+        this.warnings.push(`Layer ${index}: hardlink ${entry.path} points to ${entry.linkTarget}, which does not exist.`);
+      }
+    }
+  }
+
+  lookup(path: string): FsNode | undefined {
+    const parts = segments(path);
+    return this.lookupParts(parts, parts.length);
+  }
+
+  /** Every visible path below the root, depth first, each directory before its contents (children unordered). */
+  *walk(from: FsNode = this.root): Generator<FsNode> {
+    if (!from.children) return;
+    for (const child of from.children.values()) {
+      yield child;
+      if (child.children) yield* this.walk(child);
+    }
+  }
+
+  private lookupParts(parts: string[], count: number): FsNode | undefined {
+    let node: FsNode | undefined = this.root;
+    for (let i = 0; i < count && node; i++) node = node.children?.get(parts[i]);
+    return node;
+  }
+
+  private place(entry: LayerEntry, index: number, listener: StackListener): void {
+    if (entry.path === '/') {
+      if (entry.type === 'dir') this.updateDirectory(this.root, entry, index, listener);
+      return;
+    }
+    const parts = segments(entry.path);
+    const parent = this.ensureDirectory(parts, index, listener);
+    const name = parts[parts.length - 1];
+    const existing = parent.children!.get(name);
+    if (!existing) {
+      const node = newNode(entry, index);
+      parent.children!.set(name, node);
+      listener.added?.(node, index);
+      return;
+    }
+    if (existing.entry.type === 'dir' && entry.type === 'dir') {
+      this.updateDirectory(existing, entry, index, listener);
+      return;
+    }
+    if (existing.children) for (const child of existing.children.values()) this.reportDeleted(child, 'replaced', index, listener);
+    const kind = modificationKind(existing.entry, entry);
+    const node: FsNode = {
+      entry,
+      layer: index,
+      addedIn: existing.addedIn,
+      modifiedIn: [...(existing.modifiedIn ?? []), index],
+      contentChanged: existing.contentChanged || kind !== 'metadata',
+    };
+    if (entry.type === 'dir') node.children = new Map();
+    parent.children!.set(name, node);
+    listener.modified?.(existing, node, kind, index);
+  }
+
+  /** A directory over a directory: the new attributes win and the contents stay. */
+  private updateDirectory(node: FsNode, entry: LayerEntry, index: number, listener: StackListener): void {
+    const old = node.entry;
+    if (old.mode === entry.mode && old.uid === entry.uid && old.gid === entry.gid) {
+      node.entry = entry;
+      return;
+    }
+    const before: FsNode = { ...node };
+    node.entry = entry;
+    node.layer = index;
+    node.modifiedIn = [...(node.modifiedIn ?? []), index];
+    listener.modified?.(before, node, 'metadata', index);
+  }
+
+  /** Walks to the parent of parts[-1], creating directories a (malformed) layer left out, or that a non-directory blocks. */
+  private ensureDirectory(parts: string[], index: number, listener: StackListener): FsNode {
+    let node = this.root;
+    let path = '';
+    for (let i = 0; i < parts.length - 1; i++) {
+      path += '/' + parts[i];
+      let child = node.children!.get(parts[i]);
+      if (!child || child.entry.type !== 'dir') {
+        if (child) this.reportDeleted(child, 'replaced', index, listener);
+        this.warnings.push(`Layer ${index} has ${parts.join('/')} without its parent directory ${path}; it is assumed.`);
+        child = newNode({ path, type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0 }, index);
+        node.children!.set(parts[i], child);
+        listener.added?.(child, index);
+      }
+      node = child;
+    }
+    return node;
+  }
+
+  private reportDeleted(node: FsNode, cause: DeletionCause, index: number, listener: StackListener): void {
+    if (!listener.deleted) return;
+    listener.deleted(node, cause, index);
+    if (node.children) for (const child of node.children.values()) this.reportDeleted(child, cause, index, listener);
+  }
+}
+
+function newNode(entry: LayerEntry, index: number): FsNode {
+  const node: FsNode = { entry, layer: index, addedIn: index };
+  if (entry.type === 'dir') node.children = new Map();
+  return node;
+}
+
+/** How a path changed when a layer rewrote it (copy-up makes even a chmod a full copy of the file). */
+export function modificationKind(before: LayerEntry, after: LayerEntry): ModificationKind {
+  if (before.type !== after.type) return 'type';
+  switch (after.type) {
+    case 'file':
+      return before.hash === after.hash && before.size === after.size ? 'metadata' : 'content';
+    case 'symlink':
+    case 'hardlink':
+      return before.linkTarget === after.linkTarget ? 'metadata' : 'content';
+    case 'char':
+    case 'block':
+      return before.devMajor === after.devMajor && before.devMinor === after.devMinor ? 'metadata' : 'content';
+    default:
+      return 'metadata';
+  }
+}

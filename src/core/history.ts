@@ -1,0 +1,67 @@
+// Maps the config's `history` onto `rootfs.diff_ids` and turns both builders' `created_by` into instructions.
+// Legacy builder: "/bin/sh -c #(nop)  ENV X=1" (metadata/COPY) and "/bin/sh -c apt-get …" or "|2 A=1 B=2 /bin/sh -c …" (RUN).
+// BuildKit: "RUN /bin/sh -c apt-get … # buildkit", "COPY x /y # buildkit", "ENV X=1", "WORKDIR /app".
+import type { Builder, HistoryEntry, ImageConfig, Step } from './types';
+
+const BUILDKIT_SUFFIX = /\s+# buildkit$/;
+const NOP_PREFIX = /^\/bin\/sh -c #\(nop\)\s+/;
+/** Build-args prefix ("|2 A=1 B=2 ") the builders put before a RUN's shell, then the shell itself. */
+const SHELL_PREFIX = /^(?:\|\d+ (?:\S+=\S* )*)?(?:\/bin\/sh|\/bin\/bash|sh|bash) -c /;
+const INSTRUCTIONS = new Set([
+  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER',
+  'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+]);
+
+export interface Instruction {
+  instruction: string;
+  builder: Builder;
+}
+
+export function readableInstruction(createdBy: string | undefined): Instruction {
+  let text = (createdBy ?? '').trim();
+  if (text === '') return { instruction: '', builder: 'unknown' };
+  if (BUILDKIT_SUFFIX.test(text)) {
+    text = text.replace(BUILDKIT_SUFFIX, '');
+    const run = /^RUN\s+(.*)$/s.exec(text);
+    if (run) return { instruction: 'RUN ' + run[1].replace(SHELL_PREFIX, ''), builder: 'buildkit' };
+    return { instruction: text, builder: 'buildkit' };
+  }
+  if (NOP_PREFIX.test(text)) return { instruction: text.replace(NOP_PREFIX, '').trim(), builder: 'legacy' };
+  if (SHELL_PREFIX.test(text)) return { instruction: 'RUN ' + text.replace(SHELL_PREFIX, ''), builder: 'legacy' };
+  const keyword = /^([A-Z]+)\b/.exec(text)?.[1];
+  // BuildKit writes metadata steps ("ENV X=1", "WORKDIR /app") without its marker.
+  if (keyword && INSTRUCTIONS.has(keyword)) return { instruction: text, builder: 'buildkit' };
+  // An exec-form RUN of the legacy builder, or the command of a committed container.
+  return { instruction: 'RUN ' + text, builder: 'unknown' };
+}
+
+/**
+ * One step per history entry; entries without `empty_layer` take the next diff_id in order.
+ * Layers left over (history missing or short, e.g. `docker import`) get steps of their own.
+ */
+export function mapSteps(config: ImageConfig, layerCount: number): Step[] {
+  const history: HistoryEntry[] = Array.isArray(config.history) ? config.history : [];
+  const steps: Step[] = [];
+  let layer = 0;
+  for (const entry of history) {
+    const { instruction, builder } = readableInstruction(entry.created_by);
+    const step: Step = {
+      index: steps.length,
+      createdBy: entry.created_by ?? '',
+      instruction: instruction || describeWithoutInstruction(entry),
+      builder,
+      created: entry.created,
+      comment: entry.comment || undefined,
+    };
+    if (!entry.empty_layer && layer < layerCount) step.layerIndex = layer++;
+    steps.push(step);
+  }
+  for (; layer < layerCount; layer++) {
+    steps.push({ index: steps.length, createdBy: '', instruction: `(layer ${layer}: no build history)`, builder: 'unknown', layerIndex: layer });
+  }
+  return steps;
+}
+
+function describeWithoutInstruction(entry: HistoryEntry): string {
+  return entry.comment ? `(${entry.comment})` : '(no instruction recorded)';
+}

@@ -1,0 +1,199 @@
+// Queries over one image: the merged view at any layer, a path's history, the changes of a layer or
+// between two layers. Each query stacks the layers it needs afresh (milliseconds for 50,000 files);
+// nothing here knows where the image came from.
+import { FsStack, modificationKind, type DeletionCause, type FsNode, type ModificationKind } from './fsStack';
+import { mapSteps } from './history';
+import { comparePaths } from './paths';
+import type { EntryType, ImageData, LayerEntry, Step } from './types';
+
+/** A path of the merged filesystem at some layer, with where it came from. */
+export interface MergedEntry {
+  path: string;
+  type: EntryType;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  linkTarget?: string;
+  hash?: string;
+  /** Layer where this path (this incarnation) appeared. */
+  addedIn: number;
+  /** Later layers that rewrote it (content, type or metadata only). */
+  modifiedIn: number[];
+  /** Whether any of those rewrites changed content or type (false: metadata only, e.g. chmod). */
+  contentChanged: boolean;
+  /** Layer that holds the visible version. */
+  layer: number;
+}
+
+export type ChangeKind = 'added' | 'modified' | 'deleted';
+
+export interface PathChange {
+  path: string;
+  change: ChangeKind;
+  type: EntryType;
+  size: number;
+  /** The layer that made the change. */
+  layer: number;
+  /** For modifications: what changed. */
+  kind?: ModificationKind;
+  /** For deletions: a whiteout, an opaque directory, or a replacement of a parent by a non-directory. */
+  cause?: DeletionCause;
+  /** For type changes and deletions: the type before. */
+  previousType?: EntryType;
+}
+
+export interface PathEvent {
+  layer: number;
+  change: ChangeKind;
+  kind?: ModificationKind;
+  cause?: DeletionCause;
+  entry: LayerEntry;
+}
+
+export class ImageModel {
+  readonly steps: Step[];
+
+  constructor(readonly data: ImageData) {
+    this.steps = mapSteps(data.config, data.layers.length);
+  }
+
+  get layerCount(): number {
+    return this.data.layers.length;
+  }
+
+  get topLayer(): number {
+    return this.data.layers.length - 1;
+  }
+
+  /** Applies layers 0..upTo (inclusive). */
+  stackTo(upTo: number): FsStack {
+    const stack = new FsStack();
+    for (let i = 0; i <= upTo && i < this.data.layers.length; i++) stack.apply(this.data.layers[i]);
+    return stack;
+  }
+
+  /** What a container made from layer `layer` would see, sorted by path. */
+  mergedViewAt(layer: number = this.topLayer): MergedEntry[] {
+    this.checkLayer(layer);
+    const stack = this.stackTo(layer);
+    const result: MergedEntry[] = [];
+    for (const node of stack.walk()) result.push(toMergedEntry(node));
+    return result.sort((a, b) => comparePaths(a.path, b.path));
+  }
+
+  /** Every change to `path` through the stack, oldest first (a parent's deletion counts as the path's). */
+  pathHistory(path: string): PathEvent[] {
+    const events: PathEvent[] = [];
+    const stack = new FsStack();
+    for (const layer of this.data.layers) {
+      stack.apply(layer, {
+        added: (node, i) => node.entry.path === path && events.push({ layer: i, change: 'added', entry: node.entry }),
+        modified: (_before, after, kind, i) =>
+          after.entry.path === path && events.push({ layer: i, change: 'modified', kind, entry: after.entry }),
+        deleted: (node, cause, i) => node.entry.path === path && events.push({ layer: i, change: 'deleted', cause, entry: node.entry }),
+      });
+    }
+    return events;
+  }
+
+  /** What layer `layer` changed relative to the merged view just below it. */
+  layerChanges(layer: number): PathChange[] {
+    this.checkLayer(layer);
+    const stack = this.stackTo(layer - 1);
+    const changes: PathChange[] = [];
+    stack.apply(this.data.layers[layer], {
+      added: (node, i) => changes.push({ path: node.entry.path, change: 'added', type: node.entry.type, size: node.entry.size, layer: i }),
+      modified: (before, after, kind, i) =>
+        changes.push({
+          path: after.entry.path,
+          change: 'modified',
+          type: after.entry.type,
+          size: after.entry.size,
+          layer: i,
+          kind,
+          ...(kind === 'type' ? { previousType: before.entry.type } : {}),
+        }),
+      deleted: (node, cause, i) =>
+        changes.push({ path: node.entry.path, change: 'deleted', type: node.entry.type, size: node.entry.size, layer: i, cause, previousType: node.entry.type }),
+    });
+    return changes.sort((a, b) => comparePaths(a.path, b.path));
+  }
+
+  /** The net changes between the merged views at `from` and `to` (from < to; from = -1 means the empty filesystem). */
+  diff(from: number, to: number): PathChange[] {
+    if (from !== -1) this.checkLayer(from);
+    this.checkLayer(to);
+    if (from > to) return this.diff(to, from).map(invertChange);
+    const stack = this.stackTo(from);
+    const before = snapshot(stack);
+    const deletedBy = new Map<string, number>();
+    for (let i = from + 1; i <= to; i++) {
+      stack.apply(this.data.layers[i], { deleted: (node, _cause, layer) => deletedBy.set(node.entry.path, layer) });
+    }
+    const after = snapshot(stack);
+    const changes: PathChange[] = [];
+    for (const [path, node] of after) {
+      const old = before.get(path);
+      if (!old) changes.push({ path, change: 'added', type: node.entry.type, size: node.entry.size, layer: node.layer });
+      else if (old.entry !== node.entry && isRealChange(old.entry, node.entry)) {
+        changes.push({ path, change: 'modified', type: node.entry.type, size: node.entry.size, layer: node.layer, ...describeModification(old.entry, node.entry) });
+      }
+    }
+    for (const [path, node] of before) {
+      if (!after.has(path)) {
+        changes.push({ path, change: 'deleted', type: node.entry.type, size: node.entry.size, layer: deletedBy.get(path) ?? to, previousType: node.entry.type });
+      }
+    }
+    return changes.sort((a, b) => comparePaths(a.path, b.path));
+  }
+
+  private checkLayer(layer: number): void {
+    if (!Number.isInteger(layer) || layer < 0 || layer > this.topLayer) {
+      throw new RangeError(`There is no layer ${layer}; this image has layers 0 to ${this.topLayer}.`);
+    }
+  }
+}
+
+function toMergedEntry(node: FsNode): MergedEntry {
+  const e = node.entry;
+  const merged: MergedEntry = {
+    path: e.path,
+    type: e.type,
+    size: e.size,
+    mode: e.mode,
+    uid: e.uid,
+    gid: e.gid,
+    addedIn: node.addedIn,
+    modifiedIn: node.modifiedIn ?? [],
+    contentChanged: !!node.contentChanged,
+    layer: node.layer,
+  };
+  if (e.linkTarget !== undefined) merged.linkTarget = e.linkTarget;
+  if (e.hash !== undefined) merged.hash = e.hash;
+  return merged;
+}
+
+function snapshot(stack: FsStack): Map<string, FsNode> {
+  const map = new Map<string, FsNode>();
+  for (const node of stack.walk()) map.set(node.entry.path, { ...node });
+  return map;
+}
+
+/** A directory re-listed by a layer with the same attributes is not a change. */
+function isRealChange(a: LayerEntry, b: LayerEntry): boolean {
+  if (a.type !== b.type) return true;
+  if (a.type === 'dir') return a.mode !== b.mode || a.uid !== b.uid || a.gid !== b.gid;
+  return true;
+}
+
+function describeModification(a: LayerEntry, b: LayerEntry): Pick<PathChange, 'kind' | 'previousType'> {
+  const kind = modificationKind(a, b);
+  return kind === 'type' ? { kind, previousType: a.type } : { kind };
+}
+
+function invertChange(c: PathChange): PathChange {
+  if (c.change === 'added') return { ...c, change: 'deleted', previousType: c.type };
+  if (c.change === 'deleted') return { ...c, change: 'added', cause: undefined, previousType: undefined };
+  return c;
+}

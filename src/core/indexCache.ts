@@ -1,0 +1,136 @@
+// Layer indexes on disk, keyed by diffID. A diffID is the layer's content address, so an entry never goes
+// stale: it is written once and never invalidated. Anything unreadable, of another format, or not matching its
+// key is ignored (and later overwritten), never trusted. Writes go through a temporary file and a rename, so a
+// crash or a full disk leaves no half-written entry.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { EntryType, ImageConfig, LayerEntry, LayerIndex } from './types';
+
+/** Bump when the stored shape or the meaning of a field changes. */
+export const CACHE_FORMAT = 2;
+
+const TYPE_CODES: Record<EntryType, string> = { file: 'f', dir: 'd', symlink: 'l', hardlink: 'h', fifo: 'p', char: 'c', block: 'b' };
+const CODE_TYPES = Object.fromEntries(Object.entries(TYPE_CODES).map(([t, c]) => [c, t])) as Record<string, EntryType>;
+
+/** [path, type code, size, mode, uid, gid, linkTarget | 0, hash | 0, devMajor?, devMinor?] */
+type PackedEntry = [string, string, number, number, number, number, string | 0, string | 0, number?, number?];
+
+export interface CachedImage {
+  id: string;
+  configDigest?: string;
+  manifestDigest?: string;
+  config: ImageConfig;
+}
+
+export function defaultCacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.LAYERLENS_CACHE_DIR) return env.LAYERLENS_CACHE_DIR;
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'layerlens');
+}
+
+export class IndexCache {
+  constructor(readonly directory: string) {}
+
+  async readLayer(diffId: string): Promise<LayerIndex | undefined> {
+    const stored = await this.readJson(this.layerFile(diffId));
+    return stored === undefined ? undefined : unpackLayer(stored, diffId);
+  }
+
+  async writeLayer(layer: LayerIndex): Promise<void> {
+    const packed = {
+      format: CACHE_FORMAT,
+      diffId: layer.diffId,
+      tarBytes: layer.tarBytes,
+      warnings: layer.warnings,
+      whiteouts: layer.whiteouts,
+      opaqueDirs: layer.opaqueDirs,
+      entries: layer.entries.map(packEntry),
+    };
+    await this.writeJson(this.layerFile(layer.diffId), packed);
+  }
+
+  async readImage(id: string): Promise<CachedImage | undefined> {
+    const stored = (await this.readJson(this.imageFile(id))) as (CachedImage & { format?: number }) | undefined;
+    if (!stored || stored.format !== CACHE_FORMAT || stored.id !== id || typeof stored.config !== 'object' || !stored.config) return undefined;
+    return { id: stored.id, configDigest: stored.configDigest, manifestDigest: stored.manifestDigest, config: stored.config };
+  }
+
+  async writeImage(image: CachedImage): Promise<void> {
+    await this.writeJson(this.imageFile(image.id), { format: CACHE_FORMAT, ...image });
+  }
+
+  private layerFile(diffId: string): string {
+    return join(this.directory, 'layers', safeKey(diffId) + '.json');
+  }
+
+  private imageFile(id: string): string {
+    return join(this.directory, 'images', safeKey(id) + '.json');
+  }
+
+  private async readJson(file: string): Promise<unknown> {
+    try {
+      return JSON.parse(await fs.readFile(file, 'utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async writeJson(file: string, value: unknown): Promise<void> {
+    const dir = join(file, '..');
+    await fs.mkdir(dir, { recursive: true });
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await fs.writeFile(temporary, JSON.stringify(value));
+      await fs.rename(temporary, file);
+    } catch (error) {
+      await fs.rm(temporary, { force: true });
+      throw error;
+    }
+  }
+}
+
+/** "sha256:abc…" → "sha256-abc…"; anything that is not a plain digest is refused as a key. */
+function safeKey(digest: string): string {
+  if (!/^[a-z0-9]+:[a-f0-9]{32,128}$/.test(digest)) throw new Error(`Not a digest: ${digest}`);
+  return digest.replace(':', '-');
+}
+
+function packEntry(e: LayerEntry): PackedEntry {
+  const packed: PackedEntry = [e.path, TYPE_CODES[e.type], e.size, e.mode, e.uid, e.gid, e.linkTarget ?? 0, e.hash ?? 0];
+  if (e.devMajor !== undefined) packed.push(e.devMajor, e.devMinor ?? 0);
+  return packed;
+}
+
+function unpackLayer(stored: unknown, diffId: string): LayerIndex | undefined {
+  const s = stored as Record<string, unknown>;
+  if (s.format !== CACHE_FORMAT || s.diffId !== diffId || typeof s.tarBytes !== 'number') return undefined;
+  if (!isStringArray(s.whiteouts) || !isStringArray(s.opaqueDirs) || !isStringArray(s.warnings) || !Array.isArray(s.entries)) return undefined;
+  const entries: LayerEntry[] = [];
+  for (const item of s.entries as unknown[]) {
+    const entry = unpackEntry(item);
+    if (!entry) return undefined;
+    entries.push(entry);
+  }
+  return { diffId, entries, whiteouts: s.whiteouts, opaqueDirs: s.opaqueDirs, tarBytes: s.tarBytes, warnings: s.warnings };
+}
+
+function unpackEntry(item: unknown): LayerEntry | undefined {
+  if (!Array.isArray(item) || item.length < 8) return undefined;
+  const [path, code, size, mode, uid, gid, link, hash, major, minor] = item as PackedEntry;
+  const type = CODE_TYPES[code];
+  if (typeof path !== 'string' || path[0] !== '/' || !type) return undefined;
+  if (![size, mode, uid, gid].every((n) => typeof n === 'number' && Number.isFinite(n))) return undefined;
+  const entry: LayerEntry = { path, type, size, mode, uid, gid };
+  if (typeof link === 'string') entry.linkTarget = link;
+  if (typeof hash === 'string') entry.hash = hash;
+  if (typeof major === 'number') {
+    entry.devMajor = major;
+    entry.devMinor = typeof minor === 'number' ? minor : 0;
+  }
+  return entry;
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}

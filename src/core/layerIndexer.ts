@@ -1,0 +1,91 @@
+// Indexes one layer blob while it streams: decompression by magic bytes, the diffID (sha256 of the
+// uncompressed tar), every entry, and a content hash per regular file. Nothing is written to disk and
+// no more than one chunk of a file is held in memory.
+import { createHash, type Hash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { Transform, type TransformCallback } from 'node:stream';
+import * as tar from 'tar-stream';
+import { createDecompressor, describeUnsupportedMagic, detectCompression } from './compression';
+import { LayerlensError, messageOf } from './errors';
+import { parseTarHeader } from './tarEntry';
+import { keepRawPaxNames } from './tarNames';
+
+keepRawPaxNames();
+import type { LayerIndex } from './types';
+
+/** First 128 bits of SHA-256 in base64url: enough to tell contents apart, small enough for a million entries. */
+export function shortContentHash(hash: Hash): string {
+  return hash.digest().subarray(0, 16).toString('base64url');
+}
+
+/** Parses a plain, gzip or zstd layer tar; `head` is the stream's first bytes (see sniff.ts), `body` the whole stream. */
+export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>, label: string): Promise<LayerIndex> {
+  const compression = detectCompression(head);
+  if (compression === 'none') {
+    const other = describeUnsupportedMagic(head);
+    if (other) throw new LayerlensError(`Layer ${label} is ${other}-compressed, which Layerlens cannot read (only plain tar, gzip and zstd).`, 'corrupt');
+  }
+  const decompressor = createDecompressor(compression);
+  const digest = new DigestCounter();
+  const index: LayerIndex = { diffId: '', entries: [], whiteouts: [], opaqueDirs: [], tarBytes: 0, warnings: [] };
+  const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
+
+  extract.on('entry', (header, stream, next) => {
+    const member = parseTarHeader(header, index.warnings);
+    switch (member.kind) {
+      case 'entry': {
+        const entry = member.entry;
+        index.entries.push(entry);
+        if (entry.type === 'file') {
+          const hash = createHash('sha256');
+          stream.on('data', (chunk) => hash.update(chunk as Buffer));
+          stream.on('end', () => {
+            entry.hash = shortContentHash(hash);
+            next();
+          });
+          return;
+        }
+        break;
+      }
+      case 'whiteout':
+        index.whiteouts.push(member.path);
+        break;
+      case 'opaque':
+        index.opaqueDirs.push(member.dir);
+        break;
+    }
+    stream.on('end', () => next());
+    stream.resume();
+  });
+
+  try {
+    await pipeline(body, decompressor, digest, extract);
+  } catch (error) {
+    if (error instanceof LayerlensError) throw error;
+    throw new LayerlensError(`Layer ${label} is not a readable tar (${describeTarError(error)}).`, 'corrupt', { cause: error });
+  }
+  index.diffId = 'sha256:' + digest.hex();
+  index.tarBytes = digest.bytes;
+  return index;
+}
+
+function describeTarError(error: unknown): string {
+  const message = messageOf(error);
+  if (/unexpected end|premature|truncated/i.test(message)) return 'it is truncated';
+  if (/incorrect header check|invalid (block type|distance|stored)|invalid code/i.test(message)) return 'its gzip data is corrupt';
+  return message.replace(/\.$/, '');
+}
+
+/** Passes bytes through while hashing and counting them. */
+class DigestCounter extends Transform {
+  private readonly hash = createHash('sha256');
+  bytes = 0;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    cb(null, chunk);
+  }
+  hex(): string {
+    return this.hash.digest('hex');
+  }
+}

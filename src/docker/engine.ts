@@ -1,0 +1,108 @@
+// The only code that talks to a Docker engine (through dockerode): version, image inspect/history,
+// and the streaming export. Every failure becomes one LayerlensError sentence naming the host tried.
+import Docker from 'dockerode';
+import type { ImageInspectInfo } from 'dockerode';
+import { CancelledError, LayerlensError, messageOf } from '../core/errors';
+import type { DockerEndpoint } from './connection';
+
+export interface EngineVersion {
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+  /** "Docker Engine", "Podman Engine"… */
+  product: string;
+}
+
+export class DockerEngine {
+  readonly docker: Docker;
+
+  constructor(readonly endpoint: DockerEndpoint) {
+    this.docker = new Docker(endpoint.options);
+  }
+
+  async version(): Promise<EngineVersion> {
+    const v = await this.call('reach the Docker engine', () => this.docker.version());
+    const components = (v as unknown as { Components?: { Name?: string }[] }).Components ?? [];
+    const product = components.find((c) => /engine/i.test(c.Name ?? ''))?.Name ?? 'Docker Engine';
+    return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch, product };
+  }
+
+  async inspectImage(ref: string): Promise<ImageInspectInfo> {
+    return this.call(`inspect image ${ref}`, () => this.docker.getImage(ref).inspect(), ref);
+  }
+
+  async imageHistory(ref: string): Promise<unknown[]> {
+    return this.call(`read the history of ${ref}`, () => this.docker.getImage(ref).history(), ref);
+  }
+
+  /**
+   * Starts `GET /images/{ref}/get` and returns the response stream. Aborting `signal` destroys the request,
+   * which closes the socket and makes the daemon stop writing.
+   */
+  async exportImage(ref: string, signal?: AbortSignal): Promise<NodeJS.ReadableStream> {
+    const modem = this.docker.modem as unknown as { dial(options: object, callback: (error: unknown, stream: NodeJS.ReadableStream) => void): void };
+    return this.call(
+      `export image ${ref}`,
+      () =>
+        new Promise<NodeJS.ReadableStream>((resolve, reject) => {
+          modem.dial(
+            {
+              path: `/images/${encodeURI(ref)}/get?`,
+              method: 'GET',
+              isStream: true,
+              abortSignal: signal,
+              statusCodes: { 200: true, 404: 'no such image', 500: 'server error' },
+            },
+            (error, stream) => (error ? reject(error) : resolve(stream)),
+          );
+        }),
+      ref,
+      signal,
+    );
+  }
+
+  /** Runs a daemon call and turns its failure into a user sentence. */
+  private async call<T>(what: string, fn: () => Promise<T>, ref?: string, signal?: AbortSignal): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
+      throw describeEngineError(error, this.endpoint, what, ref);
+    }
+  }
+}
+
+export function describeEngineError(error: unknown, endpoint: DockerEndpoint, what: string, ref?: string): LayerlensError {
+  if (error instanceof LayerlensError) return error;
+  const e = error as { code?: string; statusCode?: number; reason?: string; json?: { message?: string } };
+  const where = `${endpoint.host} (from ${endpoint.source})`;
+  const status = e.statusCode;
+  if (status === 404 && ref) return new LayerlensError(`There is no image "${ref}" on ${endpoint.host}.`, 'not-found', { cause: error });
+  switch (e.code) {
+    case 'ENOENT':
+      return new LayerlensError(`No Docker engine at ${where}: the socket does not exist. Start Docker or point DOCKER_HOST at a running engine.`, 'unreachable', { cause: error });
+    case 'ECONNREFUSED':
+      return new LayerlensError(`No Docker engine answers at ${where}: connection refused. Start Docker or point DOCKER_HOST at a running engine.`, 'unreachable', { cause: error });
+    case 'EACCES':
+    case 'EPERM':
+      return new LayerlensError(
+        `Permission denied on ${where}. Add your user to the "docker" group (sudo usermod -aG docker $USER, then log in again) or use a socket you can open.`,
+        'permission',
+        { cause: error },
+      );
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new LayerlensError(`Cannot reach the Docker engine at ${where} (${e.code}). Check the address and the network.`, 'unreachable', { cause: error });
+    case 'ECONNRESET':
+      return new LayerlensError(`The Docker engine at ${where} closed the connection while trying to ${what}.`, 'unreachable', { cause: error });
+  }
+  const message = e.json?.message ?? messageOf(error);
+  if (/certificate|SSL|TLS|self.signed|unable to verify/i.test(message)) {
+    return new LayerlensError(`TLS error talking to ${where}: ${message}. Check DOCKER_CERT_PATH and DOCKER_TLS_VERIFY.`, 'unreachable', { cause: error });
+  }
+  if (status) return new LayerlensError(`The Docker engine at ${endpoint.host} could not ${what}: ${message.trim().replace(/\.$/, '')}.`, 'bad-input', { cause: error });
+  return new LayerlensError(`Could not ${what} on ${where}: ${message.trim().replace(/\.$/, '')}.`, 'unreachable', { cause: error });
+}

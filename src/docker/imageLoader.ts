@@ -1,0 +1,83 @@
+// Opens an image by reference: a path on disk (archive or OCI layout), or an image on the engine.
+// Engine images are read from the index cache when every layer was seen before (no export at all);
+// otherwise with one streaming export, whose layer indexes then fill the cache.
+import { existsSync } from 'node:fs';
+import type { ImageInspectInfo } from 'dockerode';
+import { readImageFromPath, readImageTar } from '../core/archiveReader';
+import { LayerlensError, messageOf } from '../core/errors';
+import { ImageModel } from '../core/imageModel';
+import type { IndexCache } from '../core/indexCache';
+import type { ImageData, LayerIndex, ProgressReporter } from '../core/types';
+import type { DockerEngine } from './engine';
+
+export interface LoadOptions {
+  /** Needed for engine images; paths need none. */
+  engine?: () => DockerEngine;
+  cache?: IndexCache;
+  /** Neither read nor write the cache. */
+  noCache?: boolean;
+  signal?: AbortSignal;
+  onProgress?: ProgressReporter;
+  /** Told about cache problems that do not stop the load. */
+  onWarning?: (message: string) => void;
+}
+
+export interface LoadedImage {
+  model: ImageModel;
+  source: 'engine' | 'cache' | 'file';
+  inspect?: ImageInspectInfo;
+}
+
+/** A reference that names something on disk is read from disk; anything else is asked of the engine. */
+export function isPathReference(ref: string): boolean {
+  return existsSync(ref) || /^(\.{0,2}\/|~\/)/.test(ref) || /\.(tar|tgz|tar\.gz|tar\.zst)$/.test(ref);
+}
+
+export async function loadImage(ref: string, options: LoadOptions): Promise<LoadedImage> {
+  if (isPathReference(ref)) {
+    const data = await readImageFromPath(ref, { signal: options.signal, onProgress: options.onProgress });
+    return { model: new ImageModel(data), source: 'file' };
+  }
+  if (!options.engine) throw new LayerlensError(`"${ref}" is not a file, and no Docker engine is configured.`, 'bad-input');
+  const engine = options.engine();
+  const inspect = await engine.inspectImage(ref);
+  const cache = options.noCache ? undefined : options.cache;
+  const cached = cache && (await readFromCache(cache, inspect));
+  if (cached) return { model: new ImageModel(cached), source: 'cache', inspect };
+
+  const stream = await engine.exportImage(inspect.Id, options.signal);
+  const data = await readImageTar(stream as unknown as AsyncIterable<Buffer>, {
+    signal: options.signal,
+    onProgress: options.onProgress,
+    expectedBytes: inspect.Size,
+    platform: { os: inspect.Os, architecture: inspect.Architecture, variant: (inspect as { Variant?: string }).Variant },
+    label: `the export of ${ref}`,
+  });
+  data.id = inspect.Id;
+  data.repoTags = inspect.RepoTags ?? [];
+  if (cache) await writeToCache(cache, data).catch((error) => options.onWarning?.(`Could not write the index cache in ${cache.directory}: ${messageOf(error)}`));
+  return { model: new ImageModel(data), source: 'engine', inspect };
+}
+
+async function readFromCache(cache: IndexCache, inspect: ImageInspectInfo): Promise<ImageData | undefined> {
+  const image = await cache.readImage(inspect.Id);
+  const diffIds = image?.config.rootfs?.diff_ids;
+  if (!image || !diffIds) return undefined;
+  const layers: LayerIndex[] = [];
+  for (const diffId of diffIds) {
+    const layer = await cache.readLayer(diffId);
+    if (!layer) return undefined;
+    layers.push(layer);
+  }
+  return { id: inspect.Id, configDigest: image.configDigest, manifestDigest: image.manifestDigest, repoTags: inspect.RepoTags ?? [], config: image.config, layers };
+}
+
+async function writeToCache(cache: IndexCache, data: ImageData): Promise<void> {
+  const written = new Set<string>();
+  for (const layer of data.layers) {
+    if (written.has(layer.diffId)) continue;
+    written.add(layer.diffId);
+    await cache.writeLayer(layer);
+  }
+  await cache.writeImage({ id: data.id, configDigest: data.configDigest, manifestDigest: data.manifestDigest, config: data.config });
+}
