@@ -36,10 +36,17 @@ export async function readImageTar(source: AsyncIterable<Buffer>, options: ReadO
   if (sniffed.head.length === 0) throw new LayerlensError(`${capitalize(label)} is empty; it is not an image archive.`, 'bad-input');
   const other = describeUnsupportedMagic(sniffed.head);
   if (other) throw new LayerlensError(`${capitalize(label)} is a ${other} file, not an image archive (tar, .tar.gz or .tar.zst).`, 'bad-input');
+  const compression = detectCompression(sniffed.head);
+  if (compression === 'none' && !hasTarMagic(sniffed.head)) {
+    throw new LayerlensError(`${capitalize(label)} is not a tar archive (or is corrupt).`, 'bad-input');
+  }
   const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
   const consume = async () => {
     for await (const entry of extract) {
       const body = entry as unknown as AsyncIterable<Buffer>;
+      // Errors reach us through iteration; once we stop iterating (another member failed) a late
+      // 'error' event on this entry must not become an uncaught exception.
+      entry.on('error', ignore);
       if (entry.header.type === 'file' || entry.header.type === 'contiguous-file') {
         await assembler.addMember(decodeTarName(entry.header.name), body);
       } else {
@@ -49,7 +56,7 @@ export async function readImageTar(source: AsyncIterable<Buffer>, options: ReadO
   };
   try {
     await Promise.all([
-      pipeline(sniffed.body, counter, createDecompressor(detectCompression(sniffed.head)), extract, { signal: options.signal }),
+      pipeline(sniffed.body, counter, createDecompressor(compression), extract, { signal: options.signal }),
       consume(),
     ]);
   } catch (error) {
@@ -118,7 +125,7 @@ async function* counted(source: AsyncIterable<Buffer>, counter: ProgressCounter)
   }
 }
 
-/** Counts raw bytes and reports progress at most every 4 MB. */
+/** Counts raw bytes and reports progress at most every megabyte. */
 class ProgressCounter extends Transform {
   private done = 0;
   private reported = 0;
@@ -134,7 +141,7 @@ class ProgressCounter extends Transform {
   }
   add(bytes: number): void {
     this.done += bytes;
-    if (this.report && this.done - this.reported >= 4 * 1024 * 1024) {
+    if (this.report && this.done - this.reported >= 1024 * 1024) {
       this.reported = this.done;
       this.report(this.done, this.expected);
     }
@@ -154,7 +161,7 @@ function asReadError(error: unknown, label: string, signal: AbortSignal | undefi
   if (/invalid tar header|unknown format/i.test(message)) {
     return new LayerlensError(`${capitalize(label)} is not a tar archive (or is corrupt).`, 'bad-input', { cause: error });
   }
-  if (/incorrect header check|invalid (block type|distance|stored|code)/i.test(message)) {
+  if ((error as { code?: string })?.code === 'Z_DATA_ERROR' || /incorrect (header|data) check|invalid (block type|distance|stored|code)/i.test(message)) {
     return new LayerlensError(`${capitalize(label)} has corrupt compressed data.`, 'corrupt', { cause: error });
   }
   return new LayerlensError(`Could not read ${label}: ${message.replace(/\.$/, '')}.`, 'corrupt', { cause: error });
@@ -165,6 +172,15 @@ function fileError(error: unknown, path: string): LayerlensError {
   if (code === 'ENOENT') return new LayerlensError(`There is no file or directory ${path}.`, 'not-found');
   if (code === 'EACCES' || code === 'EPERM') return new LayerlensError(`Permission denied reading ${path}.`, 'permission');
   return new LayerlensError(`Could not open ${path}: ${messageOf(error)}.`, 'bad-input');
+}
+
+/** docker save and OCI tools write ustar/PAX headers ("ustar" at offset 257 of the first block). */
+function hasTarMagic(head: Buffer): boolean {
+  return head.length >= 512 && head.toString('latin1', 257, 262) === 'ustar';
+}
+
+function ignore(): void {
+  // see the call sites
 }
 
 function capitalize(s: string): string {

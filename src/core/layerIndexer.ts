@@ -32,6 +32,8 @@ export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>
 
   extract.on('entry', (header, stream, next) => {
     const member = parseTarHeader(header, index.warnings);
+    // A truncated layer fails the whole pipeline; the entry's own late 'error' must not escape as uncaught.
+    stream.on('error', () => undefined);
     switch (member.kind) {
       case 'entry': {
         const entry = member.entry;
@@ -72,7 +74,12 @@ export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>
 function describeTarError(error: unknown): string {
   const message = messageOf(error);
   if (/unexpected end|premature|truncated/i.test(message)) return 'it is truncated';
-  if (/incorrect header check|invalid (block type|distance|stored)|invalid code/i.test(message)) return 'its gzip data is corrupt';
+  // zlib has a dozen texts for bad deflate data ("invalid bit length repeat"…); its code is the reliable sign.
+  if ((error as { code?: string })?.code === 'Z_DATA_ERROR' || /incorrect header check|invalid (block type|distance|stored)|invalid code/i.test(message)) {
+    return 'its gzip data is corrupt';
+  }
+  // tar-stream's own text is two sentences with a guess ("Maybe … gunzipped?"); keep ours to one.
+  if (/invalid tar header/i.test(message)) return 'a tar header is corrupt';
   return message.replace(/\.$/, '');
 }
 

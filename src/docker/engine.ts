@@ -54,7 +54,13 @@ export class DockerEngine {
               abortSignal: signal,
               statusCodes: { 200: true, 404: 'no such image', 500: 'server error' },
             },
-            (error, stream) => (error ? reject(error) : resolve(stream)),
+            (error, stream) => {
+              if (error) return reject(error);
+              // The reader sees errors through iteration; after a cancel nobody iterates, and an
+              // 'error' event without a listener would crash the process.
+              stream.on('error', () => undefined);
+              resolve(stream);
+            },
           );
         }),
       ref,

@@ -97,7 +97,7 @@ function record(
   h.write(octal(o.devminor, 7), 337, 'latin1');
   let sum = 0;
   for (const byte of h) sum += byte;
-  h.write(octal(sum, 6) + '\0 ', 148, 'latin1');
+  h.write(octal(sum, 6) + ' ', 148, 'latin1'); // octal() already ends in NUL: 6 digits, NUL, space
   const padding = Buffer.alloc((512 - (body.length % 512)) % 512);
   return [h, body, padding];
 }
