@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { indexLayerStream } from './layerIndexer';
 import { LayerlensError } from './errors';
 import { drain, readAll, sniff } from './sniff';
+import { normalizeMemberPath, parentOf } from './paths';
 import type { ImageConfig, ImageData, LayerIndex } from './types';
 
 const JSON_LIMIT = 64 * 1024 * 1024;
@@ -33,6 +34,7 @@ interface LegacyManifestEntry {
 export class ArchiveAssembler {
   private readonly jsonMembers = new Map<string, Buffer>();
   private readonly layerMembers = new Map<string, LayerIndex>();
+  private readonly linkMembers = new Map<string, string>();
 
   constructor(private readonly preferredPlatform?: Platform) {}
 
@@ -49,6 +51,13 @@ export class ArchiveAssembler {
     this.layerMembers.set(name, await indexLayerStream(sniffed.head, sniffed.body, name));
   }
 
+  /** A symlink member: legacy `docker save` (moby image/tarexport/save.go) links a repeated diffID's layer.tar to the copy already written. */
+  addLink(rawName: string, rawTarget: string): void {
+    const name = memberName(rawName);
+    const target = rawTarget.startsWith('/') ? rawTarget : parentOf('/' + name) + '/' + rawTarget;
+    this.linkMembers.set(name, normalizeMemberPath(target).path.slice(1));
+  }
+
   /** Puts the layers in `rootfs.diff_ids` order; throws a LayerlensError if the archive is not a complete image. */
   finish(): ImageData {
     const resolved = this.jsonMembers.has('manifest.json') ? this.resolveDockerManifest() : this.resolveOciIndex();
@@ -62,7 +71,7 @@ export class ArchiveAssembler {
       );
     }
     const layers = resolved.layerMembers.map((member, i) => {
-      const layer = this.layerMembers.get(member);
+      const layer = this.layerMembers.get(member) ?? this.layerMembers.get(this.linkMembers.get(member) ?? '');
       if (!layer) throw new LayerlensError(`The archive lacks layer ${member}; it is incomplete or truncated.`, 'corrupt');
       if (layer.diffId !== diffIds[i]) {
         throw new LayerlensError(`Layer ${member} does not match its digest ${diffIds[i]}; the archive is corrupt.`, 'corrupt');

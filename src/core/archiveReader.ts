@@ -50,6 +50,7 @@ export async function readImageTar(source: AsyncIterable<Buffer>, options: ReadO
       if (entry.header.type === 'file' || entry.header.type === 'contiguous-file') {
         await assembler.addMember(decodeTarName(entry.header.name), body);
       } else {
+        if (entry.header.type === 'symlink') assembler.addLink(decodeTarName(entry.header.name), decodeTarName(entry.header.linkname ?? ''));
         entry.resume();
       }
     }

@@ -39,7 +39,7 @@ export function formatMode(mode: number, type: string): string {
   );
 }
 
-/** Makes any file name safe for one terminal line: control characters are shown escaped. */
+/** Makes any file name safe for one terminal line: control characters and raw (non-UTF-8) bytes are shown as \\xNN. */
 export function printablePath(path: string): string {
-  return path.replace(/[\x00-\x1f\x7f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+  return path.replace(/[\x00-\x1f\x7f\udc80-\udcff]/g, (c) => '\\x' + (c.charCodeAt(0) & 0xff).toString(16).padStart(2, '0'));
 }

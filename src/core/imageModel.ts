@@ -7,15 +7,7 @@ import { comparePaths } from './paths';
 import type { EntryType, ImageData, LayerEntry, Step } from './types';
 
 /** A path of the merged filesystem at some layer, with where it came from. */
-export interface MergedEntry {
-  path: string;
-  type: EntryType;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  linkTarget?: string;
-  hash?: string;
+export interface MergedEntry extends LayerEntry {
   /** Layer where this path (this incarnation) appeared. */
   addedIn: number;
   /** Later layers that rewrote it (content, type or metadata only). */
@@ -120,11 +112,15 @@ export class ImageModel {
     return changes.sort((a, b) => comparePaths(a.path, b.path));
   }
 
-  /** The net changes between the merged views at `from` and `to` (from < to; from = -1 means the empty filesystem). */
+  /** The net changes from the merged view at `from` to the one at `to` (either may be lower; -1 is the empty filesystem). */
   diff(from: number, to: number): PathChange[] {
     if (from !== -1) this.checkLayer(from);
-    this.checkLayer(to);
-    if (from > to) return this.diff(to, from).map(invertChange);
+    if (to !== -1) this.checkLayer(to);
+    if (from > to) {
+      // Backwards: the forward changes, each described as the path is at `to` (the lower view).
+      const lower = snapshot(this.stackTo(to));
+      return this.diff(to, from).map((c) => invertChange(c, lower.get(c.path)));
+    }
     const stack = this.stackTo(from);
     const before = snapshot(stack);
     const deletedBy = new Map<string, number>();
@@ -156,22 +152,7 @@ export class ImageModel {
 }
 
 function toMergedEntry(node: FsNode): MergedEntry {
-  const e = node.entry;
-  const merged: MergedEntry = {
-    path: e.path,
-    type: e.type,
-    size: e.size,
-    mode: e.mode,
-    uid: e.uid,
-    gid: e.gid,
-    addedIn: node.addedIn,
-    modifiedIn: node.modifiedIn ?? [],
-    contentChanged: !!node.contentChanged,
-    layer: node.layer,
-  };
-  if (e.linkTarget !== undefined) merged.linkTarget = e.linkTarget;
-  if (e.hash !== undefined) merged.hash = e.hash;
-  return merged;
+  return { ...node.entry, addedIn: node.addedIn, modifiedIn: node.modifiedIn ?? [], contentChanged: !!node.contentChanged, layer: node.layer };
 }
 
 function snapshot(stack: FsStack): Map<string, FsNode> {
@@ -192,8 +173,12 @@ function describeModification(a: LayerEntry, b: LayerEntry): Pick<PathChange, 'k
   return kind === 'type' ? { kind, previousType: a.type } : { kind };
 }
 
-function invertChange(c: PathChange): PathChange {
+/** `lower` is the path's node in the lower view: what a backward addition or modification leads to. */
+function invertChange(c: PathChange, lower: FsNode | undefined): PathChange {
   if (c.change === 'added') return { ...c, change: 'deleted', previousType: c.type };
-  if (c.change === 'deleted') return { ...c, change: 'added', cause: undefined, previousType: undefined };
-  return c;
+  const { cause: _cause, previousType: _previousType, ...rest } = c;
+  if (!lower) return rest;
+  const back: PathChange = { ...rest, change: c.change === 'deleted' ? 'added' : 'modified', type: lower.entry.type, size: lower.entry.size, layer: lower.layer };
+  if (c.kind === 'type') back.previousType = c.type;
+  return back;
 }

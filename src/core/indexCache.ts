@@ -33,6 +33,7 @@ export class IndexCache {
   constructor(readonly directory: string) {}
 
   async readLayer(diffId: string): Promise<LayerIndex | undefined> {
+    if (!isDigest(diffId)) return undefined; // a read never throws: a key we cannot store is simply not cached
     const stored = await this.readJson(this.layerFile(diffId));
     return stored === undefined ? undefined : unpackLayer(stored, diffId);
   }
@@ -51,6 +52,7 @@ export class IndexCache {
   }
 
   async readImage(id: string): Promise<CachedImage | undefined> {
+    if (!isDigest(id)) return undefined;
     const stored = (await this.readJson(this.imageFile(id))) as (CachedImage & { format?: number }) | undefined;
     if (!stored || stored.format !== CACHE_FORMAT || stored.id !== id || typeof stored.config !== 'object' || !stored.config) return undefined;
     return { id: stored.id, configDigest: stored.configDigest, manifestDigest: stored.manifestDigest, config: stored.config };
@@ -92,8 +94,12 @@ export class IndexCache {
 
 /** "sha256:abc…" → "sha256-abc…"; anything that is not a plain digest is refused as a key. */
 function safeKey(digest: string): string {
-  if (!/^[a-z0-9]+:[a-f0-9]{32,128}$/.test(digest)) throw new Error(`Not a digest: ${digest}`);
+  if (!isDigest(digest)) throw new Error(`Not a digest: ${digest}`);
   return digest.replace(':', '-');
+}
+
+function isDigest(key: string): boolean {
+  return /^[a-z0-9]+:[a-f0-9]{32,128}$/.test(key);
 }
 
 function packEntry(e: LayerEntry): PackedEntry {
@@ -103,6 +109,7 @@ function packEntry(e: LayerEntry): PackedEntry {
 }
 
 function unpackLayer(stored: unknown, diffId: string): LayerIndex | undefined {
+  if (typeof stored !== 'object' || stored === null) return undefined; // `null` is valid JSON too
   const s = stored as Record<string, unknown>;
   if (s.format !== CACHE_FORMAT || s.diffId !== diffId || typeof s.tarBytes !== 'number') return undefined;
   if (!isStringArray(s.whiteouts) || !isStringArray(s.opaqueDirs) || !isStringArray(s.warnings) || !Array.isArray(s.entries)) return undefined;

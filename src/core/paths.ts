@@ -4,17 +4,66 @@
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Tar headers are read as latin1 so no byte is lost; a name that is valid UTF-8 is decoded as such,
- * any other name keeps one character per byte (lossless, and distinct names stay distinct).
+ * Tar headers are read as latin1 so no byte is lost. A name that is valid UTF-8 is decoded as such; in any
+ * other name each byte that is not part of a valid UTF-8 sequence becomes the lone surrogate U+DC00+byte
+ * (Python's "surrogateescape"). That keeps every raw name distinct from every valid one ("caf\xE9" is not
+ * "café"), and `encodeTarName` gives the exact bytes back.
  */
 export function decodeTarName(latin1: string): string {
   // Fast path: pure ASCII needs no work.
   if (!/[^\x00-\x7f]/.test(latin1)) return latin1;
+  const bytes = Buffer.from(latin1, 'latin1');
   try {
-    return utf8.decode(Buffer.from(latin1, 'latin1'));
+    return utf8.decode(bytes);
   } catch {
-    return latin1;
+    return decodeWithSurrogateEscapes(bytes);
   }
+}
+
+/** The raw bytes of a name produced by decodeTarName. */
+export function encodeTarName(name: string): Buffer {
+  const parts: Buffer[] = [];
+  let run = '';
+  for (const ch of name) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 0xdc80 && code <= 0xdcff) {
+      parts.push(Buffer.from(run, 'utf8'), Buffer.from([code - 0xdc00]));
+      run = '';
+    } else run += ch;
+  }
+  parts.push(Buffer.from(run, 'utf8'));
+  return Buffer.concat(parts);
+}
+
+function decodeWithSurrogateEscapes(bytes: Buffer): string {
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const length = validSequenceLength(bytes, i);
+    if (length === 0) {
+      out += String.fromCharCode(0xdc00 + bytes[i]);
+      i++;
+    } else {
+      out += bytes.toString('utf8', i, i + length);
+      i += length;
+    }
+  }
+  return out;
+}
+
+/** Length of the well-formed UTF-8 sequence at `i` (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF), or 0. */
+function validSequenceLength(b: Buffer, i: number): number {
+  const c = b[i];
+  if (c < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < b.length && b[i + k] >= lo && b[i + k] <= hi;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
+  if ((c >= 0xe1 && c <= 0xec) || c === 0xee || c === 0xef) return cont(1) && cont(2) ? 3 : 0;
+  if (c === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
+  if (c === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xf1 && c <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
 }
 
 export interface NormalizedPath {

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from './support/cli';
-import { testEngines } from './support/engines';
+import { oneEngine } from './support/engines';
 
-const engine = testEngines().find((e) => e.name === 'd26')!;
+const engine = oneEngine();
 const cacheDir = mkdtempSync(join(tmpdir(), 'layerlens-cli-cache-'));
 const env = { DOCKER_HOST: engine.host, LAYERLENS_CACHE_DIR: cacheDir };
 const IMAGE = 'layerlens-test/whiteouts:legacy';

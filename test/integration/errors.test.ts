@@ -10,10 +10,10 @@ import { before, describe, test } from 'node:test';
 import { CancelledError, LayerlensError } from '../../src/core/errors';
 import { loadImage } from '../../src/docker/imageLoader';
 import { runCli } from './support/cli';
-import { connect, testEngines } from './support/engines';
+import { connect, escapeRegExp, oneEngine } from './support/engines';
 import { saveImageToFile } from './support/saveImage';
 
-const info = testEngines().find((e) => e.name === 'd26')!;
+const info = oneEngine();
 const engine = connect(info);
 const dir = mkdtempSync(join(tmpdir(), 'layerlens-errors-'));
 const env = { DOCKER_HOST: info.host, LAYERLENS_CACHE_DIR: join(dir, 'cache') };
@@ -34,7 +34,7 @@ describe('errors users meet', () => {
   before(async () => saveImageToFile(engine, 'layerlens-test/basics:legacy', saved));
 
   test('no such image names the image and the host', () =>
-    expectOneLineError(['layers', 'layerlens-test/no-such:image'], /^layerlens: There is no image "layerlens-test\/no-such:image" on unix:\/\/\/tmp\/docker26\.sock\.$/));
+    expectOneLineError(['layers', 'layerlens-test/no-such:image'], new RegExp(`^layerlens: There is no image "layerlens-test/no-such:image" on ${escapeRegExp(info.host)}\\.$`)));
 
   test('no engine on a socket says which socket and what to do', () =>
     expectOneLineError(['layers', 'busybox'], /No Docker engine at unix:\/\/\/tmp\/layerlens-nothing\.sock \(from DOCKER_HOST\): the socket does not exist\. Start Docker/, {

@@ -8,8 +8,13 @@
 #   d26c   same, containerd image store       unix:///tmp/docker26c.sock    containerd-store layout
 #   podman Debian podman 4.3 Docker-compat API unix:///tmp/podman.sock      podman layout
 #
-# Usage: test/setup/engines.sh        (as root; needs deb.debian.org)
+# Usage: test/setup/engines.sh [d20 d26 d26c podman]   (as root; needs deb.debian.org; default: all four)
 set -euo pipefail
+
+WANT=("$@")
+[ ${#WANT[@]} -gt 0 ] || WANT=(d20 d26 d26c podman)
+wants() { [[ " ${WANT[*]} " == *" $1 "* ]]; }
+for w in "${WANT[@]}"; do case $w in d20|d26|d26c|podman) ;; *) echo "unknown engine '$w' (d20, d26, d26c, podman)" >&2; exit 2;; esac; done
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 D26=/opt/docker26                      # unpacked trixie docker.io (dockerd only; no CLI in it)
@@ -27,10 +32,11 @@ pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # --- 1. Debian packages (bookworm) ------------------------------------------
 need=()
-for p in docker.io busybox-static podman zstd curl; do
+packages=(docker.io busybox-static zstd curl python3)
+wants podman && packages+=(podman)
+for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
 done
-have_skopeo=1; dpkg-query -W -f='${Status}' skopeo 2>/dev/null | grep -q 'ok installed' || have_skopeo=0
 
 # The trixie download does not touch dpkg, so it runs beside the bookworm install.
 fetch_docker26() {
@@ -53,12 +59,12 @@ fetch_docker26() {
 }
 
 fetch_pid=
-if [ ! -x "$D26/usr/sbin/dockerd" ]; then
+if { wants d26 || wants d26c; } && [ ! -x "$D26/usr/sbin/dockerd" ]; then
   log "downloading docker.io 26 from trixie into $D26 (background)"
   fetch_docker26 > /tmp/layerlens-fetch-docker26.log 2>&1 & fetch_pid=$!
 fi
 
-if [ ${#need[@]} -gt 0 ] || [ $have_skopeo = 0 ]; then
+if [ ${#need[@]} -gt 0 ]; then
   log "apt-get update"
   apt-get -q update > /tmp/layerlens-apt.log 2>&1 || { tail -30 /tmp/layerlens-apt.log; die "apt-get update failed"; }
 fi
@@ -71,10 +77,6 @@ if [ ${#need[@]} -gt 0 ]; then
   rc=0; apt-get install -y -q --no-install-recommends "${need[@]}" >> /tmp/layerlens-apt.log 2>&1 || rc=$?
   [ $made_prc = 1 ] && rm -f $prc
   [ $rc = 0 ] || { tail -30 /tmp/layerlens-apt.log; die "apt-get install ${need[*]} failed (log: /tmp/layerlens-apt.log)"; }
-fi
-if [ $have_skopeo = 0 ]; then   # optional: only tests that re-compress layouts need it
-  apt-get install -y -q --no-install-recommends skopeo >> /tmp/layerlens-apt.log 2>&1 \
-    || log "warning: skopeo could not be installed; continuing without it"
 fi
 
 # --- 2. Daemons ---------------------------------------------------------------
@@ -104,11 +106,11 @@ wait_ping() {
 }
 
 # d20: the system engine. Never restarted if anything answers on the default socket.
-start d20 /var/run/docker.sock /tmp/dockerd.log /var/run/docker.pid \
+wants d20 && start d20 /var/run/docker.sock /tmp/dockerd.log /var/run/docker.pid \
   dockerd --host unix:///var/run/docker.sock
 
 # Podman's service needs no daemon of its own beyond this process.
-start podman /tmp/podman.sock /tmp/podman.log /tmp/podman-service.pid \
+wants podman && start podman /tmp/podman.sock /tmp/podman.log /tmp/podman-service.pid \
   sh -c 'echo $$ > /tmp/podman-service.pid; exec podman system service --time=0 unix:///tmp/podman.sock'
 
 if [ -n "$fetch_pid" ]; then
@@ -126,14 +128,14 @@ d26() {
       --pidfile "/tmp/$tag.pid" --bridge none --iptables=false \
       --containerd-namespace "$tag" --containerd-plugins-namespace "$tag-plugins"
 }
-d26 d26 /tmp/docker26.sock /tmp/dockerd26.log docker26
+wants d26 && d26 d26 /tmp/docker26.sock /tmp/dockerd26.log docker26
 mkdir -p /tmp/d26c && echo '{"features":{"containerd-snapshotter":true}}' > /tmp/d26c/daemon.json
-d26 d26c /tmp/docker26c.sock /tmp/dockerd26c.log docker26c --config-file /tmp/d26c/daemon.json
+wants d26c && d26 d26c /tmp/docker26c.sock /tmp/dockerd26c.log docker26c --config-file /tmp/d26c/daemon.json
 
-wait_ping d20 /var/run/docker.sock /tmp/dockerd.log
-wait_ping d26 /tmp/docker26.sock /tmp/dockerd26.log
-wait_ping d26c /tmp/docker26c.sock /tmp/dockerd26c.log
-wait_ping podman /tmp/podman.sock /tmp/podman.log
+wants d20 && wait_ping d20 /var/run/docker.sock /tmp/dockerd.log
+wants d26 && wait_ping d26 /tmp/docker26.sock /tmp/dockerd26.log
+wants d26c && wait_ping d26c /tmp/docker26c.sock /tmp/dockerd26c.log
+wants podman && wait_ping podman /tmp/podman.sock /tmp/podman.log
 
 # --- 3. Describe them for the tests -------------------------------------------
 # saveFormat of d20 is detected, not assumed: on a machine where another engine already
@@ -149,12 +151,16 @@ describe() {   # name socket [saveFormat]
     console.log(JSON.stringify({ name, host: "unix://" + sock, saveFormat, version: ver.Version, apiVersion: ver.ApiVersion }));
   ' "$1" "$2" "$fmt" "$v" "$i"
 }
-entries=("$(describe d20 /var/run/docker.sock)" "$(describe d26 /tmp/docker26.sock oci)"
-         "$(describe d26c /tmp/docker26c.sock containerd)" "$(describe podman /tmp/podman.sock podman)")
-{ echo '{"engines":['; for ((k = 0; k < 4; k++)); do echo "  ${entries[k]}$([ $k -lt 3 ] && echo ,)"; done; echo ']}'; } \
+entries=()
+wants d20 && entries+=("$(describe d20 /var/run/docker.sock)")
+wants d26 && entries+=("$(describe d26 /tmp/docker26.sock oci)")
+wants d26c && entries+=("$(describe d26c /tmp/docker26c.sock containerd)")
+wants podman && entries+=("$(describe podman /tmp/podman.sock podman)")
+n=${#entries[@]}
+{ echo '{"engines":['; for ((k = 0; k < n; k++)); do echo "  ${entries[k]}$([ $k -lt $((n - 1)) ] && echo ,)"; done; echo ']}'; } \
   > "$ROOT/test/.engines.json.tmp"
 mv "$ROOT/test/.engines.json.tmp" "$ROOT/test/.engines.json"
-grep -q '"name":"d20","host":"unix:///var/run/docker.sock","saveFormat":"legacy"' "$ROOT/test/.engines.json" \
+! wants d20 || grep -q '"name":"d20","host":"unix:///var/run/docker.sock","saveFormat":"legacy"' "$ROOT/test/.engines.json" \
   || log "warning: /var/run/docker.sock is not a Docker 20.10 engine; d20 in test/.engines.json says what it is"
 
 # Keep the generated file and the copied busybox binaries out of git (append only if

@@ -30,3 +30,13 @@ export function connect(engine: TestEngine): DockerEngine {
 export function fixtureName(engine: TestEngine, name: string): string {
   return engine.saveFormat === 'podman' ? `localhost/${name}` : name;
 }
+
+/** The engine for tests that need just one: Engine 26 when present, else the first one set up. */
+export function oneEngine(): TestEngine {
+  const engines = testEngines();
+  return engines.find((e) => e.name === 'd26') ?? engines[0];
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -57,26 +57,18 @@ export interface Comparable {
   contentHash?: string;
 }
 
-/** Engine entries in comparable form; hardlinks compared as the file they share bytes with. */
-export function comparableFromEngine(entries: MergedEntry[]): Map<string, Comparable> {
-  const byPath = new Map(entries.map((e) => [e.path, e]));
-  const result = new Map<string, Comparable>();
-  for (const e of entries) {
-    const data = e.type === 'hardlink' && e.linkTarget ? byPath.get(e.linkTarget) ?? e : e;
-    result.set(e.path, {
-      type: data.type === 'hardlink' ? 'file' : data.type,
-      size: data.size,
-      mode: e.mode,
-      uid: e.uid,
-      gid: e.gid,
-      linkTarget: e.type === 'symlink' ? e.linkTarget : undefined,
-      contentHash: data.type === 'file' ? data.hash : undefined,
-    });
-  }
-  return result;
+interface ListedEntry {
+  path: string;
+  type: string;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  linkTarget?: string;
 }
 
-export function comparableFromOracle(entries: OracleEntry[]): Map<string, Comparable> {
+/** Entries in comparable form; a hardlink is compared as the file it shares bytes with. */
+function comparable<E extends ListedEntry>(entries: E[], contentHash: (e: E) => string | undefined): Map<string, Comparable> {
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const result = new Map<string, Comparable>();
   for (const e of entries) {
@@ -89,11 +81,19 @@ export function comparableFromOracle(entries: OracleEntry[]): Map<string, Compar
       uid: e.uid,
       gid: e.gid,
       linkTarget: e.type === 'symlink' ? e.linkTarget : undefined,
-      // The engine keeps the first 128 bits of SHA-256, base64url.
-      contentHash: data.sha256 ? Buffer.from(data.sha256, 'hex').subarray(0, 16).toString('base64url') : undefined,
+      contentHash: data.type === 'file' ? contentHash(data) : undefined,
     });
   }
   return result;
+}
+
+export function comparableFromEngine(entries: MergedEntry[]): Map<string, Comparable> {
+  return comparable(entries, (e) => e.hash);
+}
+
+export function comparableFromOracle(entries: OracleEntry[]): Map<string, Comparable> {
+  // The engine keeps the first 128 bits of SHA-256, base64url.
+  return comparable(entries, (e) => (e.sha256 ? Buffer.from(e.sha256, 'hex').subarray(0, 16).toString('base64url') : undefined));
 }
 
 /** Differences between the engine's view and the oracle's, as readable lines (empty = identical). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The oracle's reader: lists a tar (from stdin) as JSON, using Python's tarfile, an implementation
-independent of the engine under test. Names are decoded like the engine promises to: valid UTF-8 as
-UTF-8, anything else one character per byte (latin1)."""
+independent of the engine under test. Names are UTF-8 with surrogate escapes for bytes that are not
+(Python's own convention, which the engine promises to follow)."""
 import hashlib, json, sys, tarfile
 
 TYPES = {tarfile.REGTYPE: 'file', tarfile.AREGTYPE: 'file', tarfile.CONTTYPE: 'file', tarfile.DIRTYPE: 'dir',
@@ -9,11 +9,8 @@ TYPES = {tarfile.REGTYPE: 'file', tarfile.AREGTYPE: 'file', tarfile.CONTTYPE: 'f
          tarfile.CHRTYPE: 'char', tarfile.BLKTYPE: 'block'}
 
 def decode(raw: str) -> str:
-    data = raw.encode('utf-8', 'surrogateescape')
-    try:
-        return data.decode('utf-8')
-    except UnicodeDecodeError:
-        return data.decode('latin1')
+    # tarfile already decoded with utf-8 + surrogateescape.
+    return raw
 
 def absolute(name: str) -> str:
     parts = [p for p in name.split('/') if p not in ('', '.')]
