@@ -27,16 +27,27 @@ const lazyHeavyModules = {
   },
 };
 
+/**
+ * ssh2 (with its crypto) is over half of the CLI bundle yet only serves ssh:// hosts: it lives in its own bundle,
+ * dist/ssh2.js, which the lazy require above loads on first use only.
+ */
+const ssh2InItsOwnBundle = {
+  name: 'ssh2-own-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^ssh2$/ }, () => ({ path: './ssh2.js', external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  // Minified code compiles faster: it shortens every CLI start.
-  minify: true,
+  // Minified code compiles faster: it shortens every CLI start (LAYERLENS_MINIFY=0 for readable profiles).
+  minify: process.env.LAYERLENS_MINIFY !== '0',
   logLevel: 'warning',
-  plugins: [lazyHeavyModules],
+  plugins: [lazyHeavyModules, ssh2InItsOwnBundle],
   // Optional native helpers of ssh2: loaded with try/catch, absent is fine.
   // dockerode's BuildKit session (grpc, protobuf) serves image builds through the API, which Layerlens never does.
   external: ['cpu-features', './crypto/build/Release/sshcrypto.node', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'],
@@ -45,4 +56,5 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] }),
   esbuild.build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' }),
+  esbuild.build({ ...common, plugins: [], entryPoints: ['node_modules/ssh2/lib/index.js'], outfile: 'dist/ssh2.js' }),
 ]);

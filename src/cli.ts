@@ -2,7 +2,6 @@
 // `layerlens`: the command line over the same engine as the extension.
 // Exit codes: 0 done, 1 a --ci rule failed, 2 bad input or an engine/archive error (one line on stderr), 130 cancelled.
 import { parseArgs } from 'node:util';
-import { analyzeImage } from './core/analysis';
 import { LayerlensError, messageOf } from './core/errors';
 import { formatBytes, parseBytes } from './core/format';
 import { IndexCache, defaultCacheDirectory } from './core/indexCache';
@@ -10,7 +9,7 @@ import { analyzeReport, diffReport, evaluateCiRules, layersReport, treeReport, t
 import { renderAnalysis, renderDiff, renderLayers, renderTree } from './cli/humanOutput';
 import { resolveEndpoint } from './docker/connection';
 import { DockerEngine } from './docker/engine';
-import { loadImage } from './docker/imageLoader';
+import { loadAnalysis, loadImage, type LoadOptions } from './docker/imageLoader';
 
 const USAGE = `Usage: layerlens <command> <ref> [options]
 
@@ -68,24 +67,31 @@ async function main(argv: string[]): Promise<number> {
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   const progress = process.stderr.isTTY ? new TerminalProgress() : undefined;
-  const loaded = await loadImage(ref, {
+  const options: LoadOptions = {
     engine: () => new DockerEngine(resolveEndpoint({ explicitHost: values.host, explicitSource: '--host' })),
     cache: new IndexCache(defaultCacheDirectory()),
     noCache: values['no-cache'],
     signal: abort.signal,
     onProgress: progress?.update,
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
-  }).finally(() => progress?.clear());
-  const model = loaded.model;
+  };
   const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
   const json = (value: unknown) => out(JSON.stringify(value, null, 2));
 
-  switch (command) {
-    case 'layers': {
-      const analysis = analyzeImage(model);
-      values.json ? json(layersReport(model, analysis)) : out(renderLayers(model, analysis, true));
+  if (command === 'layers' || command === 'analyze') {
+    const { overview, analysis } = await loadAnalysis(ref, options).finally(() => progress?.clear());
+    if (command === 'layers') {
+      values.json ? json(layersReport(overview, analysis)) : out(renderLayers(overview, analysis, true));
       return 0;
     }
+    const ci = values.ci ? evaluateCiRules(analysis, ciLimits(values)) : undefined;
+    const top = values.top === undefined ? 10 : positiveInteger(values.top, '--top');
+    values.json ? json(analyzeReport(overview, analysis, ci)) : out(renderAnalysis(overview, analysis, ci, top));
+    return ci && !ci.every((r) => r.pass) ? 1 : 0;
+  }
+
+  const model = (await loadImage(ref, options).finally(() => progress?.clear())).model;
+  switch (command) {
     case 'tree': {
       const layer = values.layer === undefined ? model.topLayer : layerNumber(values.layer, '--layer', model.topLayer);
       const entries = model.mergedViewAt(layer);
@@ -99,13 +105,6 @@ async function main(argv: string[]): Promise<number> {
       const changes = model.diff(from, to);
       values.json ? json(diffReport(from, to, changes)) : out(renderDiff(changes, from, to));
       return 0;
-    }
-    case 'analyze': {
-      const analysis = analyzeImage(model);
-      const ci = values.ci ? evaluateCiRules(analysis, ciLimits(values)) : undefined;
-      const top = values.top === undefined ? 10 : positiveInteger(values.top, '--top');
-      values.json ? json(analyzeReport(model, analysis, ci)) : out(renderAnalysis(model, analysis, ci, top));
-      return ci && !ci.every((r) => r.pass) ? 1 : 0;
     }
   }
   return 2;

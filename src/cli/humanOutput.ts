@@ -1,12 +1,12 @@
 // Text renderings of the CLI's reports for a terminal.
 import type { ImageAnalysis } from '../core/analysis';
 import { formatBytes, formatMode, formatPercent, printablePath } from '../core/format';
-import type { ImageModel, MergedEntry, PathChange } from '../core/imageModel';
+import type { ImageOverview, MergedEntry, PathChange } from '../core/imageModel';
 import type { CiRuleResult } from '../core/reports';
 
 const REASONS = { overwritten: 'overwritten', deleted: 'deleted', 'metadata-only': 'metadata-only copy' } as const;
 
-export function renderLayers(model: ImageModel, analysis: ImageAnalysis, showEmptySteps: boolean): string {
+export function renderLayers(model: ImageOverview, analysis: ImageAnalysis, showEmptySteps: boolean): string {
   const lines: string[] = [];
   const name = model.data.repoTags[0] ?? '(untagged)';
   lines.push(`Image   ${name}  ${shortId(model.data.id)}`);
@@ -26,7 +26,7 @@ export function renderLayers(model: ImageModel, analysis: ImageAnalysis, showEmp
   return lines.join('\n');
 }
 
-export function renderAnalysis(model: ImageModel, analysis: ImageAnalysis, ci: CiRuleResult[] | undefined, top: number): string {
+export function renderAnalysis(model: ImageOverview, analysis: ImageAnalysis, ci: CiRuleResult[] | undefined, top: number): string {
   const lines = [renderLayers(model, analysis, true), ''];
   lines.push(`Efficiency          ${formatPercent(analysis.efficiency)}`);
   lines.push(`Wasted bytes        ${formatBytes(analysis.wastedBytes)}  (dive's measure)`);

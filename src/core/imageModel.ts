@@ -43,7 +43,14 @@ export interface PathEvent {
   entry: LayerEntry;
 }
 
-export class ImageModel {
+/** What reports need to name an image and its steps, without its layers (e.g. from the cache). */
+export interface ImageOverview {
+  data: Pick<ImageData, 'id' | 'repoTags'>;
+  steps: Step[];
+  layerCount: number;
+}
+
+export class ImageModel implements ImageOverview {
   readonly steps: Step[];
 
   constructor(readonly data: ImageData) {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { ImageAnalysis } from './analysis';
 import type { EntryType, ImageConfig, LayerEntry, LayerIndex } from './types';
 
 /** Bump when the stored shape or the meaning of a field changes. */
@@ -60,6 +61,27 @@ export class IndexCache {
 
   async writeImage(image: CachedImage): Promise<void> {
     await this.writeJson(this.imageFile(image.id), { format: CACHE_FORMAT, ...image });
+  }
+
+  /**
+   * The analysis of an image is a pure function of its config and layers, which its ID (a config or manifest
+   * digest) pins down; caching it makes a warm `analyze` read one small file instead of every layer index.
+   */
+  async readAnalysis(id: string): Promise<ImageAnalysis | undefined> {
+    if (!isDigest(id)) return undefined;
+    const stored = (await this.readJson(join(this.directory, 'analyses', safeKey(id) + '.json'))) as
+      | { format?: number; id?: string; analysis?: ImageAnalysis }
+      | undefined;
+    const a = stored?.analysis;
+    if (!stored || stored.format !== CACHE_FORMAT || stored.id !== id || !a) return undefined;
+    const valid =
+      Array.isArray(a.layers) && Array.isArray(a.wastedFiles) && Array.isArray(a.inefficientPaths) && Array.isArray(a.warnings) &&
+      [a.totalSize, a.efficiency, a.wastedBytes, a.userWastedPercent].every((n) => typeof n === 'number' && Number.isFinite(n));
+    return valid ? a : undefined;
+  }
+
+  async writeAnalysis(id: string, analysis: ImageAnalysis): Promise<void> {
+    await this.writeJson(join(this.directory, 'analyses', safeKey(id) + '.json'), { format: CACHE_FORMAT, id, analysis });
   }
 
   private layerFile(diffId: string): string {

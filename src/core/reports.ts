@@ -1,7 +1,7 @@
 // The JSON shapes of the `layerlens` command line: a stable contract (documented in the README).
 // Built from the model only, so the extension can produce the very same objects.
 import type { ImageAnalysis, WastedFile } from './analysis';
-import type { ImageModel, MergedEntry, PathChange } from './imageModel';
+import type { ImageOverview, MergedEntry, PathChange } from './imageModel';
 
 export interface LayersReport {
   image: { id: string; tags: string[]; size: number };
@@ -31,7 +31,7 @@ export interface LayersReport {
   userWastedPercent: number;
 }
 
-export function layersReport(model: ImageModel, analysis: ImageAnalysis): LayersReport {
+export function layersReport(model: ImageOverview, analysis: ImageAnalysis): LayersReport {
   const stepOfLayer = new Map(model.steps.filter((s) => s.layerIndex !== undefined).map((s) => [s.layerIndex!, s]));
   return {
     image: { id: model.data.id, tags: model.data.repoTags, size: analysis.totalSize },
@@ -150,7 +150,7 @@ export interface AnalyzeReport extends LayersReport {
   ci: { pass: boolean; rules: CiRuleResult[] } | null;
 }
 
-export function analyzeReport(model: ImageModel, analysis: ImageAnalysis, ci: CiRuleResult[] | undefined): AnalyzeReport {
+export function analyzeReport(model: ImageOverview, analysis: ImageAnalysis, ci: CiRuleResult[] | undefined): AnalyzeReport {
   return {
     ...layersReport(model, analysis),
     wastedFiles: analysis.wastedFiles,

@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import type { ImageInspectInfo } from 'dockerode';
 import { readImageFromPath, readImageTar } from '../core/archiveReader';
 import { LayerlensError, messageOf } from '../core/errors';
-import { ImageModel } from '../core/imageModel';
+import { analyzeImage, type ImageAnalysis } from '../core/analysis';
+import { mapSteps } from '../core/history';
+import { ImageModel, type ImageOverview } from '../core/imageModel';
 import type { IndexCache } from '../core/indexCache';
 import type { ImageData, LayerIndex, ProgressReporter } from '../core/types';
 import type { DockerEngine } from './engine';
@@ -57,6 +59,32 @@ export async function loadImage(ref: string, options: LoadOptions): Promise<Load
   data.repoTags = inspect.RepoTags ?? [];
   if (cache) await writeToCache(cache, data).catch((error) => options.onWarning?.(`Could not write the index cache in ${cache.directory}: ${messageOf(error)}`));
   return { model: new ImageModel(data), source: 'engine', inspect };
+}
+
+export interface LoadedAnalysis {
+  overview: ImageOverview;
+  analysis: ImageAnalysis;
+  source: LoadedImage['source'];
+}
+
+/** The analysis of an image; from the cache alone (no layer index read) when this image was analyzed before. */
+export async function loadAnalysis(ref: string, options: LoadOptions): Promise<LoadedAnalysis> {
+  const cache = options.noCache ? undefined : options.cache;
+  if (cache && !isPathReference(ref) && options.engine) {
+    const inspect = await options.engine().inspectImage(ref);
+    const [image, analysis] = await Promise.all([cache.readImage(inspect.Id), cache.readAnalysis(inspect.Id)]);
+    const layerCount = image?.config.rootfs?.diff_ids?.length;
+    if (image && analysis && layerCount === analysis.layers.length) {
+      const overview = { data: { id: inspect.Id, repoTags: inspect.RepoTags ?? [] }, steps: mapSteps(image.config, layerCount), layerCount };
+      return { overview, analysis, source: 'cache' };
+    }
+  }
+  const loaded = await loadImage(ref, options);
+  const analysis = analyzeImage(loaded.model);
+  if (cache && loaded.source !== 'file') {
+    await cache.writeAnalysis(loaded.model.data.id, analysis).catch((error) => options.onWarning?.(`Could not write the analysis cache: ${messageOf(error)}`));
+  }
+  return { overview: loaded.model, analysis, source: loaded.source };
 }
 
 async function readFromCache(cache: IndexCache, inspect: ImageInspectInfo): Promise<ImageData | undefined> {

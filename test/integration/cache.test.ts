@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { IndexCache } from '../../src/core/indexCache';
-import { loadImage } from '../../src/docker/imageLoader';
+import { analyzeImage } from '../../src/core/analysis';
+import { loadAnalysis, loadImage } from '../../src/docker/imageLoader';
 import { connect, fixtureName, testEngines } from './support/engines';
 
 for (const info of testEngines().filter((e) => e.saveFormat !== 'podman')) {
@@ -41,6 +42,23 @@ for (const info of testEngines().filter((e) => e.saveFormat !== 'podman')) {
       assert.equal((await loadImage(ref, { engine: () => engine, cache, noCache: true })).source, 'engine');
       const leftovers = [...readdirSync(join(directory, 'layers')), ...readdirSync(join(directory, 'images'))].filter((f) => f.endsWith('.tmp'));
       assert.deepEqual(leftovers, []);
+    });
+
+    test('a warm analysis is read whole from the cache and equals a fresh one; a damaged one is recomputed', async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'layerlens-cache-'));
+      const cache = new IndexCache(directory);
+      const fresh = analyzeImage((await loadImage(ref, { engine: () => engine, noCache: true })).model);
+      const first = await loadAnalysis(ref, { engine: () => engine, cache });
+      assert.equal(first.source, 'engine');
+      const warm = await loadAnalysis(ref, { engine: () => engine, cache });
+      assert.equal(warm.source, 'cache');
+      assert.deepEqual(warm.analysis, fresh);
+      assert.deepEqual(warm.overview.steps, first.overview.steps);
+      const [file] = readdirSync(join(directory, 'analyses')).map((f) => join(directory, 'analyses', f));
+      writeFileSync(file, JSON.stringify({ format: 2, id: warm.overview.data.id, analysis: { layers: 'nonsense' } }));
+      const recomputed = await loadAnalysis(ref, { engine: () => engine, cache });
+      assert.equal(recomputed.source, 'cache', 'the layer indexes are still cached');
+      assert.deepEqual(recomputed.analysis, fresh);
     });
   });
 }
