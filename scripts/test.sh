@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine of this kind (Debian, root, nothing running) or on one already set up:
 # installs the npm dependencies, type-checks, builds, runs the unit tests, installs and starts the real engines
-# (Docker 20.10, Docker 26, Docker 26 with the containerd store, Podman), builds the fixture images, and runs the
-# integration tests against them.
+# (Docker 20.10, Docker 26, Docker 26 with the containerd store, Podman) and a local sshd for ssh:// hosts,
+# builds the fixture images, and runs the integration tests against them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n=== %s\n' "$*"; }
@@ -19,5 +19,7 @@ step "engines"
 bash test/setup/engines.sh
 step "fixture images"
 bash test/setup/build-fixtures.sh
+step "ssh endpoint"
+bash test/setup/ssh.sh
 step "integration tests"
 npm run -s test:integration

@@ -11,6 +11,13 @@ import { resolveEndpoint } from './docker/connection';
 import { DockerEngine } from './docker/engine';
 import { loadAnalysis, loadImage, type LoadOptions } from './docker/imageLoader';
 
+// docker-modem builds an "ssh:host:port…" URL for ssh:// hosts that Node flags as DEP0170, once per request;
+// the request itself goes through the ssh agent and works. Keep that one warning off the user's terminal.
+process.removeAllListeners('warning');
+process.on('warning', (warning: Error & { code?: string }) => {
+  if (warning.code !== 'DEP0170') process.stderr.write(`${warning.name}: ${warning.message}\n`);
+});
+
 const USAGE = `Usage: layerlens <command> <ref> [options]
 
 <ref> is an image name or ID on the Docker engine, or a path to a docker save archive (.tar, .tar.gz) or an OCI layout.

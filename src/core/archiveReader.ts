@@ -6,10 +6,9 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { ArchiveAssembler, type Platform } from './archiveAssembler';
-import { createDecompressor, describeUnsupportedMagic, detectCompression } from './compression';
+import { AutoDecompressor, describeUnsupportedMagic } from './compression';
 import { CancelledError, LayerlensError, messageOf, throwIfAborted } from './errors';
 import { decodeTarName } from './paths';
-import { sniff } from './sniff';
 import { keepRawPaxNames } from './tarNames';
 
 keepRawPaxNames();
@@ -32,14 +31,12 @@ export async function readImageTar(source: AsyncIterable<Buffer>, options: ReadO
   throwIfAborted(options.signal);
   const assembler = new ArchiveAssembler(options.platform);
   const counter = new ProgressCounter(options.expectedBytes ?? 0, options.onProgress);
-  const sniffed = await sniff(source, 512);
-  if (sniffed.head.length === 0) throw new LayerlensError(`${capitalize(label)} is empty; it is not an image archive.`, 'bad-input');
-  const other = describeUnsupportedMagic(sniffed.head);
-  if (other) throw new LayerlensError(`${capitalize(label)} is a ${other} file, not an image archive (tar, .tar.gz or .tar.zst).`, 'bad-input');
-  const compression = detectCompression(sniffed.head);
-  if (compression === 'none' && !hasTarMagic(sniffed.head)) {
-    throw new LayerlensError(`${capitalize(label)} is not a tar archive (or is corrupt).`, 'bad-input');
-  }
+  const sniffer = new AutoDecompressor((head, compression) => {
+    if (head.length === 0) throw new LayerlensError(`${capitalize(label)} is empty; it is not an image archive.`, 'bad-input');
+    const other = describeUnsupportedMagic(head);
+    if (other) throw new LayerlensError(`${capitalize(label)} is a ${other} file, not an image archive (tar, .tar.gz or .tar.zst).`, 'bad-input');
+    if (compression === 'none' && !hasTarMagic(head)) throw new LayerlensError(`${capitalize(label)} is not a tar archive (or is corrupt).`, 'bad-input');
+  });
   const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
   const consume = async () => {
     for await (const entry of extract) {
@@ -57,7 +54,7 @@ export async function readImageTar(source: AsyncIterable<Buffer>, options: ReadO
   };
   try {
     await Promise.all([
-      pipeline(sniffed.body, counter, createDecompressor(compression), extract, { signal: options.signal }),
+      pipeline(source, counter, sniffer, extract, { signal: options.signal }),
       consume(),
     ]);
   } catch (error) {

@@ -64,3 +64,66 @@ class ZstdDecompressStream extends Transform {
     }
   }
 }
+
+/**
+ * A transform that looks at the first bytes of a stream, lets `inspect` reject it (with a LayerlensError),
+ * then decompresses whatever compression the magic bytes say. Unlike reading through an async iterator,
+ * it keeps the source in flowing mode: chunks pass as they come, never concatenated.
+ */
+export class AutoDecompressor extends Transform {
+  private head: Buffer[] = [];
+  private headLength = 0;
+  private inner: Transform | undefined;
+  private passThrough = false;
+
+  constructor(private readonly inspect: (head: Buffer, compression: Compression) => void) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    if (this.passThrough) return cb(null, chunk);
+    if (this.inner) return this.writeInner(chunk, cb);
+    this.head.push(chunk);
+    this.headLength += chunk.length;
+    if (this.headLength < 512) return cb();
+    this.decide(cb);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    if (!this.inner && !this.passThrough) {
+      this.decide((error) => (error ? cb(error) : this.finishInner(cb)));
+      return;
+    }
+    this.finishInner(cb);
+  }
+
+  private decide(cb: TransformCallback): void {
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    const compression = detectCompression(head);
+    try {
+      this.inspect(head, compression);
+    } catch (error) {
+      return cb(error as Error);
+    }
+    if (compression === 'none') {
+      this.passThrough = true;
+      return cb(null, head);
+    }
+    this.inner = createDecompressor(compression);
+    this.inner.on('data', (data: Buffer) => this.push(data));
+    this.inner.on('error', (error) => this.destroy(error));
+    this.writeInner(head, cb);
+  }
+
+  private writeInner(chunk: Buffer, cb: TransformCallback): void {
+    if (this.inner!.write(chunk)) cb();
+    else this.inner!.once('drain', () => cb());
+  }
+
+  private finishInner(cb: TransformCallback): void {
+    if (!this.inner) return cb();
+    this.inner.once('end', () => cb());
+    this.inner.end();
+  }
+}

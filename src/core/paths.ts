@@ -74,6 +74,9 @@ export interface NormalizedPath {
 
 /** "./usr//bin/../lib/" → "/usr/lib"; "../../etc/passwd" → "/etc/passwd" (escaped). */
 export function normalizeMemberPath(name: string): NormalizedPath {
+  // Fast path for the usual "usr/bin/env", "./etc/", "/opt/x": nothing to resolve.
+  const trimmed = name.replace(/^(\.\/)+|\/+$/g, '');
+  if (!/(^|\/)\.{1,2}(\/|$)|\/\/|^\//.test(trimmed)) return { path: '/' + trimmed, escaped: false };
   const parts: string[] = [];
   let escaped = false;
   for (const part of name.split('/')) {

@@ -32,15 +32,15 @@ export function resolveEndpoint(input: ResolveInput = {}): DockerEndpoint {
   const home = input.home ?? homedir();
   const dockerConfigDir = env.DOCKER_CONFIG || join(home, '.docker');
   if (input.explicitHost?.trim()) {
-    return endpointFor(input.explicitHost.trim(), input.explicitSource ?? 'setting', tlsFromEnv(env, dockerConfigDir), env);
+    return endpointFor(input.explicitHost.trim(), input.explicitSource ?? 'setting', tlsFromEnv(env, dockerConfigDir), env, home);
   }
-  if (env.DOCKER_HOST?.trim()) return endpointFor(env.DOCKER_HOST.trim(), 'DOCKER_HOST', tlsFromEnv(env, dockerConfigDir), env);
+  if (env.DOCKER_HOST?.trim()) return endpointFor(env.DOCKER_HOST.trim(), 'DOCKER_HOST', tlsFromEnv(env, dockerConfigDir), env, home);
   const context = currentContext(env, dockerConfigDir);
   if (context && context !== 'default') {
-    const fromContext = contextEndpoint(context, dockerConfigDir, env);
+    const fromContext = contextEndpoint(context, dockerConfigDir, env, home);
     if (fromContext) return fromContext;
   }
-  return endpointFor(DEFAULT_HOST, 'default', undefined, env);
+  return endpointFor(DEFAULT_HOST, 'default', undefined, env, home);
 }
 
 interface TlsMaterial {
@@ -74,7 +74,7 @@ function currentContext(env: NodeJS.ProcessEnv, dockerConfigDir: string): string
   }
 }
 
-function contextEndpoint(name: string, dockerConfigDir: string, env: NodeJS.ProcessEnv): DockerEndpoint | undefined {
+function contextEndpoint(name: string, dockerConfigDir: string, env: NodeJS.ProcessEnv, home: string): DockerEndpoint | undefined {
   const id = createHash('sha256').update(name).digest('hex');
   let meta: { Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } };
   try {
@@ -87,11 +87,30 @@ function contextEndpoint(name: string, dockerConfigDir: string, env: NodeJS.Proc
   const tlsDir = join(dockerConfigDir, 'contexts', 'tls', id, 'docker');
   const files = existsSync(tlsDir) ? readTlsFiles(tlsDir) : {};
   const tls = files.ca || files.cert ? { verify: !docker.SkipTLSVerify, ...files } : undefined;
-  return endpointFor(docker.Host, `docker context "${name}"`, tls, env);
+  return endpointFor(docker.Host, `docker context "${name}"`, tls, env, home);
+}
+
+/**
+ * The docker CLI runs the system ssh, which finds the agent or the default keys by itself; ssh2 needs them
+ * handed over: the agent when there is one, else the first unencrypted default key in ~/.ssh.
+ */
+function sshCredentials(env: NodeJS.ProcessEnv, home: string): { agent?: string; privateKey?: Buffer } {
+  if (env.SSH_AUTH_SOCK) return { agent: env.SSH_AUTH_SOCK };
+  for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+    const file = join(home, '.ssh', name);
+    if (existsSync(file)) return { privateKey: readFileSync(file) };
+  }
+  return {};
 }
 
 /** Dockerode options for a host string; throws a LayerlensError on a host it cannot use. `env` supplies SSH_AUTH_SOCK. */
-export function endpointFor(host: string, source: string, tls: TlsMaterial | undefined, env: NodeJS.ProcessEnv = process.env): DockerEndpoint {
+export function endpointFor(
+  host: string,
+  source: string,
+  tls: TlsMaterial | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir(),
+): DockerEndpoint {
   if (host.startsWith('unix://') || host.startsWith('npipe://')) {
     const socketPath = host.slice(host.indexOf('://') + 3) || '/var/run/docker.sock';
     return { host, source, tls: false, options: { socketPath } };
@@ -113,7 +132,7 @@ export function endpointFor(host: string, source: string, tls: TlsMaterial | und
         host: url.hostname,
         port: url.port ? Number(url.port) : 22,
         username: decodeURIComponent(url.username) || undefined,
-        sshOptions: { agent: env.SSH_AUTH_SOCK },
+        sshOptions: sshCredentials(env, home),
       } as DockerOptions,
     };
   }
