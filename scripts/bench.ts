@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       results.million = million;
     }
     if (opts.profile && engine) {
-      log('profiling a cold and a warm analyze of the image (unminified bundle, --cpu-prof)…');
+      log('profiling a cold and a warm analyze of the image (dist/cli.js with --cpu-prof, mapped through its source map)…');
       profiles.cold = await profileColdRun({ root: ROOT, outDir: join(OUT_DIR, 'profile'), host, image: BENCH_IMAGE, env: cliEnv });
       const warmArgs = ['analyze', BENCH_IMAGE, '--host', host, '--json'];
       profiles.warm = await profileCli({ root: ROOT, outDir: join(OUT_DIR, 'profile'), name: 'warm', args: warmArgs, env: cliEnv });
@@ -288,7 +288,7 @@ function renderTable(engine: EngineResults | undefined, million: MillionResults 
     const m = engine.warm;
     lines.push(
       row(
-        ['layerlens analyze (warm cache)', `${m.medianWallSeconds.toFixed(2)} s`, engine.ratios.warmToSave.toFixed(3), `≤ ${TARGETS.warmToSave} ${verdict(engine.pass.warmToSave)}`, cpuText(m), m.maxPeakRssBytes ? mb(m.maxPeakRssBytes) : '?', ''],
+        ['layerlens analyze (warm cache)', `${m.medianWallSeconds.toFixed(2)} s`, engine.ratios.warmToSave.toFixed(4), `≤ ${TARGETS.warmToSave} ${verdict(engine.pass.warmToSave)}`, cpuText(m), m.maxPeakRssBytes ? mb(m.maxPeakRssBytes) : '?', ''],
         w,
       ),
     );

@@ -1,5 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // `layerlens`: the command line over the same engine as the extension.
+// The launcher line caps V8's young generation: indexing makes many short-lived objects, and the default
+// (semi-spaces of up to 16 MB) holds ~30 MB more peak RSS for no gain in speed.
 // Exit codes: 0 done, 1 a --ci rule failed, 2 bad input or an engine/archive error (one line on stderr), 130 cancelled.
 import { parseArgs } from 'node:util';
 import { LayerlensError, messageOf } from './core/errors';

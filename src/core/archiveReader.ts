@@ -2,7 +2,7 @@
 // and an OCI layout directory. All feed the same ArchiveAssembler in a single pass.
 import { createReadStream, promises as fs } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { ArchiveAssembler, type Platform } from './archiveAssembler';
@@ -13,6 +13,12 @@ import { keepRawPaxNames } from './tarNames';
 
 keepRawPaxNames();
 import type { ImageData, ProgressReporter } from './types';
+
+/**
+ * How far reading may run ahead of indexing. The daemon writes its export at its own pace and stalls whenever
+ * our socket is full; a read-ahead buffer lets it go on while a big layer or a GC pause holds the indexer.
+ */
+const READ_AHEAD_BYTES = 16 * 1024 * 1024;
 
 export interface ReadOptions {
   signal?: AbortSignal;
@@ -54,7 +60,7 @@ export async function readImageTar(source: AsyncIterable<Buffer>, options: ReadO
   };
   try {
     await Promise.all([
-      pipeline(source, counter, sniffer, extract, { signal: options.signal }),
+      pipeline(source, new PassThrough({ highWaterMark: READ_AHEAD_BYTES }), counter, sniffer, extract, { signal: options.signal }),
       consume(),
     ]);
   } catch (error) {
