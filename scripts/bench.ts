@@ -21,6 +21,7 @@ import { profileCli, profileColdRun, type ProfileSummary } from './bench/profile
 
 const ROOT = resolve(__dirname, '..');
 const OUT_DIR = join(ROOT, '.bench');
+// Run as users run `layerlens`: the bundle through its own launcher line (which sets V8 flags).
 const CLI = join(ROOT, 'dist', 'cli.js');
 const TARGETS = { coldToSave: 1.05, warmToSave: 0.02, coldPeakRssBytes: 150 * 1024 * 1024, millionRssBytesPerFile: 1024 };
 
@@ -147,14 +148,14 @@ async function benchEngine(host: string, rounds: number, env: NodeJS.ProcessEnv)
   log('warming up: docker save (counting bytes), then one analyze to fill the layer index cache…');
   const exportBytes = await countSaveBytes(dockerCli, host, BENCH_IMAGE);
   const reportPath = join(OUT_DIR, 'analyze-big.json');
-  const fill = await measure(process.execPath, [CLI, 'analyze', BENCH_IMAGE, '--host', host, '--json'], { env, stdoutPath: reportPath });
+  const fill = await measure(CLI, ['analyze', BENCH_IMAGE, '--host', host, '--json'], { env, stdoutPath: reportPath });
   if (fill.exitCode !== 0) throw new Error(`layerlens analyze failed (exit ${fill.exitCode ?? fill.signal}):\n${fill.stderrTail}`);
   const report = readReport(reportPath);
 
   const commands = {
     save: () => measure(dockerCli, ['-H', host, 'save', BENCH_IMAGE], {}),
-    cold: () => measure(process.execPath, [CLI, 'analyze', BENCH_IMAGE, '--host', host, '--no-cache', '--json'], { env }),
-    warm: () => measure(process.execPath, [CLI, 'analyze', BENCH_IMAGE, '--host', host, '--json'], { env }),
+    cold: () => measure(CLI, ['analyze', BENCH_IMAGE, '--host', host, '--no-cache', '--json'], { env }),
+    warm: () => measure(CLI, ['analyze', BENCH_IMAGE, '--host', host, '--json'], { env }),
     drain: () => measure(process.execPath, [join(ROOT, 'scripts', 'bench', 'drain.mjs'), host, BENCH_IMAGE], {}),
   };
   const names = (Object.keys(commands) as (keyof typeof commands)[]).filter((n) => n !== 'drain' || opts.drain);
@@ -203,8 +204,8 @@ async function benchMillion(env: NodeJS.ProcessEnv): Promise<MillionResults> {
   const archive = ensureMillionArchive(millionArchivePath(opts['million-dir']!, files), files, log);
   log(`${archive.reused ? 'reusing' : `generated in ${archive.generateSeconds!.toFixed(0)} s`} ${archive.path} (${mb(archive.bytes)}, ${archive.files.toLocaleString('en-US')} files, ${archive.entries.toLocaleString('en-US')} entries)`);
   log('analyzing the million-file archive…');
-  const args = [CLI, 'analyze', archive.path, '--json'];
-  const run = await measure(process.execPath, args, { env });
+  const args = ['analyze', archive.path, '--json'];
+  const run = await measure(CLI, args, { env });
   const perFile = (m: Measured) => (m.peakRssBytes === null ? null : m.peakRssBytes / archive.files);
   log(`million: exit ${run.exitCode ?? run.signal}, ${run.wallSeconds.toFixed(1)} s, peak RSS ${run.peakRssBytes ? mb(run.peakRssBytes) : '?'}${run.outOfMemory ? ' — OUT OF MEMORY' : ''}`);
   const result: MillionResults = { archive, run, rssBytesPerFile: perFile(run), pass: run.exitCode === 0 && (perFile(run) ?? Infinity) <= TARGETS.millionRssBytesPerFile };
@@ -212,7 +213,7 @@ async function benchMillion(env: NodeJS.ProcessEnv): Promise<MillionResults> {
   if (run.exitCode !== 0 && run.outOfMemory && heap > 0) {
     const nodeOptions = `--max-old-space-size=${heap}`;
     log(`diagnostic only: the same run with NODE_OPTIONS=${nodeOptions}…`);
-    const diagnostic = await measure(process.execPath, args, { env: { ...env, NODE_OPTIONS: nodeOptions } });
+    const diagnostic = await measure(CLI, args, { env: { ...env, NODE_OPTIONS: nodeOptions } });
     log(`diagnostic: exit ${diagnostic.exitCode ?? diagnostic.signal}, ${diagnostic.wallSeconds.toFixed(1)} s, peak RSS ${diagnostic.peakRssBytes ? mb(diagnostic.peakRssBytes) : '?'}`);
     result.diagnosticLargerHeap = { nodeOptions, run: diagnostic, rssBytesPerFile: perFile(diagnostic) };
   }

@@ -36,7 +36,11 @@ export class ArchiveAssembler {
   private readonly layerMembers = new Map<string, LayerIndex>();
   private readonly linkMembers = new Map<string, string>();
 
-  constructor(private readonly preferredPlatform?: Platform) {}
+  constructor(
+    private readonly preferredPlatform?: Platform,
+    /** See IndexOptions.computeDiffId: when off, layers take their diffID from the config by position. */
+    private readonly verifyDiffIds = true,
+  ) {}
 
   /** Feeds one regular-file member of the archive (any order). */
   async addMember(rawName: string, body: AsyncIterable<Buffer>): Promise<void> {
@@ -48,7 +52,7 @@ export class ArchiveAssembler {
       this.jsonMembers.set(name, await readAll(sniffed.body, JSON_LIMIT, tooBig));
       return;
     }
-    this.layerMembers.set(name, await indexLayerStream(sniffed.head, sniffed.body, name));
+    this.layerMembers.set(name, await indexLayerStream(sniffed.head, sniffed.body, name, { computeDiffId: this.verifyDiffIds }));
   }
 
   /** A symlink member: legacy `docker save` (moby image/tarexport/save.go) links a repeated diffID's layer.tar to the copy already written. */
@@ -73,6 +77,7 @@ export class ArchiveAssembler {
     const layers = resolved.layerMembers.map((member, i) => {
       const layer = this.layerMembers.get(member) ?? this.layerMembers.get(this.linkMembers.get(member) ?? '');
       if (!layer) throw new LayerlensError(`The archive lacks layer ${member}; it is incomplete or truncated.`, 'corrupt');
+      if (!this.verifyDiffIds && !layer.diffId) layer.diffId = diffIds[i];
       if (layer.diffId !== diffIds[i]) {
         throw new LayerlensError(`Layer ${member} does not match its digest ${diffIds[i]}; the archive is corrupt.`, 'corrupt');
       }

@@ -29,13 +29,15 @@ export interface ReadOptions {
   platform?: Platform;
   /** Names the source in error messages ("image alpine:3", "archive ./x.tar"). */
   label?: string;
+  /** Check every layer against its diffID (default true; see IndexOptions.computeDiffId). */
+  verifyDiffIds?: boolean;
 }
 
 /** Reads an image from a `docker save`-style tar stream, optionally compressed as a whole. */
 export async function readImageTar(source: AsyncIterable<Buffer>, options: ReadOptions = {}): Promise<ImageData> {
   const label = options.label ?? 'the archive';
   throwIfAborted(options.signal);
-  const assembler = new ArchiveAssembler(options.platform);
+  const assembler = new ArchiveAssembler(options.platform, options.verifyDiffIds ?? true);
   const counter = new ProgressCounter(options.expectedBytes ?? 0, options.onProgress);
   const sniffer = new AutoDecompressor((head, compression) => {
     if (head.length === 0) throw new LayerlensError(`${capitalize(label)} is empty; it is not an image archive.`, 'bad-input');
@@ -87,7 +89,7 @@ export async function readImageFromPath(path: string, options: ReadOptions = {})
 
 /** Feeds the files of an OCI layout directory (index.json, blobs/…) to the assembler; symlinks are not followed. */
 async function readOciLayoutDirectory(dir: string, options: ReadOptions): Promise<ImageData> {
-  const assembler = new ArchiveAssembler(options.platform);
+  const assembler = new ArchiveAssembler(options.platform, options.verifyDiffIds ?? true);
   const files = await listRegularFiles(dir);
   if (!files.some((f) => f === 'index.json' || f === 'manifest.json')) {
     throw new LayerlensError(`${dir} is not an OCI image layout: it has no index.json.`, 'bad-input');

@@ -50,14 +50,21 @@ const oneShotSha256: (data: Buffer) => Buffer =
     : (data) => createHash('sha256').update(data).digest();
 
 /** Parses a plain, gzip or zstd layer tar; `head` is the stream's first bytes (see sniff.ts), `body` the whole stream. */
-export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>, label: string): Promise<LayerIndex> {
+export interface IndexOptions {
+  /**
+   * Compute the diffID (sha256 of the uncompressed tar) to check it against the config. On for files;
+   * an engine's own export may skip it: the daemon verified its layers, and it is a third of the CPU.
+   */
+  computeDiffId?: boolean;
+}
+
+export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>, label: string, options: IndexOptions = {}): Promise<LayerIndex> {
   const compression = detectCompression(head);
   if (compression === 'none') {
     const other = describeUnsupportedMagic(head);
     if (other) throw new LayerlensError(`Layer ${label} is ${other}-compressed, which Layerlens cannot read (only plain tar, gzip and zstd).`, 'corrupt');
   }
-  const decompressor = createDecompressor(compression);
-  const digest = new DigestCounter();
+  const digest = new DigestCounter(options.computeDiffId ?? true);
   const index: LayerIndex = { diffId: '', entries: [], whiteouts: [], opaqueDirs: [], tarBytes: 0, warnings: [] };
   const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
 
@@ -92,12 +99,13 @@ export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>
   });
 
   try {
-    await pipeline(body, decompressor, digest, extract);
+    if (compression === 'none') await pipeline(body, digest, extract);
+    else await pipeline(body, createDecompressor(compression), digest, extract);
   } catch (error) {
     if (error instanceof LayerlensError) throw error;
     throw new LayerlensError(`Layer ${label} is not a readable tar (${describeTarError(error)}).`, 'corrupt', { cause: error });
   }
-  index.diffId = 'sha256:' + digest.hex();
+  index.diffId = digest.hex() ? 'sha256:' + digest.hex() : '';
   index.tarBytes = digest.bytes;
   return index;
 }
@@ -114,16 +122,23 @@ function describeTarError(error: unknown): string {
   return message.replace(/\.$/, '');
 }
 
-/** Passes bytes through while hashing and counting them. */
+/** Passes bytes through while counting them, and hashing them unless told not to. */
 class DigestCounter extends Transform {
-  private readonly hash = createHash('sha256');
+  private readonly hash: Hash | undefined;
+  private result: string | undefined;
   bytes = 0;
+  constructor(computeHash: boolean) {
+    super();
+    this.hash = computeHash ? createHash('sha256') : undefined;
+  }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.bytes += chunk.length;
     cb(null, chunk);
   }
+  /** The hex digest, or '' when not hashing. */
   hex(): string {
-    return this.hash.digest('hex');
+    if (this.result === undefined) this.result = this.hash ? this.hash.digest('hex') : '';
+    return this.result;
   }
 }

@@ -28,7 +28,13 @@ die() { printf '[engines] ERROR: %s\n' "$*" >&2; exit 1; }
 command -v node > /dev/null || die "node is needed (to write test/.engines.json)"
 
 ping_ok() { [ "$(curl -s --max-time 2 --unix-socket "$1" http://x/_ping 2>/dev/null || true)" = OK ]; }
-pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A pid file can outlive its daemon (the session that started it ended); after a reboot its number may
+# belong to anything. Only a live dockerd/podman counts.
+pid_alive() {
+  [ -s "$1" ] || return 1
+  local pid; pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qE 'dockerd|podman'
+}
 
 # --- 1. Debian packages (bookworm) ------------------------------------------
 need=()
