@@ -102,8 +102,11 @@ export function describeEngineError(error: unknown, endpoint: DockerEndpoint, wh
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new LayerlensError(`Cannot reach the Docker engine at ${where} (${e.code}). Check the address and the network.`, 'unreachable', { cause: error });
-    case 'ECONNRESET':
-      return new LayerlensError(`The Docker engine at ${where} closed the connection while trying to ${what}.`, 'unreachable', { cause: error });
+    case 'ECONNRESET': {
+      // A TLS port answers a plain HTTP request by hanging up.
+      const hint = endpoint.host.startsWith('tcp://') && !endpoint.tls ? ' If it expects TLS, set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH.' : '';
+      return new LayerlensError(`The Docker engine at ${where} closed the connection while trying to ${what}.${hint}`, 'unreachable', { cause: error });
+    }
   }
   const message = e.json?.message ?? messageOf(error);
   if (/certificate|SSL|TLS|self.signed|unable to verify/i.test(message)) {

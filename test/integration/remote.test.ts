@@ -11,6 +11,7 @@ import { DockerEngine } from '../../src/docker/engine';
 import { loadImage } from '../../src/docker/imageLoader';
 import { runCli } from './support/cli';
 import { connect, testEngines } from './support/engines';
+import { startTlsFront } from './support/tlsProxy';
 
 const IMAGE = 'layerlens-test/whiteouts:buildkit';
 const d20 = testEngines().find((e) => e.name === 'd20')!;
@@ -43,6 +44,26 @@ describe('remote engines', () => {
     assert.equal(cli.code, 0, cli.stderr);
     assert.equal(cli.stderr, '', 'nothing on stderr (no Node deprecation noise either)');
     assert.equal(JSON.parse(cli.stdout).image.id, local.inspect!.Id);
+  });
+
+  test('tcp:// with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH talks mutual TLS; a foreign CA is refused in one sentence', async () => {
+    const front = await startTlsFront(mkdtempSync(join(tmpdir(), 'layerlens-tls-')), d20.host.slice('unix://'.length));
+    try {
+      const host = `tcp://127.0.0.1:${front.port}`;
+      const cache = mkdtempSync(join(tmpdir(), 'layerlens-cache-'));
+      const ok = await runCli(['layers', IMAGE, '--json'], { DOCKER_HOST: host, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: front.clientCertDir, LAYERLENS_CACHE_DIR: cache });
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.equal(JSON.parse(ok.stdout).image.id, (await connect(d20).inspectImage(IMAGE)).Id);
+      const refused = await runCli(['layers', IMAGE], { DOCKER_HOST: host, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: front.strangerCertDir, LAYERLENS_CACHE_DIR: cache });
+      assert.equal(refused.code, 2);
+      assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+      assert.match(refused.stderr, new RegExp(`TLS error talking to tcp://127\\.0\\.0\\.1:${front.port} \\(from DOCKER_HOST\\)`));
+      const plain = await runCli(['layers', IMAGE], { DOCKER_HOST: host, LAYERLENS_CACHE_DIR: cache });
+      assert.equal(plain.code, 2);
+      assert.match(plain.stderr, /closed the connection .* If it expects TLS, set DOCKER_TLS_VERIFY=1/);
+    } finally {
+      await front.close();
+    }
   });
 
   test('the current docker context picks the engine when DOCKER_HOST is unset', async () => {
