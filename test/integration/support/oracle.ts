@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { DockerEngine } from '../../../src/docker/engine';
 import type { MergedEntry } from '../../../src/core/imageModel';
 
-export interface OracleEntry {
+/** A path with the attributes both sides are compared on. */
+interface ListedEntry {
   path: string;
   type: string;
   size: number;
@@ -14,6 +15,9 @@ export interface OracleEntry {
   uid: number;
   gid: number;
   linkTarget?: string;
+}
+
+export interface OracleEntry extends ListedEntry {
   sha256?: string;
 }
 
@@ -47,24 +51,8 @@ function listTar(stream: NodeJS.ReadableStream): Promise<OracleEntry[]> {
   });
 }
 
-export interface Comparable {
-  type: string;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  linkTarget?: string;
+export interface Comparable extends Omit<ListedEntry, 'path'> {
   contentHash?: string;
-}
-
-interface ListedEntry {
-  path: string;
-  type: string;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  linkTarget?: string;
 }
 
 /** Entries in comparable form; a hardlink is compared as the file it shares bytes with. */
