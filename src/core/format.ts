@@ -39,7 +39,12 @@ export function formatMode(mode: number, type: string): string {
   );
 }
 
-/** Makes any file name safe for one terminal line: control characters and raw (non-UTF-8) bytes are shown as \\xNN. */
+/**
+ * Makes any file name safe and unambiguous on one terminal line: control characters and raw (non-UTF-8) bytes
+ * are shown as \xNN, and a backslash as \\ so those escapes cannot be forged by a name.
+ */
 export function printablePath(path: string): string {
-  return path.replace(/[\x00-\x1f\x7f\udc80-\udcff]/g, (c) => '\\x' + (c.charCodeAt(0) & 0xff).toString(16).padStart(2, '0'));
+  return path.replace(/[\\\x00-\x1f\x7f\udc80-\udcff]/g, (c) =>
+    c === '\\' ? '\\\\' : '\\x' + (c.charCodeAt(0) & 0xff).toString(16).padStart(2, '0'),
+  );
 }
