@@ -36,6 +36,36 @@ export class DockerEngine {
     return this.call(`read the history of ${ref}`, () => this.docker.getImage(ref).history(), ref);
   }
 
+  async listImages(): Promise<Docker.ImageInfo[]> {
+    return this.call('list images', () => this.docker.listImages({ all: false }));
+  }
+
+  async listContainers(): Promise<Docker.ContainerInfo[]> {
+    return this.call('list containers', () => this.docker.listContainers({ all: true }));
+  }
+
+  /** `docker diff`: the container's read-write layer. Kind 0 = changed, 1 = added, 2 = deleted. */
+  async containerChanges(id: string): Promise<{ Path: string; Kind: 0 | 1 | 2 }[]> {
+    const changes = await this.call(`read the changes of container ${id}`, () => this.docker.getContainer(id).changes(), id, undefined, 'container');
+    return (changes as { Path: string; Kind: 0 | 1 | 2 }[] | null) ?? [];
+  }
+
+  /** The raw `/events` stream, filtered; aborting `signal` ends it. */
+  async openEventStream(filters: Record<string, string[]>, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
+    return this.call(
+      'watch engine events',
+      async () => {
+        // The daemon sends its headers before it subscribes; `since` makes it replay what happened in between.
+        const since = Math.floor(Date.now() / 1000) - 1;
+        const stream = await this.docker.getEvents({ filters, since, abortSignal: signal } as Docker.GetEventsOptions);
+        stream.on('error', () => undefined); // seen by the watcher; an abort must not crash the process
+        return stream;
+      },
+      undefined,
+      signal,
+    );
+  }
+
   /**
    * Starts `GET /images/{ref}/get` and returns the response stream. Aborting `signal` destroys the request,
    * which closes the socket and makes the daemon stop writing.
@@ -69,22 +99,22 @@ export class DockerEngine {
   }
 
   /** Runs a daemon call and turns its failure into a user sentence. */
-  private async call<T>(what: string, fn: () => Promise<T>, ref?: string, signal?: AbortSignal): Promise<T> {
+  private async call<T>(what: string, fn: () => Promise<T>, ref?: string, signal?: AbortSignal, noun: 'image' | 'container' = 'image'): Promise<T> {
     try {
       return await fn();
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
-      throw describeEngineError(error, this.endpoint, what, ref);
+      throw describeEngineError(error, this.endpoint, what, ref, noun);
     }
   }
 }
 
-export function describeEngineError(error: unknown, endpoint: DockerEndpoint, what: string, ref?: string): LayerlensError {
+export function describeEngineError(error: unknown, endpoint: DockerEndpoint, what: string, ref?: string, noun: 'image' | 'container' = 'image'): LayerlensError {
   if (error instanceof LayerlensError) return error;
   const e = error as { code?: string; statusCode?: number; reason?: string; json?: { message?: string } };
   const where = `${endpoint.host} (from ${endpoint.source})`;
   const status = e.statusCode;
-  if (status === 404 && ref) return new LayerlensError(`There is no image "${ref}" on ${endpoint.host}.`, 'not-found', { cause: error });
+  if (status === 404 && ref) return new LayerlensError(`There is no ${noun} "${ref}" on ${endpoint.host}.`, 'not-found', { cause: error });
   switch (e.code) {
     case 'ENOENT':
       return new LayerlensError(`No Docker engine at ${where}: the socket does not exist. Start Docker or point DOCKER_HOST at a running engine.`, 'unreachable', { cause: error });
