@@ -1,0 +1,136 @@
+// Commands of the Images view. Each takes the node it was invoked on; from the Command Palette it asks
+// with a quick pick instead.
+import * as vscode from 'vscode';
+import { renderAnalysis, renderLayers, renderTree } from '../cli/humanOutput';
+import { analyzeImage } from '../core/analysis';
+import { LayerlensError, messageOf } from '../core/errors';
+import { IndexCache } from '../core/indexCache';
+import { loadAnalysis, loadImage, type LoadOptions } from '../docker/imageLoader';
+import type { EngineService } from './engineService';
+import type { ImagesNode, ImagesProvider, ImageSort } from './imagesProvider';
+
+type ImageNode = Extract<ImagesNode, { kind: 'image' }>;
+type StepNode = Extract<ImagesNode, { kind: 'step' }>;
+
+export function registerImageCommands(
+  context: vscode.ExtensionContext,
+  engines: EngineService,
+  images: ImagesProvider,
+  log: vscode.LogOutputChannel,
+): void {
+  const cache = new IndexCache(vscode.Uri.joinPath(context.globalStorageUri, 'index-cache').fsPath);
+  const register = (id: string, run: (...args: never[]) => unknown) =>
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: never[]) => {
+        try {
+          await run(...args);
+        } catch (error) {
+          if (error instanceof LayerlensError && error.kind === 'cancelled') return;
+          log.error(`${id}: ${messageOf(error)}`);
+          void vscode.window.showErrorMessage(messageOf(error));
+        }
+      }),
+    );
+
+  const pickImage = async (node?: ImageNode): Promise<{ ref: string; label: string } | undefined> => {
+    if (node) return { ref: node.image.id, label: node.reference ?? node.image.id };
+    const listed = await engines.requireEngine().listImages();
+    const picked = await vscode.window.showQuickPick(
+      listed.flatMap((i) => (i.RepoTags?.length ? i.RepoTags : [i.Id]).map((label) => ({ label, ref: i.Id }))),
+      { placeHolder: 'Choose an image' },
+    );
+    return picked && { ref: picked.ref, label: picked.label };
+  };
+
+  const withImage = <T>(title: string, run: (options: LoadOptions) => Promise<T>) =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      let reported = 0;
+      return run({
+        engine: () => engines.requireEngine(),
+        cache,
+        signal: abort.signal,
+        onProgress: (done, expected) => {
+          if (expected <= 0) return;
+          const percent = Math.min(100, (done / expected) * 100);
+          progress.report({ increment: percent - reported, message: `${Math.round(percent)} %` });
+          reported = percent;
+        },
+        onWarning: (message) => log.warn(message),
+      });
+    });
+
+  /** A report as a Markdown preview; the fence outgrows any backtick run a file name could hold. */
+  const showReport = async (title: string, report: string) => {
+    const longest = Math.max(2, ...(report.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longest + 1);
+    await showMarkdown(`# ${title.replace(/[\\`*_<>[\]#]/g, '\\$&')}\n\n${fence}text\n${report}\n${fence}\n`);
+  };
+
+  const showMarkdown = async (content: string) => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+    await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+  };
+
+  register('layerlens.refresh', () => (engines.state.kind === 'connected' ? images.refresh() : engines.connect()));
+  register('layerlens.retry', () => engines.connect());
+  register('layerlens.filterImages', async () => {
+    const text = await vscode.window.showInputBox({ prompt: 'Show images whose name contains…', value: images.currentFilter });
+    if (text !== undefined) images.setFilter(text);
+  });
+  register('layerlens.sortImages', async () => {
+    const sorts: { label: string; sort: ImageSort }[] = [
+      { label: 'Name', sort: 'name' },
+      { label: 'Size', sort: 'size' },
+      { label: 'Created', sort: 'created' },
+    ];
+    const picked = await vscode.window.showQuickPick(sorts, { placeHolder: 'Sort images by' });
+    if (picked) images.setSort(picked.sort);
+  });
+  register('layerlens.chooseDockerHost', async () => {
+    const current = vscode.workspace.getConfiguration('layerlens').get<string>('dockerHost') ?? '';
+    const host = await vscode.window.showInputBox({
+      prompt: 'Docker host (unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host); empty = DOCKER_HOST or the docker context',
+      value: current,
+    });
+    if (host === undefined) return;
+    await vscode.workspace.getConfiguration('layerlens').update('dockerHost', host, vscode.ConfigurationTarget.Global);
+  });
+  register('layerlens.copyImageId', async (node?: ImageNode) => {
+    const image = await pickImage(node);
+    if (image) await vscode.env.clipboard.writeText(image.ref);
+  });
+  register('layerlens.copyImageName', async (node?: ImageNode) => {
+    const image = await pickImage(node);
+    if (image) await vscode.env.clipboard.writeText(image.label);
+  });
+  register('layerlens.copyInstruction', async (node?: StepNode) => {
+    if (node) await vscode.env.clipboard.writeText(node.step.instruction);
+  });
+  register('layerlens.copyLayerDigest', async (node?: StepNode) => {
+    if (node?.diffId) await vscode.env.clipboard.writeText(node.diffId);
+    else if (node) void vscode.window.showInformationMessage('This step made no layer, or its layer is not known until the image is explored.');
+  });
+  register('layerlens.analyzeImage', async (node?: ImageNode) => {
+    const image = await pickImage(node);
+    if (!image) return;
+    const { overview, analysis } = await withImage(`Analyzing ${image.label}`, (options) => loadAnalysis(image.ref, options));
+    await showReport(image.label, renderAnalysis(overview, analysis, undefined, 25));
+  });
+  register('layerlens.exploreLayers', async (node?: ImageNode) => {
+    const image = await pickImage(node);
+    if (!image) return;
+    const { model } = await withImage(`Reading ${image.label}`, (options) => loadImage(image.ref, options));
+    const text = [renderLayers(model, analyzeImage(model), true), '', renderTree(model.mergedViewAt(), model.topLayer)].join('\n');
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: text });
+    await vscode.window.showTextDocument(doc, { preview: true });
+  });
+  register('layerlens.openArchive', async () => {
+    const [file] =
+      (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Analyze', filters: { 'Image archives': ['tar', 'gz', 'tgz', 'zst'], 'All files': ['*'] } })) ?? [];
+    if (!file) return;
+    const { overview, analysis } = await withImage(`Analyzing ${file.fsPath}`, (options) => loadAnalysis(file.fsPath, options));
+    await showReport(file.fsPath, renderAnalysis(overview, analysis, undefined, 25));
+  });
+}
