@@ -2,7 +2,8 @@
 # The whole test suite, on a fresh machine of this kind (Debian, root, nothing running) or on one already set up:
 # installs the npm dependencies, type-checks, builds, runs the unit tests, installs and starts the real engines
 # (Docker 20.10, Docker 26, Docker 26 with the containerd store, Podman) and a local sshd for ssh:// hosts,
-# builds the fixture images, and runs the integration tests against them.
+# builds the fixture images, and runs the integration tests against them; then installs code-server and
+# Chromium and runs the end-to-end tests in a real VS Code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n=== %s\n' "$*"; }
@@ -23,3 +24,5 @@ step "ssh endpoint"
 bash test/setup/ssh.sh
 step "integration tests"
 npm run -s test:integration
+step "end-to-end tests (code-server + Chromium)"
+npm run -s test:e2e

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { registerImageCommands } from './views/imageCommands';
 import { ImagesProvider } from './views/imagesProvider';
 import { EngineService } from './views/engineService';
+import { createEngineStatusBar } from './views/engineStatusBar';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Layerlens', { log: true });
@@ -17,8 +18,9 @@ export function activate(context: vscode.ExtensionContext): void {
       imagesView.description = `${state.version.product} ${state.version.version} · ${state.endpoint.host}`;
       imagesView.message = undefined;
     } else if (state.kind === 'unreachable') {
-      imagesView.description = state.host;
-      imagesView.message = state.message;
+      // The welcome view (per failure kind) explains and offers buttons; it shows only while there is no message.
+      imagesView.description = `not connected · ${state.host}`;
+      imagesView.message = undefined;
     } else {
       imagesView.description = state.host ? `connecting to ${state.host}…` : 'connecting…';
       imagesView.message = undefined;
@@ -31,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     images,
     imagesView,
     engines.onDidChangeState(describeEngine),
+    createEngineStatusBar(engines),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('layerlens.dockerHost')) void engines.connect();
       if (e.affectsConfiguration('layerlens.showMetadataSteps')) images.refresh();

@@ -24,7 +24,9 @@ export class DockerEngine {
   async version(): Promise<EngineVersion> {
     const v = await this.call('reach the Docker engine', () => this.docker.version());
     const components = (v as unknown as { Components?: { Name?: string }[] }).Components ?? [];
-    const product = components.find((c) => /engine/i.test(c.Name ?? ''))?.Name ?? 'Docker Engine';
+    // Docker calls its component "Engine"; Podman says "Podman Engine".
+    const name = components.find((c) => /engine/i.test(c.Name ?? ''))?.Name;
+    const product = !name || name === 'Engine' ? 'Docker Engine' : name;
     return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch, product };
   }
 

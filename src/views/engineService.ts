@@ -7,12 +7,17 @@ import { resolveEndpoint, type DockerEndpoint } from '../docker/connection';
 import { DockerEngine, type EngineVersion } from '../docker/engine';
 import { watchEngineEvents, type EngineEvent } from '../docker/events';
 
+/** Why no engine answers, for the welcome view (one per kind, see package.json viewsWelcome). */
+export type FailureKind = 'not-running' | 'permission' | 'tls' | 'timeout' | 'other';
+
 export type EngineState =
   | { kind: 'connecting'; host?: string }
   | { kind: 'connected'; engine: DockerEngine; endpoint: DockerEndpoint; version: EngineVersion }
-  | { kind: 'unreachable'; host: string; source: string; message: string };
+  | { kind: 'unreachable'; host: string; source: string; message: string; failure: FailureKind };
 
 const RETRY_MS = 5000;
+/** An engine that accepts the connection but never answers must not leave the view "connecting" forever. */
+const ANSWER_TIMEOUT_MS = 15000;
 
 export class EngineService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<EngineState>();
@@ -49,18 +54,19 @@ export class EngineService implements vscode.Disposable {
     try {
       endpoint = resolveEndpoint({ explicitHost: this.configuredHost(), explicitSource: 'the layerlens.dockerHost setting' });
     } catch (error) {
-      return this.setUnreachable('(invalid)', 'settings', messageOf(error));
+      return this.setUnreachable('(invalid)', 'settings', messageOf(error), 'other');
     }
-    this.setState({ kind: 'connecting', host: endpoint.host });
+    // A retry while unreachable stays "unreachable" until it succeeds: no flicker through "connecting".
+    if (this.current.kind !== 'unreachable' || this.current.host !== endpoint.host) this.setState({ kind: 'connecting', host: endpoint.host });
     const engine = new DockerEngine(endpoint);
     try {
-      const version = await engine.version();
+      const version = await withTimeout(engine.version(), ANSWER_TIMEOUT_MS, `The Docker engine at ${endpoint.host} (from ${endpoint.source}) accepts connections but does not answer.`);
       if (this.disposed) return;
       this.log.info(`Connected to ${version.product} ${version.version} at ${endpoint.host} (from ${endpoint.source}).`);
       this.setState({ kind: 'connected', engine, endpoint, version });
       this.watchEvents(engine);
     } catch (error) {
-      this.setUnreachable(endpoint.host, endpoint.source, messageOf(error));
+      this.setUnreachable(endpoint.host, endpoint.source, messageOf(error), failureKind(error));
     }
   }
 
@@ -80,10 +86,12 @@ export class EngineService implements vscode.Disposable {
     );
   }
 
-  private setUnreachable(host: string, source: string, message: string): void {
+  private setUnreachable(host: string, source: string, message: string, failure: FailureKind): void {
     if (this.disposed) return;
-    this.log.warn(message);
-    this.setState({ kind: 'unreachable', host, source, message });
+    const repeated = this.current.kind === 'unreachable' && this.current.message === message;
+    if (!repeated) this.log.warn(message);
+    void vscode.commands.executeCommand('setContext', 'layerlens.engineFailure', failure);
+    if (!repeated) this.setState({ kind: 'unreachable', host, source, message, failure });
     // Polls only while there is no engine, so the views recover when it comes back.
     this.retry = setTimeout(() => void this.connect(), RETRY_MS);
   }
@@ -107,4 +115,21 @@ export class EngineService implements vscode.Disposable {
     this.changed.dispose();
     this.events.dispose();
   }
+}
+
+function failureKind(error: unknown): FailureKind {
+  if (error instanceof TimeoutError) return 'timeout';
+  if (!(error instanceof LayerlensError)) return 'other';
+  if (error.kind === 'permission') return 'permission';
+  if (/TLS error/.test(error.message)) return 'tls';
+  if (error.kind === 'unreachable') return 'not-running';
+  return 'other';
+}
+
+class TimeoutError extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TimeoutError(message)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
