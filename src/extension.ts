@@ -1,5 +1,6 @@
 // Activation: builds the services once and registers them. No logic of its own.
 import * as vscode from 'vscode';
+import { ChangeDecorations, ContainersProvider } from './views/containersProvider';
 import { registerImageCommands } from './views/imageCommands';
 import { ImagesProvider } from './views/imagesProvider';
 import { EngineService } from './views/engineService';
@@ -11,20 +12,22 @@ export function activate(context: vscode.ExtensionContext): void {
   const engines = new EngineService(() => config().get<string>('dockerHost'), log);
   const images = new ImagesProvider(engines, () => config().get<boolean>('showMetadataSteps', true), log);
   const imagesView = vscode.window.createTreeView('layerlens.images', { treeDataProvider: images, showCollapseAll: true });
+  const containers = new ContainersProvider(engines);
+  const containersView = vscode.window.createTreeView('layerlens.containers', { treeDataProvider: containers, showCollapseAll: true });
 
+  // The welcome views (per failure kind) explain and offer buttons; they show only while a view has no message.
   const describeEngine = () => {
     const state = engines.state;
-    if (state.kind === 'connected') {
-      imagesView.description = `${state.version.product} ${state.version.version} · ${state.endpoint.host}`;
-      imagesView.message = undefined;
-    } else if (state.kind === 'unreachable') {
-      // The welcome view (per failure kind) explains and offers buttons; it shows only while there is no message.
-      imagesView.description = `not connected · ${state.host}`;
-      imagesView.message = undefined;
-    } else {
-      imagesView.description = state.host ? `connecting to ${state.host}…` : 'connecting…';
-      imagesView.message = undefined;
-    }
+    const description =
+      state.kind === 'connected'
+        ? `${state.version.product} ${state.version.version} · ${state.endpoint.host}`
+        : state.kind === 'unreachable'
+          ? `not connected · ${state.host}`
+          : state.host
+            ? `connecting to ${state.host}…`
+            : 'connecting…';
+    imagesView.description = description;
+    containersView.description = state.kind === 'connected' ? state.endpoint.host : undefined;
   };
 
   context.subscriptions.push(
@@ -32,8 +35,12 @@ export function activate(context: vscode.ExtensionContext): void {
     engines,
     images,
     imagesView,
+    containers,
+    containersView,
+    vscode.window.registerFileDecorationProvider(new ChangeDecorations()),
     engines.onDidChangeState(describeEngine),
     createEngineStatusBar(engines),
+    vscode.commands.registerCommand('layerlens.refreshContainers', () => containers.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('layerlens.dockerHost')) void engines.connect();
       if (e.affectsConfiguration('layerlens.showMetadataSteps')) images.refresh();

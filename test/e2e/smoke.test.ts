@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { activityBarItem, launchBrowser, openWorkbench, type Browser } from './support/browser';
 import { assertInstalled, packageExtension, ROOT, startCodeServer, type CodeServer } from './support/codeServer';
+import { endpointFor } from '../../src/docker/connection';
+import { DockerEngine } from '../../src/docker/engine';
 import type { Page } from './support/playwright';
 
 const TIMEOUT = 30_000;
@@ -51,6 +53,8 @@ async function closedPort(): Promise<number> {
 }
 
 const ENGINE = 'unix:///var/run/docker.sock';
+const CONTAINER = `layerlens-e2e-${process.pid}`;
+const docker = new DockerEngine(endpointFor(ENGINE, 'test', undefined)).docker;
 
 let vsixDir: string | undefined;
 let server: CodeServer | undefined;
@@ -70,6 +74,7 @@ before(async () => {
 });
 
 after(async () => {
+  await docker.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
   // code-server first, while the browser is still connected (see stopProcessGroup), then the browser; both always.
   try {
     await server?.stop();
@@ -103,7 +108,7 @@ test('the Images view lists the engine\'s images by repository, tag and build st
   const item = activityBarItem(page, container.title);
   await item.waitFor({ state: 'visible' });
   await item.click();
-  await sidebar().locator('.composite.title h2').filter({ hasText: `${container.title}: ${imagesView.name}` }).waitFor({ state: 'visible' });
+  await sidebar().locator('.pane-header h3.title').filter({ hasText: imagesView.name }).waitFor({ state: 'visible' });
 
   // The status bar names the engine (the view's own description is hidden while the container shows one view).
   await page.locator('.statusbar-item').filter({ hasText: /Docker Engine 20\.10/ }).first().waitFor({ state: 'visible' });
@@ -138,6 +143,28 @@ test('with no engine at the chosen host, the welcome explains and offers Retry; 
 
   await chooseDockerHost(ENGINE);
   await row('layerlens-test/basics').waitFor({ state: 'visible' });
+});
+
+test('a new container appears by itself; its read-write layer lists what it added, changed and deleted', async () => {
+  // Made while the view is open: the engine's events must bring it in without a refresh.
+  const created = await docker.createContainer({
+    name: CONTAINER,
+    Image: 'layerlens-test/basics:legacy',
+    User: '0',
+    Cmd: ['/bin/sh', '-c', 'echo new > /new.txt && rm /app/hello.txt && echo more >> /app/data/config.txt'],
+    HostConfig: { NetworkMode: 'none' },
+  });
+  await created.start();
+  await created.wait();
+  await sidebar().locator('.pane-header h3.title').filter({ hasText: 'Containers' }).waitFor({ state: 'visible' });
+  await row(CONTAINER).click();
+  await row('Container layer (read-write)').filter({ hasText: '1 added · 3 changed · 1 deleted' }).waitFor({ state: 'visible' });
+  await row(/^new\.txt/).waitFor({ state: 'visible' });
+  await row(/^app/).click();
+  await row(/^hello\.txt/).waitFor({ state: 'visible' });
+  await page.mouse.move(700, 400);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(SCREENSHOTS, 'containers-view.png') });
 });
 
 test('the extension activated and logs to its "Layerlens" output channel', async () => {
