@@ -12,7 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const engines = new EngineService(() => config().get<string>('dockerHost'), log);
   const images = new ImagesProvider(engines, () => config().get<boolean>('showMetadataSteps', true), log);
   const imagesView = vscode.window.createTreeView('layerlens.images', { treeDataProvider: images, showCollapseAll: true });
-  const containers = new ContainersProvider(engines);
+  const containers = new ContainersProvider(engines, log);
   const containersView = vscode.window.createTreeView('layerlens.containers', { treeDataProvider: containers, showCollapseAll: true });
 
   // The welcome views (per failure kind) explain and offer buttons; they show only while a view has no message.

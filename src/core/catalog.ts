@@ -66,12 +66,3 @@ export function layerUsage(images: CatalogImage[]): Map<string, number> {
   }
   return usage;
 }
-
-/** Bytes of `image` that other images share: the layers used by more than one image, by layer size. */
-export function sharedBytes(image: CatalogImage, usage: Map<string, number>, layerSize: (diffId: string) => number | undefined): number {
-  let shared = 0;
-  for (const diffId of new Set(image.layers ?? [])) {
-    if ((usage.get(diffId) ?? 0) > 1) shared += layerSize(diffId) ?? 0;
-  }
-  return shared;
-}

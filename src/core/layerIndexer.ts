@@ -15,7 +15,7 @@ keepRawPaxNames();
 import type { LayerIndex } from './types';
 
 /** First 128 bits of SHA-256 in base64url: enough to tell contents apart, small enough for a million entries. */
-export function shortContentHash(digest: Buffer): string {
+function shortContentHash(digest: Buffer): string {
   return digest.subarray(0, 16).toString('base64url');
 }
 

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { containerChangeTree, countChanges, type ChangeNode, type ContainerChangeKind } from '../core/containerLayer';
 import type { EngineService } from './engineService';
+import { refreshOnEvents, reportListingFailure } from './refreshOnEvents';
 
 interface ContainerSummary {
   id: string;
@@ -24,18 +25,13 @@ export const CHANGE_SCHEME = 'layerlens-change';
 export class ContainersProvider implements vscode.TreeDataProvider<ContainersNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ContainersNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly engines: EngineService) {
-    this.subscriptions.push(
-      engines.onDidChangeState(() => this.refresh()),
-      engines.onDidReceiveEvent((event) => {
-        if (event.type !== 'container') return;
-        if (this.refreshTimer) clearTimeout(this.refreshTimer);
-        this.refreshTimer = setTimeout(() => this.refresh(), 300);
-      }),
-    );
+  constructor(
+    private readonly engines: EngineService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscription = refreshOnEvents(engines, 'container', () => this.refresh());
   }
 
   refresh(): void {
@@ -44,6 +40,16 @@ export class ContainersProvider implements vscode.TreeDataProvider<ContainersNod
 
   async getChildren(node?: ContainersNode): Promise<ContainersNode[]> {
     if (this.engines.state.kind !== 'connected') return [];
+    try {
+      return await this.children(node);
+    } catch (error) {
+      // E.g. the container was removed a moment ago: say so; its event refreshes the list.
+      reportListingFailure(this.engines, this.log, 'Listing containers', error);
+      return [];
+    }
+  }
+
+  private async children(node?: ContainersNode): Promise<ContainersNode[]> {
     const engine = this.engines.requireEngine();
     if (!node) {
       const containers = await engine.listContainers();
@@ -111,8 +117,7 @@ export class ContainersProvider implements vscode.TreeDataProvider<ContainersNod
   }
 
   dispose(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.subscriptions.forEach((d) => d.dispose());
+    this.subscription.dispose();
     this.changed.dispose();
   }
 }

@@ -30,6 +30,8 @@ export class EngineService implements vscode.Disposable {
   private watch: AbortController | undefined;
   private retry: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** Each connect() takes a number; only the newest may install its result (a retry and a settings change can overlap). */
+  private attempt = 0;
 
   constructor(
     private readonly configuredHost: () => string | undefined,
@@ -50,6 +52,7 @@ export class EngineService implements vscode.Disposable {
   /** (Re)connects: resolves the host again, pings, starts watching events. */
   async connect(): Promise<void> {
     this.stop();
+    const attempt = ++this.attempt;
     let endpoint: DockerEndpoint;
     try {
       endpoint = resolveEndpoint({ explicitHost: this.configuredHost(), explicitSource: 'the layerlens.dockerHost setting' });
@@ -61,11 +64,12 @@ export class EngineService implements vscode.Disposable {
     const engine = new DockerEngine(endpoint);
     try {
       const version = await withTimeout(engine.version(), ANSWER_TIMEOUT_MS, `The Docker engine at ${endpoint.host} (from ${endpoint.source}) accepts connections but does not answer.`);
-      if (this.disposed) return;
+      if (this.disposed || attempt !== this.attempt) return;
       this.log.info(`Connected to ${version.product} ${version.version} at ${endpoint.host} (from ${endpoint.source}).`);
       this.setState({ kind: 'connected', engine, endpoint, version });
       this.watchEvents(engine);
     } catch (error) {
+      if (attempt !== this.attempt) return;
       this.setUnreachable(endpoint.host, endpoint.source, messageOf(error), failureKind(error));
     }
   }

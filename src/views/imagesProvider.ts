@@ -3,9 +3,9 @@
 import * as vscode from 'vscode';
 import { buildCatalog, layerUsage, type CatalogImage, type Repository } from '../core/catalog';
 import { stepsFromEngineHistory, type EngineHistoryEntry, type ViewStep } from '../core/engineHistory';
-import { messageOf } from '../core/errors';
 import { formatBytes } from '../core/format';
 import type { EngineService } from './engineService';
+import { refreshOnEvents, reportListingFailure } from './refreshOnEvents';
 
 export type ImagesNode =
   | { kind: 'repository'; repository: Repository }
@@ -29,23 +29,16 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
   private readonly details = new Map<string, ImageDetails>();
   private filter = '';
   private sort: ImageSort = 'name';
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private refreshTimer: NodeJS.Timeout | undefined;
+  /** For every diffID, how many local images use it; recomputed when the inspected set changes. */
+  private usage = new Map<string, number>();
+  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly engines: EngineService,
     private readonly showMetadataSteps: () => boolean,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscriptions.push(
-      engines.onDidChangeState(() => this.refresh()),
-      // Bursts of events (a build, a prune) become one refresh.
-      engines.onDidReceiveEvent((event) => {
-        if (event.type !== 'image') return;
-        if (this.refreshTimer) clearTimeout(this.refreshTimer);
-        this.refreshTimer = setTimeout(() => this.refresh(), 300);
-      }),
-    );
+    this.subscription = refreshOnEvents(engines, 'image', () => this.refresh());
   }
 
   setFilter(text: string): void {
@@ -107,14 +100,13 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
 
   private async rootNodes(): Promise<ImagesNode[]> {
     if (this.images.length === 0) {
-      const engine = this.engines.requireEngine();
       try {
-        const listed = await engine.listImages();
+        const listed = await this.engines.requireEngine().listImages();
         this.images = listed.map((i) => ({ id: i.Id, repoTags: i.RepoTags ?? [], repoDigests: i.RepoDigests ?? [], created: i.Created, size: i.Size }));
         void this.inspectAll();
       } catch (error) {
-        this.log.warn(`Listing images failed: ${messageOf(error)}`);
-        throw error;
+        reportListingFailure(this.engines, this.log, 'Listing images', error);
+        return [];
       }
     }
     const visible = this.filter ? this.images.filter((i) => i.repoTags.some((t) => t.toLowerCase().includes(this.filter)) || i.id.includes(this.filter)) : this.images;
@@ -146,14 +138,23 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
       );
     }
     for (const image of this.images) image.layers = this.details.get(image.id)?.layers;
+    this.usage = layerUsage(this.images);
     if (pending.length) this.changed.fire(undefined);
   }
 
   private async stepNodes(image: CatalogImage): Promise<ImagesNode[]> {
-    const engine = this.engines.requireEngine();
-    const history = (await engine.imageHistory(image.id)) as EngineHistoryEntry[];
-    const layers = this.details.get(image.id)?.layers ?? (await engine.inspectImage(image.id)).RootFS.Layers ?? [];
-    const usage = layerUsage(this.images);
+    let history: EngineHistoryEntry[];
+    let layers: string[];
+    try {
+      const engine = this.engines.requireEngine();
+      history = (await engine.imageHistory(image.id)) as EngineHistoryEntry[];
+      layers = this.details.get(image.id)?.layers ?? (await engine.inspectImage(image.id)).RootFS.Layers ?? [];
+    } catch (error) {
+      // E.g. the image was deleted a moment ago: say so; its event refreshes the list.
+      reportListingFailure(this.engines, this.log, 'Reading build steps', error);
+      return [];
+    }
+    const usage = this.usage;
     const steps = stepsFromEngineHistory(history, layers.length);
     return steps
       .filter((s) => this.showMetadataSteps() || !s.metadataOnly)
@@ -172,7 +173,7 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
     item.description = `${formatBytes(image.size)} · ${age(image.created)}`;
     item.contextValue = 'image';
     const details = this.details.get(image.id);
-    const usage = layerUsage(this.images);
+    const usage = this.usage;
     const tooltip = new vscode.MarkdownString();
     tooltip.appendText(`${reference ?? '<untagged>'}\n`);
     tooltip.appendText(`ID: ${image.id}\n`);
@@ -207,8 +208,7 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
   }
 
   dispose(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.subscriptions.forEach((d) => d.dispose());
+    this.subscription.dispose();
     this.changed.dispose();
   }
 }

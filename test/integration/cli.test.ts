@@ -72,6 +72,9 @@ describe('layerlens CLI', () => {
     const json = JSON.parse((await runCli(['analyze', IMAGE, '--json', '--ci', '--lowest-efficiency', '0.5'], env)).stdout);
     assert.equal(json.ci.pass, false);
     assert.ok(json.wastedFiles.length > 0 && json.wastedFiles.every((w: { reason: string }) => ['overwritten', 'deleted', 'metadata-only'].includes(w.reason)));
+    const disabled = await runCli(['analyze', IMAGE, '--json', '--ci', '--lowest-efficiency', 'disabled', '--highest-user-wasted-percent', 'disabled'], env);
+    assert.equal(disabled.code, 0, disabled.stderr);
+    assert.deepEqual(JSON.parse(disabled.stdout).ci, { pass: true, rules: [] }, 'rules set to disabled are skipped');
   });
 
   test('--host wins over DOCKER_HOST', async () => {

@@ -1,0 +1,17 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseEvent } from '../../src/docker/events';
+
+describe('engine events', () => {
+  test('parses current and legacy /events shapes and ignores junk', () => {
+    assert.deepEqual(parseEvent('{"Type":"image","Action":"tag","Actor":{"ID":"sha256:abc","Attributes":{"name":"x:1"}}}'), {
+      type: 'image',
+      action: 'tag',
+      id: 'sha256:abc',
+      name: 'x:1',
+    });
+    assert.deepEqual(parseEvent('{"status":"exec_start: sh","id":"c1","from":"busybox"}'), { type: 'container', action: 'exec_start', id: 'c1' });
+    assert.equal(parseEvent('not json'), undefined);
+    assert.equal(parseEvent('{"Type":"image"}'), undefined);
+  });
+});
