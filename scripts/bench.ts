@@ -2,13 +2,16 @@
 //   1. builds (or reuses) layerlens-bench/big:latest on the engine (~600 MB, ~50,000 files, 6 layers);
 //   2. times, alternating and repeating, `docker save > /dev/null`, a cold `layerlens analyze --no-cache --json`
 //      and a warm `layerlens analyze --json` (layer index cache filled once beforehand), with peak RSS;
-//   3. generates (no daemon) a legacy archive of 1,000,000 tiny files and times `layerlens analyze` on it;
-//   4. prints a table and writes .bench/results.json.
+//   3. times opening a ≤1 MB file of that image through the `layerlens:` file system, first and repeat, and an
+//      older version (scripts/bench/openFile.ts; standalone there too);
+//   4. generates (no daemon) a legacy archive of 1,000,000 tiny files and times `layerlens analyze` on it;
+//   5. prints a table and writes .bench/results.json.
 // Options: --host H (else DOCKER_HOST, else unix:///var/run/docker.sock), --rounds N (3), --docker PATH
 // (/usr/bin/docker), --rebuild, --skip-engine, --skip-million, --million-files N (1000000),
 // --million-dir DIR (/tmp/layerlens-bench), --million-heap MB (8192: a diagnostic rerun after an
 // out-of-memory crash; 0 = none), --no-build (use dist/cli.js as it is), --drain (also time a bare Node read of
-// the export: the floor for an API client), --profile (also CPU-profile cold, warm and million-file runs).
+// the export: the floor for an API client), --profile (also CPU-profile cold, warm and million-file runs),
+// --skip-open (no file-opening times).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -17,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { BENCH_IMAGE, docker, ensureBenchImage, type BenchImage } from './bench/benchImage';
 import { haveGnuTime, measure, type Measured } from './bench/measure';
 import { ensureMillionArchive, millionArchivePath, type MillionArchive } from './bench/millionArchive';
+import { benchOpenFile, renderOpenFile, type OpenFileResults } from './bench/openFile';
 import { profileCli, profileColdRun, type ProfileSummary } from './bench/profile';
 
 const ROOT = resolve(__dirname, '..');
@@ -39,6 +43,7 @@ const { values: opts } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     drain: { type: 'boolean', default: false },
+    'skip-open': { type: 'boolean', default: false },
   },
 });
 
@@ -64,6 +69,8 @@ interface EngineResults {
   /** With --drain: a bare Node read of the same export (scripts/bench/drain.mjs). */
   drain?: Series;
   ratios: { coldToSave: number; warmToSave: number; drainToSave?: number; coldToDrain?: number };
+  /** Opening a file through the `layerlens:` file system (scripts/bench/openFile.ts). */
+  openFile?: OpenFileResults;
   pass: { coldToSave: boolean; warmToSave: boolean; coldPeakRss: boolean };
 }
 
@@ -174,6 +181,8 @@ async function benchEngine(host: string, rounds: number, env: NodeJS.ProcessEnv)
   const cold = series(runs.cold);
   const warm = series(runs.warm);
   const drain = runs.drain.length ? series(runs.drain) : undefined;
+  const cacheDir = env.LAYERLENS_CACHE_DIR!;
+  const openFile = opts['skip-open'] ? undefined : await benchOpenFile({ host, image: BENCH_IMAGE, rounds: Math.max(rounds, 3), cacheDir, older: true, log });
   const ratios: EngineResults['ratios'] = { coldToSave: cold.medianWallSeconds / save.medianWallSeconds, warmToSave: warm.medianWallSeconds / save.medianWallSeconds };
   if (drain) {
     ratios.drainToSave = drain.medianWallSeconds / save.medianWallSeconds;
@@ -190,6 +199,7 @@ async function benchEngine(host: string, rounds: number, env: NodeJS.ProcessEnv)
     warm,
     drain,
     ratios,
+    openFile,
     pass: {
       coldToSave: ratios.coldToSave <= TARGETS.coldToSave,
       warmToSave: ratios.warmToSave <= TARGETS.warmToSave,
@@ -296,6 +306,7 @@ function renderTable(engine: EngineResults | undefined, million: MillionResults 
     const d = engine.drain;
     if (d) lines.push(row(['node: read the export, no parsing', `${d.medianWallSeconds.toFixed(2)} s`, engine.ratios.drainToSave!.toFixed(2), `cold ÷ this ${engine.ratios.coldToDrain!.toFixed(2)}`, cpuText(d), d.maxPeakRssBytes ? mb(d.maxPeakRssBytes) : '?', ''], w));
     lines.push(`(peak RSS: the highest of ${rounds} runs; CPU: user + sys of the client process, median)`);
+    if (engine.openFile) lines.push('', ...renderOpenFile(engine.openFile));
   }
   if (million) {
     const a = million.archive;

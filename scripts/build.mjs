@@ -1,7 +1,7 @@
-// Bundles the extension and the CLI (separate bundles; the webview gets its own later).
+// Bundles the extension, the CLI and the Layer Explorer's webview (separate bundles).
 import * as esbuild from 'esbuild';
 
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 
 /**
  * Startup time matters for the CLI (a warm `layerlens analyze` is mostly Node starting up): ssh2 and
@@ -57,4 +57,23 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] }),
   esbuild.build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' }),
   esbuild.build({ ...common, plugins: [], entryPoints: ['node_modules/ssh2/lib/index.js'], outfile: 'dist/ssh2.js' }),
+  // The webview: a browser bundle, with its stylesheet and the codicon font next to it (its only resource root).
+  esbuild.build({
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview/explorer.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    minify: process.env.LAYERLENS_MINIFY !== '0',
+    sourcemap: true,
+    logLevel: 'warning',
+  }),
+  mkdir('dist/webview', { recursive: true }).then(() =>
+    Promise.all([
+      copyFile('webview/explorer.css', 'dist/webview/explorer.css'),
+      copyFile('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css'),
+      copyFile('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf'),
+    ]),
+  ),
 ]);

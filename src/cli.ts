@@ -9,6 +9,8 @@ import { formatBytes, parseBytes } from './core/format';
 import { IndexCache, defaultCacheDirectory } from './core/indexCache';
 import { analyzeReport, diffReport, evaluateCiRules, layersReport, treeReport, type CiLimits } from './core/reports';
 import { renderAnalysis, renderDiff, renderLayers, renderTree } from './cli/humanOutput';
+import { explainCommand } from './cli/explainCommand';
+import { lintCommand } from './cli/lintCommand';
 import { resolveEndpoint } from './docker/connection';
 import { DockerEngine } from './docker/engine';
 import { loadAnalysis, loadImage, type LoadOptions } from './docker/imageLoader';
@@ -23,12 +25,15 @@ process.on('warning', (warning: Error & { code?: string }) => {
 const USAGE = `Usage: layerlens <command> <ref> [options]
 
 <ref> is an image name or ID on the Docker engine, or a path to a docker save archive (.tar, .tar.gz) or an OCI layout.
+(lint takes a Dockerfile instead: layerlens lint <Dockerfile> [--image <ref>] [--target <stage>] [--json].)
 
 Commands:
   layers <ref>                         build steps and layers, with sizes and changes
   tree <ref> [--layer N]               the merged filesystem at layer N (default: the top)
   diff <ref> --from A --to B           changes between the merged views at layers A and B
   analyze <ref>                        layers, efficiency, wasted bytes and the top wasted files
+  explain <ref> --layer N | --step N   what one layer or step did, what it costs, findings and fixes
+  lint <Dockerfile> [--image <ref>]    Dockerfile rules (and, with --image, the image's own); exit 1 on a warning
 
 Options:
   --json                               machine-readable output (see the README for the contract)
@@ -39,6 +44,8 @@ Options:
   --highest-wasted-bytes <size>        analyze --ci: e.g. 20MB (default: not checked)
   --highest-user-wasted-percent <r>    analyze --ci: maximum ratio (default 0.1)
   --top <n>                            analyze: wasted files to list (default 10)
+  --large-file <size>                  explain: report files of this size or more (default 50MB)
+  --target <stage>                     lint: the stage built (default: the last)
 `;
 
 const OPTIONS = {
@@ -53,6 +60,10 @@ const OPTIONS = {
   'highest-wasted-bytes': { type: 'string' },
   'highest-user-wasted-percent': { type: 'string' },
   top: { type: 'string' },
+  step: { type: 'string' },
+  'large-file': { type: 'string' },
+  image: { type: 'string' },
+  target: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -69,8 +80,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return values.help ? 0 : 2;
   }
-  if (!['layers', 'tree', 'diff', 'analyze'].includes(command)) throw new LayerlensError(`Unknown command "${command}" (see layerlens --help).`);
-  if (!ref) throw new LayerlensError(`layerlens ${command} needs an image reference or a path.`);
+  if (!['layers', 'tree', 'diff', 'analyze', 'explain', 'lint'].includes(command)) throw new LayerlensError(`Unknown command "${command}" (see layerlens --help).`);
+  if (!ref) throw new LayerlensError(`layerlens ${command} needs ${command === 'lint' ? 'a Dockerfile' : 'an image reference or a path'}.`);
   if (extra.length) throw new LayerlensError(`Unexpected argument "${extra[0]}".`);
 
   const abort = new AbortController();
@@ -87,6 +98,11 @@ async function main(argv: string[]): Promise<number> {
   const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
   const json = (value: unknown) => out(JSON.stringify(value, null, 2));
 
+  if (command === 'lint') return lintCommand(ref, values, options, () => progress?.clear());
+  if (command === 'explain') {
+    out(await explainCommand(ref, values, options, () => progress?.clear()));
+    return 0;
+  }
   if (command === 'layers' || command === 'analyze') {
     const { overview, analysis } = await loadAnalysis(ref, options).finally(() => progress?.clear());
     if (command === 'layers') {

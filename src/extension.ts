@@ -1,10 +1,18 @@
 // Activation: builds the services once and registers them. No logic of its own.
 import * as vscode from 'vscode';
+import { IndexCache } from './core/indexCache';
+import { registerDockerfileFeatures } from './dockerfile/registerDockerfileFeatures';
+import { registerExplorer } from './explorer/registerExplorer';
+import { isPathReference } from './docker/imageLoader';
+import { layerUri, registerLayerFileSystem } from './fs/layerFileSystem';
+import { ChangeSources } from './views/changeSources';
 import { ChangeDecorations, ContainersProvider } from './views/containersProvider';
 import { registerImageCommands } from './views/imageCommands';
 import { ImagesProvider } from './views/imagesProvider';
 import { EngineService } from './views/engineService';
 import { createEngineStatusBar } from './views/engineStatusBar';
+
+let stopFileReaders: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Layerlens', { log: true });
@@ -12,7 +20,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const engines = new EngineService(() => config().get<string>('dockerHost'), log);
   const images = new ImagesProvider(engines, () => config().get<boolean>('showMetadataSteps', true), log);
   const imagesView = vscode.window.createTreeView('layerlens.images', { treeDataProvider: images, showCollapseAll: true });
-  const containers = new ContainersProvider(engines, log);
+  const cache = new IndexCache(vscode.Uri.joinPath(context.globalStorageUri, 'index-cache').fsPath);
+  const changeSources = new ChangeSources(engines, cache, log);
+  const containers = new ContainersProvider(engines, changeSources, log);
   const containersView = vscode.window.createTreeView('layerlens.containers', { treeDataProvider: containers, showCollapseAll: true });
 
   // The welcome views (per failure kind) explain and offer buttons; they show only while a view has no message.
@@ -35,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
     engines,
     images,
     imagesView,
+    changeSources,
     containers,
     containersView,
     vscode.window.registerFileDecorationProvider(new ChangeDecorations()),
@@ -46,12 +57,30 @@ export function activate(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration('layerlens.showMetadataSteps')) images.refresh();
     }),
   );
-  registerImageCommands(context, engines, images, log);
+  registerImageCommands(context, engines, images, cache, log);
+  const explorers = registerExplorer(context, { engines, cache, log, fileUri: layerUri });
+  // Files of images open in an explorer, read from where the image came from (its engine, or its archive).
+  const files = registerLayerFileSystem(
+    context,
+    (imageId) => {
+      const found = explorers.indexed(imageId);
+      if (!found) return undefined;
+      const origin = isPathReference(found.imageRef) ? { kind: 'archive' as const, path: found.imageRef } : { kind: 'engine' as const, engine: engines.requireEngine() };
+      return { model: found.model, origin };
+    },
+    { log },
+  );
+  stopFileReaders = () => files.service.dispose();
+  context.subscriptions.push(
+    vscode.commands.registerCommand('layerlens.openExplorer', (ref: string, label: string) => explorers.open(ref, label)),
+  );
+  registerDockerfileFeatures(context, { engines, cache, log });
   describeEngine();
   void engines.connect();
   log.info('Layerlens activated.');
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** Everything else is disposed through context.subscriptions; the file reader's containers are removed before exit. */
+export function deactivate(): Promise<void> | undefined {
+  return stopFileReaders?.();
 }

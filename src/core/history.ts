@@ -4,7 +4,8 @@
 import type { Builder, HistoryEntry, ImageConfig, Step } from './types';
 
 const BUILDKIT_SUFFIX = /\s+# buildkit$/;
-const NOP_PREFIX = /^\/bin\/sh -c #\(nop\)\s+/;
+/** The legacy builder's metadata marker after the SHELL in effect: "/bin/sh -c #(nop) ", "/bin/bash -o pipefail -c #(nop) ". */
+const NOP_PREFIX = /^[^#]*?#\(nop\)\s+/;
 /** Build-args prefix ("|2 A=1 B=2 ") the builders put before a RUN's shell, then the shell itself. */
 const SHELL_PREFIX = /^(?:\|\d+ (?:\S+=\S* )*)?(?:\/bin\/sh|\/bin\/bash|sh|bash) -c /;
 const INSTRUCTIONS = new Set([

@@ -83,14 +83,26 @@ export class ImageModel implements ImageOverview {
 
   /** Every change to `path` through the stack, oldest first (a parent's deletion counts as the path's). */
   pathHistory(path: string): PathEvent[] {
-    const events: PathEvent[] = [];
+    return this.histories(path).get(path) ?? [];
+  }
+
+  /**
+   * The history of every path that ever existed, in one pass over the stack (for views that ask about many
+   * paths: one pass costs what one `pathHistory` costs). With `only`, just that path's events are kept.
+   */
+  histories(only?: string): Map<string, PathEvent[]> {
+    const events = new Map<string, PathEvent[]>();
+    const record = (path: string, event: PathEvent) => {
+      if (only !== undefined && path !== only) return;
+      const list = events.get(path);
+      list ? list.push(event) : events.set(path, [event]);
+    };
     const stack = new FsStack();
     for (const layer of this.data.layers) {
       stack.apply(layer, {
-        added: (node, i) => node.entry.path === path && events.push({ layer: i, change: 'added', entry: node.entry }),
-        modified: (_before, after, kind, i) =>
-          after.entry.path === path && events.push({ layer: i, change: 'modified', kind, entry: after.entry }),
-        deleted: (node, cause, i) => node.entry.path === path && events.push({ layer: i, change: 'deleted', cause, entry: node.entry }),
+        added: (node, i) => record(node.entry.path, { layer: i, change: 'added', entry: node.entry }),
+        modified: (_before, after, kind, i) => record(after.entry.path, { layer: i, change: 'modified', kind, entry: after.entry }),
+        deleted: (node, cause, i) => record(node.entry.path, { layer: i, change: 'deleted', cause, entry: node.entry }),
       });
     }
     return events;
@@ -169,7 +181,7 @@ function snapshot(stack: FsStack): Map<string, FsNode> {
 }
 
 /** A directory re-listed by a layer with the same attributes is not a change. */
-function isRealChange(a: LayerEntry, b: LayerEntry): boolean {
+export function isRealChange(a: LayerEntry, b: LayerEntry): boolean {
   if (a.type !== b.type) return true;
   if (a.type === 'dir') return a.mode !== b.mode || a.uid !== b.uid || a.gid !== b.gid;
   return true;

@@ -10,13 +10,13 @@ import type { ImageAnalysis } from './analysis';
 import type { EntryType, ImageConfig, LayerEntry, LayerIndex } from './types';
 
 /** Bump when the stored shape or the meaning of a field changes. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 
 const TYPE_CODES: Record<EntryType, string> = { file: 'f', dir: 'd', symlink: 'l', hardlink: 'h', fifo: 'p', char: 'c', block: 'b' };
 const CODE_TYPES = Object.fromEntries(Object.entries(TYPE_CODES).map(([t, c]) => [c, t])) as Record<string, EntryType>;
 
-/** [path, type code, size, mode, uid, gid, linkTarget | 0, hash | 0, devMajor?, devMinor?] */
-type PackedEntry = [string, string, number, number, number, number, string | 0, string | 0, number?, number?];
+/** [path, type code, size, mode, uid, gid, linkTarget | 0, hash | 0, devMajor? | null, devMinor? | null, secretMarkers?] */
+type PackedEntry = [string, string, number, number, number, number, string | 0, string | 0, (number | null)?, (number | null)?, number?];
 
 export interface CachedImage {
   id: string;
@@ -127,6 +127,10 @@ function isDigest(key: string): boolean {
 function packEntry(e: LayerEntry): PackedEntry {
   const packed: PackedEntry = [e.path, TYPE_CODES[e.type], e.size, e.mode, e.uid, e.gid, e.linkTarget ?? 0, e.hash ?? 0];
   if (e.devMajor !== undefined) packed.push(e.devMajor, e.devMinor ?? 0);
+  if (e.secretMarkers) {
+    if (packed.length === 8) packed.push(null, null);
+    packed.push(e.secretMarkers);
+  }
   return packed;
 }
 
@@ -146,7 +150,7 @@ function unpackLayer(stored: unknown, diffId: string): LayerIndex | undefined {
 
 function unpackEntry(item: unknown): LayerEntry | undefined {
   if (!Array.isArray(item) || item.length < 8) return undefined;
-  const [path, code, size, mode, uid, gid, link, hash, major, minor] = item as PackedEntry;
+  const [path, code, size, mode, uid, gid, link, hash, major, minor, secretMarkers] = item as PackedEntry;
   const type = CODE_TYPES[code];
   if (typeof path !== 'string' || path[0] !== '/' || !type) return undefined;
   if (![size, mode, uid, gid].every((n) => typeof n === 'number' && Number.isFinite(n))) return undefined;
@@ -157,6 +161,7 @@ function unpackEntry(item: unknown): LayerEntry | undefined {
     entry.devMajor = major;
     entry.devMinor = typeof minor === 'number' ? minor : 0;
   }
+  if (typeof secretMarkers === 'number' && secretMarkers > 0) entry.secretMarkers = secretMarkers;
   return entry;
 }
 

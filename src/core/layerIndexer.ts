@@ -1,6 +1,6 @@
 // Indexes one layer blob while it streams: decompression by magic bytes, the diffID (sha256 of the
-// uncompressed tar), every entry, and a content hash per regular file. Nothing is written to disk and
-// no more than one chunk of a file is held in memory.
+// uncompressed tar), every entry, a content hash per regular file, and signs of secrets in small files
+// (secretMarkers.ts). Nothing is written to disk; a file's chunks are held only while it is at most 64 KB.
 import * as cryptoModule from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +9,7 @@ import * as tar from 'tar-stream';
 import { createDecompressor, describeUnsupportedMagic, detectCompression } from './compression';
 import { LayerlensError, messageOf } from './errors';
 import { parseTarHeader } from './tarEntry';
+import { SECRET_SCAN_LIMIT, SecretScanner } from './secretMarkers';
 import { keepRawPaxNames } from './tarNames';
 
 keepRawPaxNames();
@@ -78,9 +79,15 @@ export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>
         index.entries.push(entry);
         if (entry.type === 'file') {
           const hasher = new ContentHasher();
-          stream.on('data', (chunk) => hasher.update(chunk as Buffer));
+          const scanner = entry.size <= SECRET_SCAN_LIMIT ? new SecretScanner() : undefined;
+          stream.on('data', (chunk) => {
+            hasher.update(chunk as Buffer);
+            scanner?.update(chunk as Buffer);
+          });
           stream.on('end', () => {
             entry.hash = hasher.digest();
+            const markers = scanner?.markers();
+            if (markers) entry.secretMarkers = markers;
             next();
           });
           return;

@@ -20,6 +20,8 @@ export interface LayerEntry {
   /** Device numbers of char/block devices. */
   devMajor?: number;
   devMinor?: number;
+  /** Signs of a secret in the content (SecretMarker bits, see secretMarkers.ts); only on small files that have one. */
+  secretMarkers?: number;
 }
 
 /** Everything one layer (one `rootfs.diff_ids` entry) says, in a form independent of its tar. */

@@ -4,6 +4,10 @@ import Docker from 'dockerode';
 import type { ImageInspectInfo } from 'dockerode';
 import { CancelledError, LayerlensError, messageOf } from '../core/errors';
 import type { DockerEndpoint } from './connection';
+import type { EngineHistoryEntry } from '../core/engineHistory';
+
+/** Marks the containers Layerlens creates (never starts) to read files of an image; src/docker/temporaryContainers.ts. */
+export const TEMPORARY_CONTAINER_LABEL = 'layerlens.temporary';
 
 export interface EngineVersion {
   version: string;
@@ -34,16 +38,18 @@ export class DockerEngine {
     return this.call(`inspect image ${ref}`, () => this.docker.getImage(ref).inspect(), ref);
   }
 
-  async imageHistory(ref: string): Promise<unknown[]> {
-    return this.call(`read the history of ${ref}`, () => this.docker.getImage(ref).history(), ref);
+  async imageHistory(ref: string): Promise<EngineHistoryEntry[]> {
+    return this.call(`read the history of ${ref}`, async () => (await this.docker.getImage(ref).history()) as EngineHistoryEntry[], ref);
   }
 
   async listImages(): Promise<Docker.ImageInfo[]> {
     return this.call('list images', () => this.docker.listImages({ all: false }));
   }
 
+  /** Every container but Layerlens' own temporary readers (see TEMPORARY_CONTAINER_LABEL), which are not the user's. */
   async listContainers(): Promise<Docker.ContainerInfo[]> {
-    return this.call('list containers', () => this.docker.listContainers({ all: true }));
+    const containers = await this.call('list containers', () => this.docker.listContainers({ all: true }));
+    return containers.filter((c) => c.Labels?.[TEMPORARY_CONTAINER_LABEL] !== 'true');
   }
 
   /** `docker diff`: the container's read-write layer. Kind 0 = changed, 1 = added, 2 = deleted. */

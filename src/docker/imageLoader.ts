@@ -44,8 +44,8 @@ export async function loadImage(ref: string, options: LoadOptions): Promise<Load
   const engine = options.engine();
   const inspect = await engine.inspectImage(ref);
   const cache = options.noCache ? undefined : options.cache;
-  const cached = cache && (await readFromCache(cache, inspect));
-  if (cached) return { model: new ImageModel(cached), source: 'cache', inspect };
+  const cached = cache && (await loadImageFromCache(inspect, cache));
+  if (cached) return cached;
 
   const stream = await engine.exportImage(inspect.Id, options.signal);
   const data = await readImageTar(stream as unknown as AsyncIterable<Buffer>, {
@@ -89,7 +89,11 @@ export async function loadAnalysis(ref: string, options: LoadOptions): Promise<L
   return { overview: loaded.model, analysis, source: loaded.source };
 }
 
-async function readFromCache(cache: IndexCache, inspect: ImageInspectInfo): Promise<ImageData | undefined> {
+/**
+ * An engine image from the index cache alone, or undefined when any of its layers was never indexed: never an
+ * export, so views can use it while they list.
+ */
+export async function loadImageFromCache(inspect: ImageInspectInfo, cache: IndexCache): Promise<LoadedImage | undefined> {
   const image = await cache.readImage(inspect.Id);
   const diffIds = image?.config.rootfs?.diff_ids;
   if (!image || !diffIds) return undefined;
@@ -99,7 +103,8 @@ async function readFromCache(cache: IndexCache, inspect: ImageInspectInfo): Prom
     if (!layer) return undefined;
     layers.push(layer);
   }
-  return { id: inspect.Id, configDigest: image.configDigest, manifestDigest: image.manifestDigest, repoTags: inspect.RepoTags ?? [], config: image.config, layers };
+  const data: ImageData = { id: inspect.Id, configDigest: image.configDigest, manifestDigest: image.manifestDigest, repoTags: inspect.RepoTags ?? [], config: image.config, layers };
+  return { model: new ImageModel(data), source: 'cache', inspect };
 }
 
 async function writeToCache(cache: IndexCache, data: ImageData): Promise<void> {

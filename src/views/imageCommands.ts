@@ -1,12 +1,12 @@
 // Commands of the Images view. Each takes the node it was invoked on; from the Command Palette it asks
 // with a quick pick instead.
 import * as vscode from 'vscode';
-import { renderAnalysis, renderLayers, renderTree } from '../cli/humanOutput';
-import { analyzeImage } from '../core/analysis';
+import { renderAnalysis } from '../cli/humanOutput';
 import { LayerlensError, messageOf } from '../core/errors';
-import { IndexCache } from '../core/indexCache';
-import { loadAnalysis, loadImage, type LoadOptions } from '../docker/imageLoader';
+import type { IndexCache } from '../core/indexCache';
+import { loadAnalysis, type LoadOptions } from '../docker/imageLoader';
 import type { EngineService } from './engineService';
+import { withImageProgress } from './imageProgress';
 import type { ImagesNode, ImagesProvider, ImageSort } from './imagesProvider';
 
 type ImageNode = Extract<ImagesNode, { kind: 'image' }>;
@@ -16,9 +16,9 @@ export function registerImageCommands(
   context: vscode.ExtensionContext,
   engines: EngineService,
   images: ImagesProvider,
+  cache: IndexCache,
   log: vscode.LogOutputChannel,
 ): void {
-  const cache = new IndexCache(vscode.Uri.joinPath(context.globalStorageUri, 'index-cache').fsPath);
   const register = (id: string, run: (...args: never[]) => unknown) =>
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: never[]) => {
@@ -42,24 +42,7 @@ export function registerImageCommands(
     return picked && { ref: picked.ref, label: picked.label };
   };
 
-  const withImage = <T>(title: string, run: (options: LoadOptions) => Promise<T>) =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let reported = 0;
-      return run({
-        engine: () => engines.requireEngine(),
-        cache,
-        signal: abort.signal,
-        onProgress: (done, expected) => {
-          if (expected <= 0) return;
-          const percent = Math.min(100, (done / expected) * 100);
-          progress.report({ increment: percent - reported, message: `${Math.round(percent)} %` });
-          reported = percent;
-        },
-        onWarning: (message) => log.warn(message),
-      });
-    });
+  const withImage = <T>(title: string, run: (options: LoadOptions) => Promise<T>) => withImageProgress(title, engines, cache, log, run);
 
   /** A report as a Markdown preview; the fence outgrows any backtick run a file name could hold. */
   const showReport = async (title: string, report: string) => {
@@ -120,17 +103,11 @@ export function registerImageCommands(
   });
   register('layerlens.exploreLayers', async (node?: ImageNode) => {
     const image = await pickImage(node);
-    if (!image) return;
-    const { model } = await withImage(`Reading ${image.label}`, (options) => loadImage(image.ref, options));
-    const text = [renderLayers(model, analyzeImage(model), true), '', renderTree(model.mergedViewAt(), model.topLayer)].join('\n');
-    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: text });
-    await vscode.window.showTextDocument(doc, { preview: true });
+    if (image) await vscode.commands.executeCommand('layerlens.openExplorer', image.ref, image.label);
   });
   register('layerlens.openArchive', async () => {
     const [file] =
-      (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Analyze', filters: { 'Image archives': ['tar', 'gz', 'tgz', 'zst'], 'All files': ['*'] } })) ?? [];
-    if (!file) return;
-    const { overview, analysis } = await withImage(`Analyzing ${file.fsPath}`, (options) => loadAnalysis(file.fsPath, options));
-    await showReport(file.fsPath, renderAnalysis(overview, analysis, undefined, 25));
+      (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Explore', filters: { 'Image archives': ['tar', 'gz', 'tgz', 'zst'], 'All files': ['*'] } })) ?? [];
+    if (file) await vscode.commands.executeCommand('layerlens.openExplorer', file.fsPath, file.path.slice(file.path.lastIndexOf('/') + 1));
   });
 }

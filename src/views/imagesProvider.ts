@@ -147,7 +147,7 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
     let layers: string[];
     try {
       const engine = this.engines.requireEngine();
-      history = (await engine.imageHistory(image.id)) as EngineHistoryEntry[];
+      history = await engine.imageHistory(image.id);
       layers = this.details.get(image.id)?.layers ?? (await engine.inspectImage(image.id)).RootFS.Layers ?? [];
     } catch (error) {
       // E.g. the image was deleted a moment ago: say so; its event refreshes the list.

@@ -1,21 +1,24 @@
 // End to end, in a real VS Code (code-server) in headless Chromium: the packaged extension installs, its activity-bar
 // item opens the Images view, which lists the fixture images of the real Engine 20.10 (test/setup) by repository, tag
 // and build step; pointed at a host where nothing listens, the view explains with its welcome and recovers when
-// pointed back; and the extension logs to its output channel. Needs test/e2e/setup.sh, the engines and the fixtures.
+// pointed back; a container's read-write layer says which image layer each changed file was copied up from; and the
+// extension logs to its output channel. Needs test/e2e/setup.sh, the engines and the fixtures.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { activityBarItem, launchBrowser, openWorkbench, type Browser } from './support/browser';
-import { assertInstalled, packageExtension, ROOT, startCodeServer, type CodeServer } from './support/codeServer';
+import { activityBarItem } from './support/browser';
+import { ROOT } from './support/codeServer';
+import { openSession, type Session } from './support/session';
+import { chooseDockerHost, widenSidebar, row as sidebarRow, runCommand as runPaletteCommand, screenshot, sidebar as workbenchSidebar } from './support/workbench';
+import { runCli } from '../integration/support/cli';
+import { formatBytes } from '../../src/core/format';
 import { endpointFor } from '../../src/docker/connection';
 import { DockerEngine } from '../../src/docker/engine';
 import type { Page } from './support/playwright';
 
 const TIMEOUT = 30_000;
-const SCREENSHOTS = join(ROOT, 'media', 'screenshots');
 
 interface Manifest {
   contributes: {
@@ -56,52 +59,25 @@ const ENGINE = 'unix:///var/run/docker.sock';
 const CONTAINER = `layerlens-e2e-${process.pid}`;
 const docker = new DockerEngine(endpointFor(ENGINE, 'test', undefined)).docker;
 
-let vsixDir: string | undefined;
-let server: CodeServer | undefined;
-let browser: Browser | undefined;
+let session: Session | undefined;
 let page: Page;
 
 before(async () => {
-  assertInstalled();
-  vsixDir = mkdtempSync(join(tmpdir(), 'layerlens-e2e-vsix-'));
-  const vsix = await packageExtension(vsixDir);
-  server = await startCodeServer({ vsix, settings: { 'layerlens.dockerHost': ENGINE } });
-  browser = await launchBrowser();
-  page = browser.page;
-  page.setDefaultTimeout(TIMEOUT);
-  await openWorkbench(page, server.url);
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  session = await openSession({ settings: { 'layerlens.dockerHost': ENGINE }, timeoutMs: TIMEOUT });
+  page = session.page;
 });
 
 after(async () => {
-  await docker.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
-  // code-server first, while the browser is still connected (see stopProcessGroup), then the browser; both always.
   try {
-    await server?.stop();
+    await docker.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
   } finally {
-    await browser?.close();
-    if (vsixDir) rmSync(vsixDir, { recursive: true, force: true });
+    await session?.close();
   }
 });
 
-const sidebar = () => page.locator('.part.sidebar');
-const row = (text: string | RegExp) => sidebar().locator('.monaco-list-row').filter({ hasText: text }).first();
-
-async function runCommand(title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const quickInput = page.locator('.quick-input-widget');
-  await quickInput.locator('input').waitFor({ state: 'visible' });
-  await page.keyboard.type(title);
-  await quickInput.locator('.monaco-list-row').filter({ hasText: title }).first().click();
-}
-
-async function chooseDockerHost(host: string): Promise<void> {
-  await runCommand('Layerlens: Choose Docker Host…');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(host);
-  await page.keyboard.press('Enter');
-}
+const sidebar = () => workbenchSidebar(page);
+const row = (text: string | RegExp) => sidebarRow(page, text);
+const runCommand = (title: string) => runPaletteCommand(page, title);
 
 test('the Images view lists the engine\'s images by repository, tag and build step', async () => {
   assert.ok(container && imagesView, 'package.json contributes the layerlens view container and its layerlens.images view');
@@ -123,48 +99,78 @@ test('the Images view lists the engine\'s images by repository, tag and build st
   const chmod = labels.findIndex((l) => l.includes('chmod 600 /app/big.bin'));
   assert.ok(copy >= 0 && chmod > copy, `steps are listed oldest first: ${JSON.stringify(labels)}`);
 
-  await page.mouse.move(700, 400);
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: join(SCREENSHOTS, 'images-view.png') });
+  await screenshot(page, 'images-view');
 });
 
 test('with no engine at the chosen host, the welcome explains and offers Retry; pointing back recovers', async () => {
   const port = await closedPort();
-  await chooseDockerHost(`tcp://127.0.0.1:${port}`);
+  await chooseDockerHost(page, `tcp://127.0.0.1:${port}`);
   const welcome = welcomeFor('engineFailure == not-running');
   const content = sidebar().locator('.welcome-view-content');
   for (const paragraph of welcome.paragraphs) await content.locator('p').filter({ hasText: paragraph.slice(0, 40) }).first().waitFor({ state: 'visible' });
   for (const label of welcome.buttons) await content.locator('.monaco-button').filter({ hasText: label }).first().waitFor({ state: 'visible' });
   assert.deepEqual(welcome.buttons, ['Retry', 'Choose Docker Host…', 'Open Image Archive…']);
   await page.locator('.statusbar-item').filter({ hasText: `No Docker engine at tcp://127.0.0.1:${port}` }).first().waitFor({ state: 'visible' });
-  await page.mouse.move(700, 400);
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: join(SCREENSHOTS, 'engine-unreachable.png') });
+  await screenshot(page, 'engine-unreachable');
 
-  await chooseDockerHost(ENGINE);
+  await chooseDockerHost(page, ENGINE);
   await row('layerlens-test/basics').waitFor({ state: 'visible' });
 });
 
-test('a new container appears by itself; its read-write layer lists what it added, changed and deleted', async () => {
+/** Where each path of basics:legacy's top view comes from, by the CLI: the layer holding it and that layer's step. */
+async function topViewSources(ref: string): Promise<Map<string, { layer: number; instruction: string; size: number }>> {
+  const cli = async (command: string) => {
+    const result = await runCli([command, ref, '--json', '--no-cache', '--host', ENGINE]);
+    assert.equal(result.code, 0, `layerlens ${command} ${ref}: ${result.stderr}`);
+    return JSON.parse(result.stdout) as unknown;
+  };
+  const tree = (await cli('tree')) as { entries: { path: string; size: number; addedIn: number; modifiedIn: number[] }[] };
+  const layers = (await cli('layers')) as { steps: { instruction: string; layerIndex: number | null }[] };
+  const instructions = new Map(layers.steps.filter((s) => s.layerIndex !== null).map((s) => [s.layerIndex!, s.instruction]));
+  return new Map(
+    tree.entries.map((e) => {
+      // The version a container sees is the last layer that rewrote the path, else the one that added it.
+      const layer = e.modifiedIn.at(-1) ?? e.addedIn;
+      return [e.path, { layer, instruction: instructions.get(layer) ?? '', size: e.size }];
+    }),
+  );
+}
+
+test('a new container appears by itself; its read-write layer lists what it added, changed and deleted, and where each came from', async () => {
   // Made while the view is open: the engine's events must bring it in without a refresh.
   const created = await docker.createContainer({
     name: CONTAINER,
     Image: 'layerlens-test/basics:legacy',
     User: '0',
-    Cmd: ['/bin/sh', '-c', 'echo new > /new.txt && rm /app/hello.txt && echo more >> /app/data/config.txt'],
+    Cmd: ['/bin/sh', '-c', 'echo new > /new.txt && rm /app/hello.txt && echo more >> /app/data/config.txt && chmod 644 /app/big.bin'],
     HostConfig: { NetworkMode: 'none' },
   });
   await created.start();
   await created.wait();
+  const sources = await topViewSources('layerlens-test/basics:legacy');
   await sidebar().locator('.pane-header h3.title').filter({ hasText: 'Containers' }).waitFor({ state: 'visible' });
   await row(CONTAINER).click();
-  await row('Container layer (read-write)').filter({ hasText: '1 added · 3 changed · 1 deleted' }).waitFor({ state: 'visible' });
+  // The image was never indexed in this fresh VS Code: the tree shows at once, and the sources arrive after a
+  // background indexing (cancellable notification).
+  const copied = formatBytes(sources.get('/app/big.bin')!.size + sources.get('/app/data/config.txt')!.size);
+  await row('Container layer (read-write)').filter({ hasText: `1 added · 4 changed · 1 deleted · ${copied} copied up` }).waitFor({ state: 'visible' });
   await row(/^new\.txt/).waitFor({ state: 'visible' });
-  await row(/^app/).click();
-  await row(/^hello\.txt/).waitFor({ state: 'visible' });
-  await page.mouse.move(700, 400);
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: join(SCREENSHOTS, 'containers-view.png') });
+  await row(/^app/).filter({ hasText: `2 copied up · ${copied}` }).click();
+  const big = sources.get('/app/big.bin')!;
+  const hello = sources.get('/app/hello.txt')!;
+  // Only the chmod's layer holds the visible big.bin (a metadata-only copy); hello.txt was last rewritten by a hardlink.
+  assert.match(big.instruction, /chmod 600 \/app\/big\.bin/);
+  await row(/^big\.bin/).filter({ hasText: `copied up from #${big.layer} ${big.instruction.slice(0, 30)}` }).waitFor({ state: 'visible' });
+  await row(/^hello\.txt/).filter({ hasText: `whiteout over #${hello.layer} ${hello.instruction.slice(0, 30)}` }).waitFor({ state: 'visible' });
+  await row(/^data/).click();
+  const config = sources.get('/app/data/config.txt')!;
+  await row(/^config\.txt/).filter({ hasText: `copied up from #${config.layer} ${config.instruction.slice(0, 30)}` }).waitFor({ state: 'visible' });
+  // The tooltip says what the copy-up cost; shown wide, with it, for the README.
+  await widenSidebar(page, 620);
+  await row(/^big\.bin/).hover();
+  await page.locator('.monaco-hover').filter({ hasText: `copied up the version of layer #${big.layer}` }).filter({ hasText: `${formatBytes(big.size)} duplicated` }).first().waitFor({ state: 'visible' });
+  await screenshot(page, 'containers-view', { keepPointer: true });
+  await widenSidebar(page, 300);
 });
 
 test('the extension activated and logs to its "Layerlens" output channel', async () => {

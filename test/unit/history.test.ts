@@ -9,6 +9,7 @@ describe('readableInstruction', () => {
     ['/bin/sh -c #(nop)  ENV X=1', 'ENV X=1', 'legacy'],
     ['/bin/sh -c #(nop) COPY file:abc in /x ', 'COPY file:abc in /x', 'legacy'],
     ['/bin/sh -c #(nop)  CMD ["/bin/sh"]', 'CMD ["/bin/sh"]', 'legacy'],
+    ['/bin/bash -o pipefail -c #(nop)  USER 1:2', 'USER 1:2', 'legacy'], // metadata under a custom SHELL
     ['/bin/sh -c apt-get update', 'RUN apt-get update', 'legacy'],
     ['|2 A=1 B=2 /bin/sh -c make', 'RUN make', 'legacy'],
     ['|1 EMPTY= /bin/sh -c make install', 'RUN make install', 'legacy'],

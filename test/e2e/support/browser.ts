@@ -12,7 +12,7 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { timeoutMs?: number } = {}): Promise<Browser> {
+export async function launchBrowser(options: { timeoutMs?: number; viewport?: { width: number; height: number } } = {}): Promise<Browser> {
   const dir = mkdtempSync(join(tmpdir(), 'layerlens-e2e-chromium-'));
   const home = join(dir, 'home');
   for (const d of ['config', 'data', 'cache']) mkdirSync(join(home, d), { recursive: true });
@@ -25,8 +25,10 @@ export async function launchBrowser(options: { timeoutMs?: number } = {}): Promi
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
       // Chromium writes ~/.pki, ~/.config/chromium crash reports and caches otherwise.
       env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache') },
-      viewport: { width: 1280, height: 800 },
+      viewport: options.viewport ?? { width: 1280, height: 800 },
       timeout: options.timeoutMs ?? 30_000,
+      // VS Code's Copy commands write the browser's clipboard; the tests read it back.
+      permissions: ['clipboard-read', 'clipboard-write'],
     });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
-// A real VS Code for the end-to-end tests: code-server (installed into .e2e/ by test/e2e/setup.sh) with the packaged
-// extension installed into a fresh, throw-away user-data-dir, serving a temp workspace folder on 127.0.0.1.
+// A real VS Code for the end-to-end tests and for scripts/demo.sh: code-server (installed into .e2e/ by
+// test/e2e/setup.sh) with the packaged extension installed into a fresh, throw-away user-data-dir, serving a
+// workspace folder on 127.0.0.1.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -28,7 +29,9 @@ export interface CodeServer {
   /** The workbench URL with the workspace folder open. */
   url: string;
   port: number;
-  /** The temp directory holding everything of this instance (user data, extensions, workspace, XDG dirs, log). */
+  /** Settles when code-server exits, whoever ended it. */
+  exited: Promise<void>;
+  /** The temp directory holding everything of this instance (user data, extensions, XDG dirs, log, the default workspace). */
   dir: string;
   workspace: string;
   userDataDir: string;
@@ -57,6 +60,10 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Bound on install + start + /healthz (default 60 s). */
   timeoutMs?: number;
+  /** The port on 127.0.0.1 (default: a free one). */
+  port?: number;
+  /** An existing folder to open (default: an empty one inside the instance's temp directory). */
+  workspace?: string;
 }
 
 export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
@@ -65,7 +72,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   const dir = mkdtempSync(join(tmpdir(), 'layerlens-e2e-cs-'));
   const userDataDir = join(dir, 'ud');
   const extensionsDir = join(dir, 'ext');
-  const workspace = join(dir, 'ws');
+  const workspace = options.workspace ?? join(dir, 'ws');
   const config = join(dir, 'config.yaml');
   const logFile = join(dir, 'code-server.log');
   for (const d of [join(userDataDir, 'User'), extensionsDir, workspace, join(dir, 'xdg', 'config'), join(dir, 'xdg', 'data'), join(dir, 'xdg', 'cache')]) {
@@ -86,14 +93,17 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     if (!process.env.LAYERLENS_E2E_KEEP) rmSync(dir, { recursive: true, force: true });
   };
 
+  let port: number;
   try {
+    // A port given is checked before the install, which takes seconds.
+    if (options.port !== undefined) await assertPortFree(options.port);
     await run(CODE_SERVER, [...common, '--install-extension', options.vsix], { env, timeoutMs }, 'installing the extension into code-server');
+    port = options.port ?? (await freePort());
   } catch (error) {
     cleanUp();
     throw error;
   }
 
-  const port = await freePort();
   const log = openSync(logFile, 'a');
   // Its own process group (detached), so stop() can see and end everything it started.
   const child = spawn(
@@ -102,6 +112,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     { env, detached: true, stdio: ['ignore', log, log] },
   );
   closeSync(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const pid = child.pid;
   if (pid === undefined) {
     cleanUp();
@@ -128,6 +139,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   return {
     url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`,
     port,
+    exited,
     dir,
     workspace,
     userDataDir,
@@ -195,6 +207,17 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
   } catch {
     // Nothing left.
   }
+}
+
+/** code-server would only say EADDRINUSE in its log; this says which port and what to do. */
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(error.code === 'EADDRINUSE' ? `Port ${port} on 127.0.0.1 is already in use; choose another one with LAYERLENS_PORT.` : `Cannot listen on 127.0.0.1:${port}: ${error.message}.`)),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
 }
 
 function freePort(): Promise<number> {

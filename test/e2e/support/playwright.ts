@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { E2E_DIR } from './codeServer';
 
 export interface Locator {
-  click(options?: { timeout?: number }): Promise<void>;
+  click(options?: { timeout?: number; button?: 'left' | 'right' | 'middle'; modifiers?: ('Shift' | 'Control' | 'Alt' | 'Meta')[] }): Promise<void>;
   waitFor(options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
   getAttribute(name: string, options?: { timeout?: number }): Promise<string | null>;
+  boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null>;
+  hover(options?: { timeout?: number }): Promise<void>;
   innerText(options?: { timeout?: number }): Promise<string>;
   isVisible(): Promise<boolean>;
   count(): Promise<number>;
@@ -19,14 +21,28 @@ export interface Locator {
   getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
   press(key: string, options?: { timeout?: number }): Promise<void>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
+  nth(index: number): Locator;
+}
+
+export interface FrameLocator {
+  frameLocator(selector: string): FrameLocator;
+  locator(selector: string): Locator;
 }
 
 export interface Page {
   goto(url: string, options?: { timeout?: number; waitUntil?: 'load' | 'domcontentloaded' | 'networkidle' | 'commit' }): Promise<unknown>;
+  reload(options?: { timeout?: number; waitUntil?: 'load' | 'domcontentloaded' | 'networkidle' | 'commit' }): Promise<unknown>;
   locator(selector: string): Locator;
+  frameLocator(selector: string): FrameLocator;
   getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
+  evaluate<T>(fn: () => T | Promise<T>): Promise<T>;
   keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
-  mouse: { move(x: number, y: number): Promise<void> };
+  mouse: {
+    move(x: number, y: number, options?: { steps?: number }): Promise<void>;
+    down(): Promise<void>;
+    up(): Promise<void>;
+    wheel(deltaX: number, deltaY: number): Promise<void>;
+  };
   screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
   waitForTimeout(ms: number): Promise<void>;
   on(event: 'console', listener: (message: { type(): string; text(): string }) => void): void;
@@ -47,6 +63,7 @@ interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
   viewport?: { width: number; height: number };
   timeout?: number;
+  permissions?: string[];
 }
 
 interface PlaywrightCore {

@@ -43,6 +43,9 @@ function listTar(stream: NodeJS.ReadableStream): Promise<OracleEntry[]> {
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
     child.on('close', (code) => {
+      // tar_manifest.py stops at the end-of-archive marker; the daemon may still be sending padding, and an
+      // unread response would keep its socket, and the test process, alive.
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
       if (code !== 0) reject(new Error(`tar_manifest.py failed: ${Buffer.concat(err).toString()}`));
       else resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as OracleEntry[]);
     });

@@ -1,0 +1,92 @@
+// `layerlens lint <Dockerfile> [--image <ref>] [--target <stage>] [--json]`: the editor's Dockerfile rules for CI.
+// Text: one line per finding, `file:line rule-id severity message` (line 1-based). JSON: see LintReport.
+// Exit 1 when a finding is a warning or worse, 2 when the file cannot be read or parsed (thrown, one line).
+import { readFile } from 'node:fs/promises';
+import { analyzeImage } from '../core/analysis';
+import { imageFindings } from '../core/dockerfile/imageRules';
+import { matchDockerfile, type DockerfileMatch } from '../core/dockerfile/match';
+import { parseDockerfile, targetStage, type ParsedDockerfile } from '../core/dockerfile/parse';
+import { lintDockerfile, sortFindings, type Finding } from '../core/dockerfile/rules/index';
+import type { TextEdit } from '../core/dockerfile/textEdits';
+import { LayerlensError, messageOf } from '../core/errors';
+import { loadImage, type LoadOptions } from '../docker/imageLoader';
+
+export interface LintFlags {
+  image?: string;
+  target?: string;
+  json?: boolean;
+}
+
+/** The `--json` contract: fields may be added, never renamed or removed. */
+export interface LintReport {
+  findings: {
+    /** 1-based line of the finding's start. */
+    line: number;
+    ruleId: string;
+    severity: Finding['severity'];
+    message: string;
+    /** A quick fix, or null: text edits to apply together, ranges 0-based (VS Code / LSP positions). */
+    fix: { title: string; edits: TextEdit[] } | null;
+  }[];
+  /** With --image: how the Dockerfile's target stage matches the image's build steps. */
+  image?: { ref: string; id: string; matched: number; total: number; score: number; changedLines: number[] };
+}
+
+export interface LintResult {
+  report: LintReport;
+  /** For the text output: a sentence about the match with the image, if one was asked for. */
+  note?: string;
+}
+
+/** Writes the report (stdout) and the note (stderr); returns the exit code. `onLoaded` runs once the image is read. */
+export async function lintCommand(file: string, flags: LintFlags, options: LoadOptions, onLoaded?: () => void): Promise<number> {
+  const { report, note } = await lint(file, flags, options, onLoaded);
+  if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else {
+    for (const f of report.findings) process.stdout.write(`${file}:${f.line} ${f.ruleId} ${f.severity} ${f.message}\n`);
+    if (note) process.stderr.write(`${note}\n`);
+  }
+  return report.findings.some((f) => f.severity === 'warning' || f.severity === 'error') ? 1 : 0;
+}
+
+export async function lint(file: string, flags: LintFlags, options: LoadOptions, onLoaded?: () => void): Promise<LintResult> {
+  const dockerfile = await readDockerfile(file);
+  targetStage(dockerfile, flags.target); // a RangeError sentence naming the stages, before any image is read
+  let findings = lintDockerfile(dockerfile, { target: flags.target });
+  let image: LintReport['image'];
+  let note: string | undefined;
+  if (flags.image !== undefined) {
+    const model = (await loadImage(flags.image, options).finally(onLoaded)).model;
+    const match = matchDockerfile(dockerfile, model.steps, { target: flags.target });
+    findings = sortFindings([...findings, ...imageFindings(dockerfile, match, analyzeImage(model))]);
+    const changedLines = match.instructions.filter((m) => m.status === 'changed').map((m) => m.instruction.range.startLine + 1);
+    image = { ref: flags.image, id: model.data.id, matched: match.matched, total: match.total, score: match.score, changedLines };
+    note = matchNote(file, flags.image, match, changedLines);
+  }
+  const report: LintReport = {
+    findings: findings.map((f) => ({ line: f.range.startLine + 1, ruleId: f.ruleId, severity: f.severity, message: f.message, fix: f.fix ?? null })),
+  };
+  if (image) report.image = image;
+  return { report, note };
+}
+
+async function readDockerfile(file: string): Promise<ParsedDockerfile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : messageOf(error);
+    throw new LayerlensError(`Cannot read ${file}: ${why}.`, 'bad-input');
+  }
+  const dockerfile = parseDockerfile(text);
+  const problem = dockerfile.problems[0];
+  if (problem) throw new LayerlensError(`${file}:${problem.line + 1}: ${problem.message}`, 'bad-input');
+  return dockerfile;
+}
+
+function matchNote(file: string, ref: string, match: DockerfileMatch, changedLines: number[]): string {
+  const which = match.stage.name ? `stage "${match.stage.name}" of ${file}` : file;
+  const changed = changedLines.length ? `; line${changedLines.length > 1 ? 's' : ''} ${changedLines.join(', ')} changed since that build` : '';
+  return `${ref} matches ${which} on ${match.matched} of ${match.total} instructions${changed}.`;
+}

@@ -1,0 +1,100 @@
+// The explanation of one layer or one build step, from the image model and its analysis: computed once here
+// and rendered by every front end (CLI text and JSON, the extension's Markdown preview).
+import type { ImageAnalysis } from '../analysis';
+import type { ImageModel } from '../imageModel';
+import type { Step } from '../types';
+import type { DockerfileLocation, Finding, ImageRef, LayerExplanation, Severity, StepExplanation } from './explanation';
+import { buildLeftoverFindings } from './findings/buildLeftovers';
+import { DEFAULT_LARGE_FILE_BYTES, largeFileFindings } from './findings/largeFiles';
+import { packageCacheFindings } from './findings/packageCaches';
+import { permissionFindings } from './findings/permissions';
+import { rewriteFindings } from './findings/rewrites';
+import { secretFindings } from './findings/secrets';
+import { forEachLayerDelta, layerDelta, type LayerDelta } from './layerDelta';
+import { stackRelation } from './stackRelation';
+import { configFieldOf, stepOrigin, summarizeStep } from './stepSummary';
+import { topDirectories } from './topDirectories';
+
+export interface ExplainContext {
+  /** Names of other local images whose layers include this layer's diffID. */
+  sharedWith?: string[];
+  /** The Dockerfile line of the step, when the caller linked the image to a Dockerfile. */
+  dockerfile?: DockerfileLocation;
+  /** Files this big or bigger are reported (default 50 MB). */
+  largeFileBytes?: number;
+}
+
+export function explainLayer(model: ImageModel, analysis: ImageAnalysis, layer: number, context: ExplainContext = {}): LayerExplanation {
+  return explainDelta(model, analysis, layerDelta(model, layer), context); // a RangeError sentence for a layer that does not exist
+}
+
+/** Every layer explained, base first, in one pass over the stack (explaining each alone would restack the layers below each). */
+export function explainLayers(model: ImageModel, analysis: ImageAnalysis, contextOf: (layer: number) => ExplainContext = () => ({})): LayerExplanation[] {
+  const explanations: LayerExplanation[] = [];
+  forEachLayerDelta(model, (delta) => explanations.push(explainDelta(model, analysis, delta, contextOf(delta.layer))));
+  return explanations;
+}
+
+function explainDelta(model: ImageModel, analysis: ImageAnalysis, delta: LayerDelta, context: ExplainContext): LayerExplanation {
+  const layer = delta.layer;
+  const stats = analysis.layers[layer];
+  const step = model.steps.find((s) => s.layerIndex === layer);
+  return {
+    kind: 'layer',
+    image: imageRef(model),
+    layer,
+    layerCount: model.layerCount,
+    diffId: model.data.layers[layer].diffId,
+    step: step ? summarizeStep(step, context.dockerfile) : null,
+    origin: stepOrigin(step),
+    cost: {
+      size: stats.size,
+      imageSize: analysis.totalSize,
+      shareOfImage: analysis.totalSize === 0 ? 0 : stats.size / analysis.totalSize,
+      added: stats.added,
+      modified: stats.modified,
+      metadataOnly: stats.metadataOnly,
+      deleted: stats.deleted,
+      topDirectories: topDirectories(delta.files),
+    },
+    stack: stackRelation(delta, analysis),
+    sharedWith: [...(context.sharedWith ?? [])],
+    findings: findingsOf(delta, analysis, context.largeFileBytes ?? DEFAULT_LARGE_FILE_BYTES),
+  };
+}
+
+/** A step with a layer is explained as that layer; a metadata-only step by the config field it sets. */
+export function explainStep(model: ImageModel, analysis: ImageAnalysis, stepIndex: number, context: ExplainContext = {}): LayerExplanation | StepExplanation {
+  const step = model.steps[stepIndex];
+  if (!Number.isInteger(stepIndex) || !step) {
+    throw new RangeError(`There is no step ${stepIndex}; this image has steps 0 to ${model.steps.length - 1}.`);
+  }
+  if (step.layerIndex !== undefined) return explainLayer(model, analysis, step.layerIndex, context);
+  return explainMetadataStep(model, step, context.dockerfile);
+}
+
+function explainMetadataStep(model: ImageModel, step: Step, dockerfile?: DockerfileLocation): StepExplanation {
+  const summary = summarizeStep(step, dockerfile);
+  const configField = configFieldOf(summary.keyword);
+  const effect = configField ? 'config' : summary.keyword === 'ARG' ? 'build-only' : 'no-change';
+  return { kind: 'step', image: imageRef(model), step: summary, effect, configField, bytes: 0 };
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { security: 0, warning: 1, info: 2 };
+
+function findingsOf(delta: LayerDelta, analysis: ImageAnalysis, largeFileBytes: number): Finding[] {
+  const findings = [
+    ...secretFindings(delta),
+    ...permissionFindings(delta),
+    ...packageCacheFindings(delta),
+    ...buildLeftoverFindings(delta),
+    ...rewriteFindings(delta, analysis),
+    ...largeFileFindings(delta, largeFileBytes),
+  ];
+  // Stable sort: the order above breaks ties between equally severe, equally big findings.
+  return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.total.bytes - a.total.bytes);
+}
+
+function imageRef(model: ImageModel): ImageRef {
+  return { id: model.data.id, tags: [...model.data.repoTags] };
+}

@@ -1,0 +1,166 @@
+// "Explain This Layer": what one layer (or step, or a container's read-write layer) did, what it costs,
+// how it relates to the rest of the stack, and what to fix. Plain JSON-able data: the CLI prints it as its
+// `--json` contract (documented in the README), the extension renders it as Markdown.
+import type { Builder } from '../types';
+
+export type Severity = 'info' | 'warning' | 'security';
+
+export type FindingId =
+  | 'package-cache'
+  | 'temporary-files'
+  | 'git-directory'
+  | 'object-files'
+  | 'unpacked-archive'
+  | 'archive'
+  | 'undone-later'
+  | 'metadata-rewrite'
+  | 'secret'
+  | 'setuid'
+  | 'world-writable'
+  | 'large-file';
+
+/** One path that backs a finding. Never the content of a file. */
+export interface Evidence {
+  path: string;
+  /** Content bytes of the file, or of everything below a directory, in the layer explained. */
+  bytes: number;
+  /**
+   * The other layer involved: for `undone-later` the later layer that deletes or overwrites the path, for
+   * `metadata-rewrite` the lower layer it was copied from, for a container the image layer holding the path.
+   */
+  layer?: number;
+}
+
+export interface Finding {
+  id: FindingId;
+  severity: Severity;
+  /** One sentence; our own text (it never contains a file name), and may hold Markdown code spans. */
+  title: string;
+  /** The biggest first, at most EVIDENCE_LIMIT of them; `total` counts them all. */
+  evidence: Evidence[];
+  total: { paths: number; bytes: number };
+  /** One sentence saying what to change; our own text, may hold Markdown code spans. */
+  fix: string;
+  /** For secrets: found by the file's name, or by a pattern in its content (the content itself is never kept). */
+  matchedBy?: 'name' | 'content';
+}
+
+export const EVIDENCE_LIMIT = 20;
+
+/** A build step as a reader wants it. */
+export interface StepSummary {
+  /** Index into the config's history. */
+  index: number;
+  /** The readable instruction ("RUN apt-get update && …"). */
+  instruction: string;
+  /** Its Dockerfile keyword ("RUN", "ENV"…), or null when there is none (a commit, an import). */
+  keyword: string | null;
+  /** A RUN's shell commands split at top-level `&&` and `;`; otherwise the instruction alone. */
+  commands: string[];
+  createdBy: string;
+  builder: Builder;
+  created: string | null;
+  comment: string | null;
+  /** The Dockerfile line that made it, when the caller linked one. */
+  dockerfile: DockerfileLocation | null;
+}
+
+export interface DockerfileLocation {
+  file: string;
+  /** 1-based. */
+  line: number;
+}
+
+/** How a layer was made: a build step, `docker commit` (a comment and no instruction), `docker import`, or not recorded. */
+export type LayerOrigin = 'dockerfile' | 'commit' | 'import' | 'unknown';
+
+export interface ImageRef {
+  id: string;
+  tags: string[];
+}
+
+export interface DirectoryBytes {
+  path: string;
+  bytes: number;
+  files: number;
+}
+
+/** Bytes and paths grouped by the layer they live in (or that acts on them). */
+export interface LayerShare {
+  layer: number;
+  paths: number;
+  bytes: number;
+}
+
+export interface LayerCost {
+  /** Σ content bytes of the layer's files (what `docker history` shows). */
+  size: number;
+  /** Σ of all layer sizes. */
+  imageSize: number;
+  /** size ÷ imageSize (0 for an empty image). */
+  shareOfImage: number;
+  added: number;
+  modified: number;
+  metadataOnly: number;
+  deleted: number;
+  /** Where the layer's bytes are, biggest first (see topDirectories.ts for how directories are chosen). */
+  topDirectories: DirectoryBytes[];
+}
+
+export interface StackRelation {
+  /** Lower layers' files this layer ships a new version of: `bytes` are the lower versions, still shipped but hidden. */
+  copiedUp: { paths: number; bytes: number; sameContentBytes: number; fromLayers: LayerShare[] };
+  /** Paths this layer deletes: their bytes still ship in the lower layers (`fromLayers`). */
+  deleted: { paths: number; bytesStillShipped: number; fromLayers: LayerShare[] };
+  /** This layer's files that later layers delete or overwrite: its wasted bytes (`byLayers`: the layers that do it). */
+  undoneLater: { paths: number; bytes: number; byLayers: LayerShare[] };
+}
+
+export interface LayerExplanation {
+  kind: 'layer';
+  image: ImageRef;
+  layer: number;
+  layerCount: number;
+  diffId: string;
+  /** The history entry that made the layer; null when the history does not cover it. */
+  step: StepSummary | null;
+  origin: LayerOrigin;
+  cost: LayerCost;
+  stack: StackRelation;
+  /** Other local images that use this very layer (same diffID), as the caller found them. */
+  sharedWith: string[];
+  findings: Finding[];
+}
+
+/** The image-config field a metadata-only step sets ("Env", "Labels", "Cmd"…), as the config spells it. */
+export type ConfigField =
+  | 'Env' | 'Labels' | 'Cmd' | 'Entrypoint' | 'ExposedPorts' | 'User' | 'WorkingDir' | 'Volumes'
+  | 'StopSignal' | 'Healthcheck' | 'Shell' | 'OnBuild' | 'author';
+
+export interface StepExplanation {
+  kind: 'step';
+  image: ImageRef;
+  step: StepSummary;
+  /** `config`: sets `configField`; `build-only`: an ARG, gone after the build; `no-change`: a step that changed no file. */
+  effect: 'config' | 'build-only' | 'no-change';
+  configField: ConfigField | null;
+  /** Always 0: a step without a layer adds no bytes. */
+  bytes: 0;
+}
+
+export interface ContainerLayerExplanation {
+  kind: 'container';
+  /** The image the container runs, when it was read; without it, nothing is known of copied-up bytes. */
+  image: ImageRef | null;
+  /** As `docker diff` reports them (a changed directory counts too). */
+  counts: { added: number; changed: number; deleted: number };
+  /**
+   * Image files the container changed, which the storage driver copied up whole from the layer holding the
+   * visible version. `evidence`: the biggest first, at most EVIDENCE_LIMIT; `paths` and `bytes` count them all.
+   */
+  copiedUp: { paths: number; bytes: number; fromLayers: LayerShare[]; evidence: Evidence[] };
+  /** Image paths the container deleted: their bytes remain in the image's layers. */
+  deletedFromImage: { paths: number; bytes: number; fromLayers: LayerShare[]; evidence: Evidence[] };
+}
+
+export type Explanation = LayerExplanation | StepExplanation | ContainerLayerExplanation;

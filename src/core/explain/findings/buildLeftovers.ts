@@ -1,0 +1,78 @@
+// What a build leaves behind when it cleans up in a later step or not at all: temporary files, Git history,
+// object files and archives. Software installed as packages (libraries, node_modules, site-packages) ships
+// object files and archives on purpose, so those places are not searched for them.
+import { baseName, joinPath, parentOf } from '../../paths';
+import type { LayerEntry } from '../../types';
+import type { Finding } from '../explanation';
+import type { LayerDelta } from '../layerDelta';
+import { bytesByDirectory, findingFrom } from './finding';
+
+const TEMPORARY = /^\/(?:var\/)?tmp\//;
+const GIT_DIRECTORY = /^(.*?\/\.git)\//;
+const OBJECT_FILE = /\.(?:o|obj)$/;
+const ARCHIVE = /\.(?:tar(?:\.(?:gz|bz2|xz|zst|lz4|lz|Z))?|tgz|tbz2?|txz|zip)$/i;
+const INSTALLED_SOFTWARE = /^\/(?:usr\/)?(?:lib|lib32|lib64|libexec|share)\/|\/(?:node_modules|site-packages|dist-packages)\//;
+
+export function buildLeftoverFindings(delta: LayerDelta): Finding[] {
+  const files = delta.files;
+  const own = files.filter((e) => !INSTALLED_SOFTWARE.test(e.path));
+  const archives = own.filter((e) => e.type === 'file' && ARCHIVE.test(baseName(e.path)));
+  const unpacked = new Set(archives.filter((e) => delta.stack.lookup(unpackedDirectoryOf(e.path))?.entry.type === 'dir'));
+  const leftArchives = archives.filter((e) => !unpacked.has(e));
+  return [
+    ...findingFrom(
+      {
+        id: 'temporary-files',
+        severity: 'warning',
+        title: 'Temporary files are left in /tmp or /var/tmp in this layer.',
+        fix: 'Delete them in the RUN that creates them (`… && rm -rf /tmp/*`), or give that RUN a scratch directory with `RUN --mount=type=tmpfs,target=/tmp`.',
+      },
+      files.filter((e) => TEMPORARY.test(e.path)).map(evidenceOf),
+    ),
+    ...findingFrom(
+      {
+        id: 'git-directory',
+        severity: 'warning',
+        title: 'A Git repository with its whole history is in this layer.',
+        fix: 'Add `.git` to .dockerignore, or clone with `--depth 1` and remove the .git directory in the same RUN.',
+      },
+      bytesByDirectory(files, (path) => GIT_DIRECTORY.exec(path)?.[1]),
+    ),
+    ...findingFrom(
+      {
+        id: 'object-files',
+        severity: 'warning',
+        title: 'Object files from a compilation are left in this layer.',
+        fix: 'Compile in a separate build stage and copy only the results, or remove the objects in the RUN that builds them (`make && make install && make clean`).',
+      },
+      own.filter((e) => e.type === 'file' && OBJECT_FILE.test(e.path)).map(evidenceOf),
+    ),
+    ...findingFrom(
+      {
+        id: 'unpacked-archive',
+        severity: 'warning',
+        title: 'Archives that were unpacked next to themselves are still in this layer.',
+        fix: 'Delete each archive in the RUN that unpacks it (`tar -xzf x.tar.gz && rm x.tar.gz`), or stream it (`curl … | tar -xz`) so it is never written.',
+      },
+      [...unpacked].map(evidenceOf),
+    ),
+    ...findingFrom(
+      {
+        id: 'archive',
+        severity: 'info',
+        title: 'Archives are left in this layer.',
+        fix: 'If an archive is only unpacked or installed during the build, delete it in the same RUN or leave it out of the build context.',
+      },
+      leftArchives.map(evidenceOf),
+    ),
+  ];
+}
+
+/** "/opt/tool-1.0.tar.gz" → "/opt/tool-1.0": where `tar -xf` of a release archive usually puts its files. */
+export function unpackedDirectoryOf(archivePath: string): string {
+  return joinPath(parentOf(archivePath), baseName(archivePath).replace(ARCHIVE, ''));
+}
+
+function evidenceOf(e: LayerEntry) {
+  return { path: e.path, bytes: e.size };
+}

@@ -1,0 +1,37 @@
+// Builds a Finding from all of its evidence: sorted biggest first, capped for display, with the full total.
+import { comparePaths } from '../../paths';
+import { EVIDENCE_LIMIT, type Evidence, type Finding, type FindingId, type Severity } from '../explanation';
+
+export interface FindingText {
+  id: FindingId;
+  severity: Severity;
+  title: string;
+  fix: string;
+  matchedBy?: 'name' | 'content';
+}
+
+/** The finding, or nothing when there is no evidence for it. */
+export function findingFrom(text: FindingText, evidence: Evidence[]): Finding[] {
+  if (evidence.length === 0) return [];
+  const sorted = [...evidence].sort((a, b) => b.bytes - a.bytes || comparePaths(a.path, b.path));
+  const finding: Finding = {
+    id: text.id,
+    severity: text.severity,
+    title: text.title,
+    evidence: sorted.slice(0, EVIDENCE_LIMIT),
+    total: { paths: evidence.length, bytes: evidence.reduce((sum, e) => sum + e.bytes, 0) },
+    fix: text.fix,
+  };
+  if (text.matchedBy) finding.matchedBy = text.matchedBy;
+  return [finding];
+}
+
+/** Sums the bytes of files below each directory a matcher names (e.g. every file under /var/lib/apt/lists). */
+export function bytesByDirectory(files: { path: string; size: number }[], directoryOf: (path: string) => string | undefined): Evidence[] {
+  const totals = new Map<string, number>();
+  for (const file of files) {
+    const dir = directoryOf(file.path);
+    if (dir !== undefined) totals.set(dir, (totals.get(dir) ?? 0) + file.size);
+  }
+  return [...totals].map(([path, bytes]) => ({ path, bytes }));
+}

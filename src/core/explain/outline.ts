@@ -1,0 +1,236 @@
+// The words of an explanation, once, as a list of blocks that each front end renders its own way (Markdown
+// for the extension, plain text for a terminal). Values that come from the image — paths, names, commands —
+// stay apart from our own text, so every renderer can escape them and link the paths.
+import { formatBytes, formatPercent } from '../format';
+import type { Builder } from '../types';
+import type {
+  ContainerLayerExplanation,
+  Evidence,
+  Explanation,
+  Finding,
+  LayerExplanation,
+  LayerShare,
+  Severity,
+  StepExplanation,
+  StepSummary,
+} from './explanation';
+
+/** Our own text (may hold Markdown code spans), a value from the image shown literally, or a path in a layer (a renderer may link it). */
+export type Inline = string | { literal: string } | { path: string; layer: number };
+
+export type Block =
+  | { kind: 'heading'; level: 1 | 2 | 3; inlines: Inline[] }
+  | { kind: 'paragraph'; inlines: Inline[] }
+  | { kind: 'list'; items: Inline[][] }
+  /** Lines from the image (commands, an instruction), shown verbatim. */
+  | { kind: 'code'; language: string; lines: string[] };
+
+export function outlineExplanation(explanation: Explanation): Block[] {
+  switch (explanation.kind) {
+    case 'layer':
+      return outlineLayer(explanation);
+    case 'step':
+      return outlineStep(explanation);
+    case 'container':
+      return outlineContainer(explanation);
+  }
+}
+
+const BUILDERS: Record<Builder, string | undefined> = { legacy: 'the legacy builder', buildkit: 'BuildKit', unknown: undefined };
+const SEVERITIES: Record<Severity, string> = { security: 'Security', warning: 'Warning', info: 'Info' };
+
+function outlineLayer(e: LayerExplanation): Block[] {
+  const blocks: Block[] = [heading(1, `Layer ${e.layer} of `, { literal: imageName(e.image) })];
+  blocks.push(...outlineOrigin(e));
+  const c = e.cost;
+  blocks.push(heading(2, 'What it costs'));
+  blocks.push(
+    list([
+      [`Size: ${formatBytes(c.size)}, ${formatPercent(c.shareOfImage)} of the image (${formatBytes(c.imageSize)}).`],
+      [`Paths: ${count(c.added, 'added')}, ${count(c.modified, 'modified')}${c.metadataOnly ? ` (${count(c.metadataOnly, 'metadata only')})` : ''}, ${count(c.deleted, 'deleted')}.`],
+    ]),
+  );
+  if (c.topDirectories.length > 0) {
+    blocks.push(paragraph('Where its bytes are:'));
+    blocks.push(list(c.topDirectories.map((d) => [{ path: d.path, layer: e.layer }, ` — ${formatBytes(d.bytes)} in ${plural(d.files, 'file')}`])));
+  }
+  blocks.push(heading(2, 'Its place in the stack'), list(stackItems(e)));
+  blocks.push(heading(2, e.findings.length ? `Findings (${e.findings.length})` : 'Findings'));
+  if (e.findings.length === 0) blocks.push(paragraph('None: nothing in this layer looks like a leftover, a secret or a risky permission.'));
+  for (const finding of e.findings) blocks.push(...outlineFinding(finding, e.layer));
+  return blocks;
+}
+
+function outlineOrigin(e: LayerExplanation): Block[] {
+  const step = e.step;
+  switch (e.origin) {
+    case 'commit':
+      return [
+        paragraph('Made by `docker commit`: what the container changed while it ran the command below became this layer.'),
+        ...commandBlocks(step!),
+        list(stepFacts(step!)),
+      ];
+    case 'import':
+      return [paragraph('Made by `docker import` (or a similar tool), which records no build instruction.'), list(stepFacts(step!))];
+    case 'unknown':
+      return [paragraph("The image's history does not say which step made this layer.")];
+    case 'dockerfile':
+      return [paragraph(`Made by step ${step!.index} of the build history.`), ...commandBlocks(step!), list(stepFacts(step!))];
+  }
+}
+
+function commandBlocks(step: StepSummary): Block[] {
+  if (step.keyword !== 'RUN' && step.keyword !== null) return [{ kind: 'code', language: 'dockerfile', lines: step.instruction.split('\n') }];
+  if (step.commands.length <= 1) return [{ kind: 'code', language: 'sh', lines: step.commands.flatMap((c) => c.split('\n')) }];
+  return [paragraph(`It ran ${step.commands.length} commands (split at \`&&\` and \`;\`):`), { kind: 'code', language: 'sh', lines: step.commands.flatMap((c) => c.split('\n')) }];
+}
+
+function stepFacts(step: StepSummary): Inline[][] {
+  const facts: Inline[][] = [];
+  const builder = BUILDERS[step.builder];
+  if (builder && step.keyword) facts.push([`Built by ${builder}.`]);
+  if (step.created) facts.push(['Created ', { literal: step.created }, '.']);
+  if (step.comment && !/^buildkit\./.test(step.comment)) facts.push(['Comment: ', { literal: step.comment }, '.']);
+  if (step.dockerfile) facts.push(['Dockerfile: ', { literal: `${step.dockerfile.file}:${step.dockerfile.line}` }, '.']);
+  return facts;
+}
+
+function stackItems(e: LayerExplanation): Inline[][] {
+  const { copiedUp, deleted, undoneLater } = e.stack;
+  const items: Inline[][] = [];
+  if (copiedUp.paths > 0) {
+    items.push([
+      `It rewrites ${plural(copiedUp.paths, 'path')} of lower layers (${layerList(copiedUp.fromLayers)}): the old versions, ${formatBytes(copiedUp.bytes)}, still ship there, hidden.`,
+    ]);
+  }
+  if (copiedUp.sameContentBytes > 0) {
+    items.push([`${formatBytes(copiedUp.sameContentBytes)} of its copies have the very same content as below: only owner or mode changed.`]);
+  }
+  if (deleted.paths > 0 && deleted.bytesStillShipped === 0) items.push([`It deletes ${plural(deleted.paths, 'path')}, which held no bytes.`]);
+  if (deleted.bytesStillShipped > 0) {
+    items.push([
+      `It deletes ${plural(deleted.paths, 'path')}; their ${formatBytes(deleted.bytesStillShipped)} still ship in ${layerList(deleted.fromLayers.filter((s) => s.bytes > 0))}, because a deletion in a later layer never makes an image smaller.`,
+    ]);
+  }
+  if (undoneLater.paths > 0) {
+    items.push([
+      `Later layers delete or overwrite ${plural(undoneLater.paths, 'file')} of this layer (${layerList(undoneLater.byLayers)}): ${formatBytes(undoneLater.bytes)} of it ship for nothing.`,
+    ]);
+  } else {
+    items.push(['No later layer deletes or overwrites its files: none of its bytes are wasted.']);
+  }
+  if (e.sharedWith.length > 0) {
+    items.push([
+      `${plural(e.sharedWith.length, 'other local image')} ${e.sharedWith.length === 1 ? 'uses' : 'use'} this very layer (`,
+      ...joinLiterals(e.sharedWith),
+      '): it is stored once on disk and pushed once to a registry.',
+    ]);
+  }
+  return items;
+}
+
+function outlineFinding(f: Finding, layer: number): Block[] {
+  const blocks: Block[] = [heading(3, `${SEVERITIES[f.severity]}: ${f.title}`)];
+  if (f.matchedBy === 'content') blocks.push(paragraph("Matched by a pattern in the file's content; the secret itself is not shown."));
+  if (f.matchedBy === 'name') blocks.push(paragraph("Matched by the file's name."));
+  const items = f.evidence.map((ev) => evidenceItem(f, ev, layer));
+  const more = f.total.paths - f.evidence.length;
+  if (more > 0) items.push([`… and ${plural(more, 'more path')} (${formatBytes(f.total.bytes - f.evidence.reduce((s, ev) => s + ev.bytes, 0))}).`]);
+  blocks.push(list(items), paragraph(`Fix: ${f.fix}`));
+  return blocks;
+}
+
+function evidenceItem(f: Finding, ev: Evidence, layer: number): Inline[] {
+  const item: Inline[] = [{ path: ev.path, layer }, ` — ${formatBytes(ev.bytes)}`];
+  if (ev.layer !== undefined && f.id === 'undone-later') item.push(`, deleted or replaced in layer ${ev.layer}`);
+  if (ev.layer !== undefined && f.id === 'metadata-rewrite') item.push(`, copied from layer ${ev.layer}`);
+  return item;
+}
+
+function outlineStep(e: StepExplanation): Block[] {
+  const keyword = e.step.keyword ?? 'This';
+  const effect = {
+    config: `This ${keyword} step sets \`${e.configField}\` in the image config and adds no bytes: it made no layer.`,
+    'build-only': 'This ARG step exists only during the build: it sets nothing in the image config and adds no bytes.',
+    'no-change': 'This step changed no file, so it made no layer and adds no bytes.',
+  }[e.effect];
+  return [
+    heading(1, `Step ${e.step.index} of `, { literal: imageName(e.image) }),
+    { kind: 'code', language: 'dockerfile', lines: e.step.instruction.split('\n') },
+    paragraph(effect),
+    list(stepFacts(e.step)),
+  ];
+}
+
+function outlineContainer(e: ContainerLayerExplanation): Block[] {
+  const { added, changed, deleted } = e.counts;
+  const blocks: Block[] = [
+    heading(1, "The container's read-write layer"),
+    paragraph(`\`docker diff\` reports ${count(added, 'added')}, ${count(changed, 'changed')} and ${count(deleted, 'deleted')}.`),
+  ];
+  if (!e.image) return [...blocks, paragraph("Open the container's image to see which of its layers the changed files come from.")];
+  const { copiedUp, deletedFromImage } = e;
+  if (copiedUp.paths === 0) blocks.push(paragraph('It changed no image file, so nothing was copied up.'));
+  else {
+    blocks.push(
+      paragraph(`To change ${plural(copiedUp.paths, 'image file')}, the storage driver copied them up whole into this layer: ${formatBytes(copiedUp.bytes)} (${layerList(copiedUp.fromLayers)}).`),
+      list(evidenceList(copiedUp.evidence, copiedUp.paths, 'from layer')),
+    );
+  }
+  if (deletedFromImage.paths > 0) {
+    blocks.push(
+      paragraph(`It deletes ${plural(deletedFromImage.paths, 'image path')}; their ${formatBytes(deletedFromImage.bytes)} remain in the image's layers (${layerList(deletedFromImage.fromLayers)}).`),
+      list(evidenceList(deletedFromImage.evidence, deletedFromImage.paths, 'in layer')),
+    );
+  }
+  return blocks;
+}
+
+function evidenceList(evidence: Evidence[], total: number, where: string): Inline[][] {
+  const items: Inline[][] = evidence.map((ev) => [{ path: ev.path, layer: ev.layer! }, ` — ${formatBytes(ev.bytes)}, ${where} ${ev.layer}`]);
+  if (total > evidence.length) items.push([`… and ${plural(total - evidence.length, 'more path')}.`]);
+  return items;
+}
+
+/**
+ * A command line made safe to print: control characters and raw bytes become \xNN as in printablePath, but a
+ * backslash stays single, since in a command it is the shell's own escape and doubling it would misquote it.
+ */
+export function printableCommand(line: string): string {
+  return line.replace(/[\x00-\x08\x0a-\x1f\x7f\udc80-\udcff]/g, (c) => '\\x' + (c.charCodeAt(0) & 0xff).toString(16).padStart(2, '0'));
+}
+
+function heading(level: 1 | 2 | 3, ...inlines: Inline[]): Block {
+  return { kind: 'heading', level, inlines };
+}
+
+function paragraph(...inlines: Inline[]): Block {
+  return { kind: 'paragraph', inlines };
+}
+
+function list(items: Inline[][]): Block {
+  return { kind: 'list', items };
+}
+
+function imageName(image: { id: string; tags: string[] }): string {
+  return image.tags[0] ?? image.id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+/** "layer 2: 2.0 MB, layer 5: 1 kB" */
+function layerList(shares: LayerShare[]): string {
+  return shares.map((s) => `layer ${s.layer}: ${formatBytes(s.bytes)}`).join(', ');
+}
+
+function joinLiterals(values: string[]): Inline[] {
+  return values.flatMap((v, i) => (i === 0 ? [{ literal: v }] : [', ', { literal: v }]));
+}
+
+/** "3 added", with thousands separated. */
+function count(n: number, what: string): string {
+  return `${n.toLocaleString('en-US')} ${what}`;
+}
+
+/** "1 file", "2,345 files". */
+function plural(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : noun.replace(/(\w+)$/, '$1s')}`;
+}

@@ -1,0 +1,51 @@
+// The Dockerfile features (issue 7), registered once: diagnostics and quick fixes from the static rules, and,
+// once a Dockerfile is linked to a local image and that image is indexed, hovers, CodeLenses and image-backed
+// warnings with the real layers' numbers. extension.ts calls this and nothing else of this folder.
+import * as vscode from 'vscode';
+import type { IndexCache } from '../core/indexCache';
+import type { EngineService } from '../views/engineService';
+import { DockerfileCodeLensProvider } from './dockerfileCodeLens';
+import { DockerfileDiagnostics } from './dockerfileDiagnostics';
+import { DockerfileHoverProvider } from './dockerfileHover';
+import { DockerfileLinks } from './dockerfileLinks';
+import { DockerfileQuickFixes } from './dockerfileQuickFixes';
+import { DOCKERFILE_SELECTOR } from './dockerfileSelector';
+import { DockerfileViews } from './dockerfileViews';
+import { IndexedImages } from './indexedImages';
+import { registerLinkDockerfileCommand } from './linkDockerfileCommand';
+import { createLinkStatusBar } from './linkStatusBar';
+import { ParsedDockerfiles } from './parsedDockerfiles';
+
+export interface DockerfileServices {
+  engines: EngineService;
+  cache: IndexCache;
+  log: vscode.LogOutputChannel;
+}
+
+export function registerDockerfileFeatures(context: vscode.ExtensionContext, { engines, cache, log }: DockerfileServices): void {
+  const parsed = new ParsedDockerfiles();
+  const links = new DockerfileLinks(engines, context.workspaceState, parsed, log);
+  const images = new IndexedImages(engines, cache, log);
+  const views = new DockerfileViews(links, images, parsed);
+  const diagnostics = new DockerfileDiagnostics(views, parsed);
+  const codeLenses = new DockerfileCodeLensProvider(views);
+  context.subscriptions.push(
+    links,
+    images,
+    views,
+    diagnostics,
+    codeLenses,
+    vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, new DockerfileHoverProvider(views, parsed, log)),
+    vscode.languages.registerCodeLensProvider(DOCKERFILE_SELECTOR, codeLenses),
+    vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, new DockerfileQuickFixes(views), DockerfileQuickFixes.metadata),
+    createLinkStatusBar(views),
+    registerLinkDockerfileCommand(links, views, log),
+    // A closed document is parsed, matched and linked again if it is opened again.
+    vscode.workspace.onDidCloseTextDocument((document) => {
+      diagnostics.forget(document.uri);
+      views.forget(document.uri);
+      links.forget(document.uri);
+      parsed.forget(document.uri);
+    }),
+  );
+}

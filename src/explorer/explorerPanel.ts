@@ -1,0 +1,196 @@
+// One Layer Explorer panel: shows the layer list at once (inspect + history), indexes the image with a progress
+// bar, then answers the webview's questions through an ExplorerSession. Every incoming message is validated.
+import * as vscode from 'vscode';
+import { analyzeImage } from '../core/analysis';
+import { stepsFromEngineHistory } from '../core/engineHistory';
+import { LayerlensError, messageOf } from '../core/errors';
+import { loadImage, isPathReference, type LoadOptions } from '../docker/imageLoader';
+import type { ImageModel } from '../core/imageModel';
+import { explorerHtml } from './explorerHtml';
+import { ExplorerSession, layersFromEngineSteps } from './explorerSession';
+import { parseFromWebview, type Command, type ImageHeader, type LayerInfo, type PanelState, type ToWebview } from './protocol';
+
+export interface ExplorerHost {
+  readonly extensionUri: vscode.Uri;
+  readonly log: vscode.LogOutputChannel;
+  /** "Docker Engine 26.1.5 · unix:///var/run/docker.sock", or undefined when not connected. */
+  engineLabel(): string | undefined;
+  /** Loads the image under a cancellable progress notification (the signal also aborts when the panel closes). */
+  load(ref: string, label: string, signal: AbortSignal, onProgress: (done: number, expected: number) => void): Promise<ImageModel>;
+  /** The engine, for the quick overview before indexing (undefined for archives or when disconnected). */
+  engine(): LoadOptions['engine'];
+  fileUri(imageId: string, layer: number, path: string): vscode.Uri;
+  /** Told when an image is indexed (the read-only file system serves its files from then on). */
+  indexed(model: ImageModel): void;
+}
+
+export class ExplorerPanel implements vscode.Disposable {
+  static readonly viewType = 'layerlens.explorer';
+  private session?: ExplorerSession;
+  private readonly abort = new AbortController();
+  private readonly disposables: vscode.Disposable[] = [];
+  private pendingSelect?: { path: string; layer: number };
+  private disposed = false;
+  private overview?: Extract<ToWebview, { kind: 'overview' }>;
+  private loading?: Promise<void>;
+  private failure?: string;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly state: PanelState,
+    private readonly host: ExplorerHost,
+    onDispose: () => void,
+  ) {
+    const bundle = vscode.Uri.joinPath(host.extensionUri, 'dist', 'webview');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [bundle] };
+    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'layerlens.svg');
+    panel.title = state.label;
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
+      panel.onDidDispose(() => {
+        this.disposed = true;
+        this.abort.abort();
+        for (const d of this.disposables) d.dispose();
+        onDispose();
+      }),
+    );
+    panel.webview.html = explorerHtml(panel.webview, bundle);
+  }
+
+  get model(): ImageModel | undefined {
+    return this.session?.model;
+  }
+
+  /** Selects a path at a layer (from an explanation link); waits for the index if need be. */
+  select(path: string, layer: number): void {
+    this.panel.reveal();
+    if (this.session) this.post({ kind: 'select', path, layer });
+    else this.pendingSelect = { path, layer };
+  }
+
+  dispose(): void {
+    this.panel.dispose();
+  }
+
+  private post(message: ToWebview): void {
+    if (!this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseFromWebview(raw);
+    if (!message) {
+      this.host.log.warn('Layer Explorer: ignored a malformed message from the webview.');
+      return;
+    }
+    if (message.kind === 'ready') return this.start();
+    if ('id' in message) {
+      if (!this.session) return this.post({ kind: 'response', id: message.id, error: 'The image is still being read.', elapsedMs: 0 });
+      return this.post(this.session.answer(message));
+    }
+    void this.run(message).catch((error) => void vscode.window.showErrorMessage(messageOf(error)));
+  }
+
+  private async run(command: Exclude<Command, { kind: 'ready' }>): Promise<void> {
+    const model = this.session?.model;
+    switch (command.kind) {
+      case 'copyPath':
+        await vscode.env.clipboard.writeText(command.path);
+        vscode.window.setStatusBarMessage(`Copied ${command.path}`, 3000);
+        return;
+      case 'cspViolation':
+        this.host.log.error(`Layer Explorer: Content-Security-Policy violation (${command.directive}).`);
+        return;
+      case 'explain':
+        if (model) await vscode.commands.executeCommand('layerlens.explainLayer', { imageRef: this.state.imageRef, label: this.state.label, layer: command.layer });
+        return;
+      case 'open': {
+        if (!model) return;
+        const uri = this.host.fileUri(model.data.id, command.layer, command.path);
+        await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+        return;
+      }
+      case 'compare': {
+        if (!model) return;
+        const versions = this.session!.pathHistory(command.path).filter((e) => e.change !== 'deleted' && e.layer <= command.layer);
+        const [previous, current] = versions.slice(-2);
+        if (!previous || !current) {
+          void vscode.window.showInformationMessage('This file has no earlier version in the image to compare with.');
+          return;
+        }
+        const left = this.host.fileUri(model.data.id, previous.layer, command.path);
+        const right = this.host.fileUri(model.data.id, current.layer, command.path);
+        const name = command.path.slice(command.path.lastIndexOf('/') + 1);
+        await vscode.commands.executeCommand('vscode.diff', left, right, `${name} (#${previous.layer} ↔ #${current.layer})`, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+        return;
+      }
+    }
+  }
+
+  /**
+   * Called on every `ready`: the webview is recreated when its tab is hidden and shown again, so it is sent what
+   * is known so far; the loading itself starts once.
+   */
+  private start(): void {
+    if (this.session) return this.sendIndexed();
+    if (this.failure) return this.post({ kind: 'failed', message: this.failure });
+    if (this.overview) this.post(this.overview);
+    this.loading ??= this.load();
+  }
+
+  /** The layer list right away (inspect + history only), then the index. */
+  private async load(): Promise<void> {
+    const header: ImageHeader = { name: this.state.label, id: this.state.imageId ?? '', engine: this.host.engineLabel() ?? 'image archive', totalSize: 0 };
+    let layers: LayerInfo[] = [];
+    const engine = isPathReference(this.state.imageRef) ? undefined : this.host.engine();
+    if (engine) {
+      try {
+        const docker = engine();
+        const [inspect, history] = await Promise.all([docker.inspectImage(this.state.imageRef), docker.imageHistory(this.state.imageRef)]);
+        header.id = inspect.Id;
+        header.totalSize = inspect.Size;
+        layers = layersFromEngineSteps(stepsFromEngineHistory(history, inspect.RootFS?.Layers?.length ?? 0));
+      } catch (error) {
+        this.host.log.warn(`Layer Explorer: no quick overview of ${this.state.label}: ${messageOf(error)}`);
+      }
+    } else header.engine = 'image archive';
+    this.overview = { kind: 'overview', header, layers, state: this.state };
+    this.post(this.overview);
+
+    let last = 0;
+    try {
+      const model = await this.host.load(this.state.imageRef, this.state.label, this.abort.signal, (done, expected) => {
+        const now = Date.now();
+        if (now - last < 150) return;
+        last = now;
+        this.post({ kind: 'progress', done, expected });
+      });
+      this.session = new ExplorerSession(model, analyzeImage(model));
+      this.host.indexed(model);
+      this.sendIndexed();
+      // Index every path's history now, while the user looks at the layer list: selecting a file is then instant.
+      setTimeout(() => this.session?.pathHistory('/'), 50);
+      if (this.pendingSelect) this.post({ kind: 'select', ...this.pendingSelect });
+      this.pendingSelect = undefined;
+    } catch (error) {
+      if (this.disposed) return;
+      const cancelled = error instanceof LayerlensError && error.kind === 'cancelled';
+      this.failure = cancelled ? 'Reading the image was cancelled; close this panel and open it again to retry.' : messageOf(error);
+      this.host.log.error(`Layer Explorer: ${this.state.label}: ${this.failure}`);
+      this.post({ kind: 'failed', message: this.failure });
+    }
+  }
+
+  private sendIndexed(): void {
+    const session = this.session!;
+    const { analysis, model } = session;
+    const header: ImageHeader = {
+      name: this.state.label,
+      id: model.data.id,
+      engine: isPathReference(this.state.imageRef) ? 'image archive' : (this.host.engineLabel() ?? ''),
+      totalSize: analysis.totalSize,
+      efficiency: analysis.efficiency,
+      wastedBytes: analysis.wastedBytes,
+    };
+    this.post({ kind: 'indexed', header, layers: session.layers(), wasted: session.wasted() });
+  }
+}

@@ -1,0 +1,122 @@
+// Answers the explorer webview's requests for one indexed image. Pure (no `vscode`): the panel only moves
+// messages. Trees are built per layer range and kept for the last few ranges, so expanding is a lookup.
+import type { ImageAnalysis } from '../core/analysis';
+import type { ViewStep } from '../core/engineHistory';
+import { formatMode } from '../core/format';
+import type { ImageModel, PathEvent } from '../core/imageModel';
+import { describePathHistory } from './fileHistory';
+import { LayerTree } from './layerTree';
+import type { FileDetails, LayerInfo, LayerRange, Request, Response, TreeQuery, WastedRow } from './protocol';
+
+const KEPT_TREES = 4;
+
+export class ExplorerSession {
+  private readonly trees = new Map<string, LayerTree>();
+  private historyIndex?: Map<string, PathEvent[]>;
+
+  constructor(
+    readonly model: ImageModel,
+    readonly analysis: ImageAnalysis,
+  ) {}
+
+  /** The tree of a range, built on first use; the least recently used ones are dropped. */
+  tree(range: LayerRange): LayerTree {
+    const key = `${range.from}:${range.to}`;
+    let tree = this.trees.get(key);
+    if (tree) this.trees.delete(key);
+    else tree = new LayerTree(this.model, range);
+    this.trees.set(key, tree);
+    while (this.trees.size > KEPT_TREES) this.trees.delete(this.trees.keys().next().value!);
+    return tree;
+  }
+
+  answer(request: Request): Response {
+    const started = performance.now();
+    const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+    try {
+      this.checkRange(request.query);
+      const { mode, sort, range } = request.query;
+      const tree = this.tree(range);
+      switch (request.kind) {
+        case 'children':
+          return { kind: 'response', id: request.id, rows: tree.children(request.dir, mode, sort, request.depth), elapsedMs: elapsed() };
+        case 'reveal':
+          return { kind: 'response', id: request.id, rows: tree.reveal(request.path, mode, sort), elapsedMs: elapsed() };
+        case 'filter': {
+          const { rows, total, truncated } = tree.filter(request.filter, mode, sort);
+          return { kind: 'response', id: request.id, rows, total, truncated, elapsedMs: elapsed() };
+        }
+        case 'details': {
+          const details = this.details(tree, request.path);
+          if (!details) return { kind: 'response', id: request.id, error: 'This path is not in the selected layers.', elapsedMs: elapsed() };
+          return { kind: 'response', id: request.id, details, elapsedMs: elapsed() };
+        }
+      }
+    } catch (error) {
+      return { kind: 'response', id: request.id, error: error instanceof Error ? error.message : String(error), elapsedMs: elapsed() };
+    }
+  }
+
+  layers(): LayerInfo[] {
+    return this.model.steps.map((step) => {
+      const info: LayerInfo = { step: step.index, instruction: step.instruction, size: 0, created: step.created };
+      if (step.layerIndex === undefined) return info;
+      const stats = this.analysis.layers[step.layerIndex];
+      return {
+        ...info,
+        layer: step.layerIndex,
+        size: stats.size,
+        added: stats.added,
+        modified: stats.modified - stats.metadataOnly,
+        metadataOnly: stats.metadataOnly,
+        deleted: stats.deleted,
+        wastedBytes: stats.wastedBytes,
+      };
+    });
+  }
+
+  wasted(limit = 5_000): WastedRow[] {
+    return this.analysis.wastedFiles.slice(0, limit).map(({ path, layer, size, reason, by }) => ({ path, layer, size, reason, by }));
+  }
+
+  private details(tree: LayerTree, path: string): FileDetails | undefined {
+    const found = tree.entryAt(path);
+    if (!found) return undefined;
+    const { entry, layer, deleted } = found;
+    const events = this.pathHistory(path);
+    const versions = events.filter((e) => e.change !== 'deleted' && e.layer <= layer);
+    return {
+      path,
+      type: entry.type,
+      size: entry.size,
+      mode: formatMode(entry.mode, entry.type),
+      owner: `${entry.uid}:${entry.gid}`,
+      ...(entry.linkTarget !== undefined ? { linkTarget: entry.linkTarget } : {}),
+      layer,
+      history: describePathHistory(this.model, events),
+      canOpen: entry.type === 'file' || (entry.type === 'hardlink' && !deleted),
+      canCompare: entry.type === 'file' && versions.length > 1,
+    };
+  }
+
+  /** A path's events; the first call indexes every path at once, so that selecting files stays instant. */
+  pathHistory(path: string): PathEvent[] {
+    this.historyIndex ??= this.model.histories();
+    return this.historyIndex.get(path) ?? [];
+  }
+
+  private checkRange(query: TreeQuery): void {
+    if (query.range.to > this.model.topLayer) throw new RangeError(`There is no layer ${query.range.to} in this image.`);
+  }
+}
+
+/** The layer list before the image is indexed: from the engine's history API alone. */
+export function layersFromEngineSteps(steps: ViewStep[]): LayerInfo[] {
+  return steps.map((s) => ({
+    step: s.index,
+    instruction: s.instruction,
+    size: s.size,
+    created: new Date(s.created * 1000).toISOString(),
+    ...(s.layerIndex !== undefined ? { layer: s.layerIndex } : {}),
+  }));
+}

@@ -1,0 +1,199 @@
+// The Layer Explorer's message protocol, shared by the extension host and the webview (types and guards only:
+// no `vscode`, no DOM). Webview → host: requests (answered with a response of the same id) and commands.
+// Host → webview: responses and notifications. The host validates every incoming message with `parseRequest`.
+
+export type TreeMode = 'changes' | 'filesystem';
+export type SortOrder = 'name' | 'size';
+/** What happened to a path in the selected layer range. */
+export type RowChange = 'added' | 'modified' | 'metadata' | 'type' | 'deleted';
+export type RowType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'fifo' | 'char' | 'block';
+
+/** A layer range: one layer (from === to) or the cumulative change from the view below `from` up to `to`. */
+export interface LayerRange {
+  from: number;
+  to: number;
+}
+
+export interface TreeQuery {
+  mode: TreeMode;
+  range: LayerRange;
+  sort: SortOrder;
+}
+
+export interface FilterSpec {
+  /** Substring, or a glob when it holds * ? or [ (matched against the whole path when it holds a slash). */
+  text: string;
+  kinds: RowChange[];
+  minSize: number;
+  onlyChanges: boolean;
+}
+
+/** One row of the file tree, as shown. Names are raw data: the webview renders them as text only. */
+export interface TreeRow {
+  path: string;
+  name: string;
+  depth: number;
+  type: RowType;
+  /** File bytes; for a directory, the bytes of all files below it. */
+  size: number;
+  change?: RowChange;
+  /** For type changes and deletions: the type before. */
+  previousType?: RowType;
+  /** A directory made opaque in the range: everything below it from lower layers is hidden. */
+  opaque?: boolean;
+  /** Layer that holds the version shown (for a deletion: the layer whose version was deleted). */
+  layer: number;
+  /** For a modification or deletion: the layer that made it. */
+  changedIn?: number;
+  /** Directories: whether there is anything to expand, and what changed below. */
+  hasChildren: boolean;
+  changedCount: number;
+  changedBytes: number;
+  linkTarget?: string;
+}
+
+export interface LayerInfo {
+  /** Step index in the image's history. */
+  step: number;
+  instruction: string;
+  /** Layer index (0 = base) or undefined for a metadata-only step. */
+  layer?: number;
+  size: number;
+  created?: string;
+  added?: number;
+  modified?: number;
+  metadataOnly?: number;
+  deleted?: number;
+  wastedBytes?: number;
+}
+
+export interface ImageHeader {
+  name: string;
+  id: string;
+  engine: string;
+  totalSize: number;
+  efficiency?: number;
+  wastedBytes?: number;
+}
+
+export interface WastedRow {
+  path: string;
+  layer: number;
+  size: number;
+  reason: 'overwritten' | 'deleted' | 'metadata-only';
+  by: number;
+}
+
+export interface FileDetails {
+  path: string;
+  type: RowType;
+  size: number;
+  mode: string;
+  owner: string;
+  linkTarget?: string;
+  layer: number;
+  /** Readable history: "added by #3 RUN …", "rewritten by #4 RUN chmod … (metadata only, 700 kB duplicated)". */
+  history: string[];
+  /** Whether a previous version exists to compare with. */
+  canCompare: boolean;
+  canOpen: boolean;
+}
+
+// ---- webview → host
+export type Request =
+  | { kind: 'children'; id: number; query: TreeQuery; dir: string; depth: number }
+  | { kind: 'filter'; id: number; query: TreeQuery; filter: FilterSpec }
+  | { kind: 'reveal'; id: number; query: TreeQuery; path: string }
+  | { kind: 'details'; id: number; query: TreeQuery; path: string };
+
+export type Command =
+  | { kind: 'ready' }
+  | { kind: 'open'; path: string; layer: number }
+  | { kind: 'compare'; path: string; layer: number }
+  | { kind: 'copyPath'; path: string }
+  | { kind: 'explain'; layer: number }
+  | { kind: 'cspViolation'; directive: string };
+
+export type FromWebview = Request | Command;
+
+// ---- host → webview
+export type Response =
+  | { kind: 'response'; id: number; rows: TreeRow[]; total?: number; truncated?: boolean; elapsedMs: number }
+  | { kind: 'response'; id: number; details: FileDetails; elapsedMs: number }
+  | { kind: 'response'; id: number; error: string; elapsedMs: number };
+
+export type Notification =
+  | { kind: 'overview'; header: ImageHeader; layers: LayerInfo[]; state: PanelState }
+  | { kind: 'progress'; done: number; expected: number }
+  | { kind: 'indexed'; header: ImageHeader; layers: LayerInfo[]; wasted: WastedRow[] }
+  | { kind: 'failed'; message: string }
+  | { kind: 'select'; path: string; layer: number };
+
+export type ToWebview = Response | Notification;
+
+// ---- validation of what the webview sends (it renders untrusted names; treat it as untrusted too)
+const MODES: readonly string[] = ['changes', 'filesystem'];
+const SORTS: readonly string[] = ['name', 'size'];
+const CHANGES: readonly string[] = ['added', 'modified', 'metadata', 'type', 'deleted'];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown, min = 0): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) < 2 ** 31;
+const isPath = (v: unknown): v is string => typeof v === 'string' && v.startsWith('/') && v.length < 16_384;
+
+function isQuery(v: unknown): v is TreeQuery {
+  if (!isObject(v) || !MODES.includes(v.mode as string) || !SORTS.includes(v.sort as string) || !isObject(v.range)) return false;
+  const { from, to } = v.range;
+  return isInt(from) && isInt(to) && from <= to;
+}
+
+function isFilter(v: unknown): v is FilterSpec {
+  return (
+    isObject(v) &&
+    typeof v.text === 'string' &&
+    v.text.length <= 1_000 &&
+    Array.isArray(v.kinds) &&
+    v.kinds.every((k) => CHANGES.includes(k as string)) &&
+    typeof v.minSize === 'number' &&
+    v.minSize >= 0 &&
+    typeof v.onlyChanges === 'boolean'
+  );
+}
+
+/** The message if it is a well-formed request or command, else undefined. */
+export function parseFromWebview(message: unknown): FromWebview | undefined {
+  if (!isObject(message)) return undefined;
+  const m = message;
+  switch (m.kind) {
+    case 'children':
+      return isInt(m.id) && isQuery(m.query) && isPath(m.dir) && isInt(m.depth) ? (m as FromWebview) : undefined;
+    case 'filter':
+      return isInt(m.id) && isQuery(m.query) && isFilter(m.filter) ? (m as FromWebview) : undefined;
+    case 'reveal':
+    case 'details':
+      return isInt(m.id) && isQuery(m.query) && isPath(m.path) ? (m as FromWebview) : undefined;
+    case 'ready':
+      return { kind: 'ready' };
+    case 'open':
+    case 'compare':
+      return isPath(m.path) && isInt(m.layer) ? (m as FromWebview) : undefined;
+    case 'copyPath':
+      return isPath(m.path) ? (m as FromWebview) : undefined;
+    case 'explain':
+      return isInt(m.layer) ? (m as FromWebview) : undefined;
+    case 'cspViolation':
+      return typeof m.directive === 'string' ? { kind: 'cspViolation', directive: m.directive.slice(0, 200) } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Restored state of a panel (saved by the webview, handed back by the serializer after a reload). */
+export interface PanelState {
+  imageRef: string;
+  imageId?: string;
+  label: string;
+}
+
+export function isPanelState(v: unknown): v is PanelState {
+  return isObject(v) && typeof v.imageRef === 'string' && v.imageRef.length < 4096 && typeof v.label === 'string';
+}

@@ -1,0 +1,46 @@
+// Wires the Layer Explorer into VS Code: its panels and serializer, and the commands that open it.
+import * as vscode from 'vscode';
+import type { ImageModel } from '../core/imageModel';
+import type { IndexCache } from '../core/indexCache';
+import { loadImage } from '../docker/imageLoader';
+import type { EngineService } from '../views/engineService';
+import { withImageProgress } from '../views/imageProgress';
+import { ExplorerPanel, type ExplorerHost } from './explorerPanel';
+import { ExplorerPanels } from './explorerPanels';
+
+export interface ExplorerDeps {
+  engines: EngineService;
+  cache: IndexCache;
+  log: vscode.LogOutputChannel;
+  fileUri(imageId: string, layer: number, path: string): vscode.Uri;
+  indexed?(model: ImageModel): void;
+}
+
+export function registerExplorer(context: vscode.ExtensionContext, deps: ExplorerDeps): ExplorerPanels {
+  const { engines, cache, log } = deps;
+  const host: ExplorerHost = {
+    extensionUri: context.extensionUri,
+    log,
+    engineLabel: () => {
+      const state = engines.state;
+      return state.kind === 'connected' ? `${state.version.product} ${state.version.version} · ${state.endpoint.host}` : undefined;
+    },
+    engine: () => (engines.state.kind === 'connected' ? () => engines.requireEngine() : undefined),
+    load: async (ref, label, signal, onProgress) =>
+      await withImageProgress(`Reading ${label}`, engines, cache, log, (options) =>
+        loadImage(ref, {
+          ...options,
+          signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
+          onProgress: (done, expected) => {
+            options.onProgress?.(done, expected);
+            onProgress(done, expected);
+          },
+        }),
+      ).then((loaded) => loaded.model),
+    fileUri: deps.fileUri,
+    indexed: (model) => deps.indexed?.(model),
+  };
+  const panels = new ExplorerPanels(host);
+  context.subscriptions.push(panels, vscode.window.registerWebviewPanelSerializer(ExplorerPanel.viewType, panels));
+  return panels;
+}

@@ -1,0 +1,32 @@
+// Long image work (an export being indexed) under a cancellable notification with a percentage: cancelling aborts
+// the export at once. Shared by the image commands and the Containers view's background indexing.
+import * as vscode from 'vscode';
+import type { IndexCache } from '../core/indexCache';
+import type { LoadOptions } from '../docker/imageLoader';
+import type { EngineService } from './engineService';
+
+export function withImageProgress<T>(
+  title: string,
+  engines: EngineService,
+  cache: IndexCache,
+  log: vscode.LogOutputChannel,
+  run: (options: LoadOptions) => Promise<T>,
+): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    let reported = 0;
+    return run({
+      engine: () => engines.requireEngine(),
+      cache,
+      signal: abort.signal,
+      onProgress: (done, expected) => {
+        if (expected <= 0) return;
+        const percent = Math.min(100, (done / expected) * 100);
+        progress.report({ increment: percent - reported, message: `${Math.round(percent)} %` });
+        reported = percent;
+      },
+      onWarning: (message) => log.warn(message),
+    });
+  });
+}

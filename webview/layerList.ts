@@ -1,0 +1,93 @@
+// The layer list: every build step in order, with size (and a bar relative to the largest layer), counts and
+// waste. Click selects a layer, shift-click a range; arrows move, shift+arrows extend. Metadata steps are dimmed.
+import type { LayerInfo, LayerRange } from '../src/explorer/protocol';
+import { clear, el, formatBytes, printableName } from './dom';
+
+export class LayerList {
+  readonly element: HTMLElement;
+  private layers: LayerInfo[] = [];
+  private anchor = 0;
+  private range: LayerRange = { from: 0, to: 0 };
+
+  constructor(private readonly onSelect: (range: LayerRange) => void) {
+    this.element = el('div', { class: 'layers', role: 'listbox', 'aria-label': 'Layers', 'aria-multiselectable': 'true', tabindex: 0 });
+    this.element.addEventListener('click', (e) => {
+      const item = (e.target as Element).closest<HTMLElement>('.layer[data-layer]');
+      if (item) this.choose(Number(item.dataset.layer), e.shiftKey);
+    });
+    this.element.addEventListener('keydown', (e) => {
+      const delta = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
+      if (!delta) return;
+      e.preventDefault();
+      const current = e.shiftKey ? (this.range.from === this.anchor ? this.range.to : this.range.from) : this.range.to;
+      const next = current + delta;
+      if (next >= 0 && next < this.layerCount) this.choose(next, e.shiftKey);
+    });
+  }
+
+  get layerCount(): number {
+    return this.layers.filter((l) => l.layer !== undefined).length;
+  }
+
+  get selection(): LayerRange {
+    return this.range;
+  }
+
+  show(layers: LayerInfo[], interactive: boolean): void {
+    this.layers = layers;
+    this.element.classList.toggle('waiting', !interactive);
+    this.render();
+  }
+
+  /** Selects one layer, or the range from the anchor to it. */
+  choose(layer: number, extend = false): void {
+    if (extend) this.range = { from: Math.min(this.anchor, layer), to: Math.max(this.anchor, layer) };
+    else {
+      this.anchor = layer;
+      this.range = { from: layer, to: layer };
+    }
+    this.render();
+    this.element.querySelector(`[data-layer="${layer}"]`)?.scrollIntoView({ block: 'nearest' });
+    this.onSelect(this.range);
+  }
+
+  private render(): void {
+    clear(this.element);
+    const largest = Math.max(1, ...this.layers.map((l) => l.size));
+    for (const info of this.layers) {
+      const isLayer = info.layer !== undefined;
+      const selected = isLayer && info.layer! >= this.range.from && info.layer! <= this.range.to;
+      const counts =
+        info.added === undefined
+          ? undefined
+          : el(
+              'span',
+              { class: 'counts' },
+              el('span', { class: 'count-added', text: `+${info.added}`, title: 'added' }),
+              el('span', { class: 'count-modified', text: ` ~${(info.modified ?? 0) + (info.metadataOnly ?? 0)}`, title: `modified (${info.metadataOnly ?? 0} metadata only)` }),
+              el('span', { class: 'count-deleted', text: ` −${info.deleted}`, title: 'deleted' }),
+            );
+      const bar = el('span', { class: 'bar' });
+      bar.style.width = `${(info.size / largest) * 100}%`;
+      this.element.append(
+        el(
+          'div',
+          {
+            class: `layer ${isLayer ? '' : 'metadata'} ${selected ? 'selected' : ''}`,
+            role: 'option',
+            'aria-selected': String(selected),
+            'aria-disabled': isLayer ? undefined : 'true',
+            'data-layer': isLayer ? info.layer : undefined,
+            title: printableName(info.instruction),
+          },
+          el('span', { class: 'layer-number', text: isLayer ? `#${info.layer}` : '' }),
+          el('span', { class: 'instruction', text: printableName(info.instruction) }),
+          el('span', { class: 'layer-size', text: isLayer ? formatBytes(info.size) : 'metadata' }),
+          counts,
+          info.wastedBytes ? el('span', { class: 'layer-wasted', text: `${formatBytes(info.wastedBytes)} wasted` }) : undefined,
+          isLayer ? el('span', { class: 'bar-track' }, bar) : undefined,
+        ),
+      );
+    }
+  }
+}

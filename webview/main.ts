@@ -1,0 +1,278 @@
+// The Layer Explorer's front end. It holds view state only (selected range, mode, filter, expanded rows) and
+// asks the extension for everything else: the rows of one directory at a time, filter results, file details.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { FilterSpec, ImageHeader, LayerInfo, LayerRange, PanelState, RowChange, SortOrder, TreeMode, TreeQuery, TreeRow } from '../src/explorer/protocol';
+import { DetailsPane } from './details';
+import { clear, el, formatBytes, parseBytes, printableName } from './dom';
+import { FileTree } from './fileTree';
+import { LayerList } from './layerList';
+import { listen, request, send, vscode } from './rpc';
+import { WastedList } from './wastedList';
+
+interface SavedState {
+  panel?: PanelState;
+  range?: LayerRange;
+  mode?: TreeMode;
+}
+
+const saved = (vscode.getState() ?? {}) as SavedState;
+let mode: TreeMode = saved.mode ?? 'changes';
+let sort: SortOrder = 'name';
+let indexed = false;
+let filter: FilterSpec = { text: '', kinds: [], minSize: 0, onlyChanges: false };
+let generation = 0; // drops answers to superseded questions
+
+const query = (): TreeQuery => ({ mode, sort, range: layers.selection });
+const saveState = (panel?: PanelState) => vscode.setState({ ...(vscode.getState() as SavedState), ...(panel ? { panel } : {}), range: layers.selection, mode });
+
+// ---- header
+const title = el('h1', { class: 'title', text: 'Layer Explorer' });
+const subtitle = el('div', { class: 'subtitle' });
+const progress = el('vscode-progress-bar', { class: 'progress', 'aria-label': 'Reading the image' }) as HTMLElement & { value?: number; max: number };
+const status = el('div', { class: 'status', role: 'status' });
+const header = el('header', {}, title, subtitle, progress);
+
+// ---- layers, tree, details, wasted
+const layers = new LayerList(() => {
+  saveState();
+  void reload();
+});
+const details = new DetailsPane({
+  open: (d) => send({ kind: 'open', path: d.path, layer: d.layer }),
+  compare: (d) => send({ kind: 'compare', path: d.path, layer: d.layer }),
+  copyPath: (d) => send({ kind: 'copyPath', path: d.path }),
+  explain: () => send({ kind: 'explain', layer: layers.selection.to }),
+});
+let detailsTimer = 0;
+const tree = new FileTree({
+  loadChildren: async (row) => {
+    const response = await request({ kind: 'children', query: query(), dir: row.path, depth: row.depth + 1 });
+    if ('error' in response) return fail(response.error), [];
+    return 'rows' in response ? response.rows : [];
+  },
+  expanded: (_row, ms, count) => measure('expand', ms, `${count.toLocaleString('en')} rows`),
+  select: (row) => {
+    clearTimeout(detailsTimer);
+    if (!row) return details.clear('Select a file to see where it came from.');
+    detailsTimer = window.setTimeout(() => void showDetails(row), 80);
+  },
+  open: (row) => (row.type === 'dir' ? undefined : send({ kind: 'open', path: row.path, layer: row.change === 'deleted' ? row.layer : layers.selection.to })),
+  contextMenu: (row, x, y) => openMenu(row, x, y),
+  actionKey: (row, e) => runKey(row, e),
+});
+const wasted = new WastedList((row) => {
+  tabs.selectedIndex = 0;
+  layers.choose(row.layer);
+  void reveal(row.path);
+});
+
+// ---- toolbar
+const option = (value: string, label: string) => el('vscode-option', { value, text: label });
+const modeSelect = el('vscode-single-select', { 'aria-label': 'Tree mode', title: 'Tree mode' }, option('changes', 'Changes in this layer'), option('filesystem', 'Whole filesystem at this layer')) as HTMLElement & { value: string };
+const filterField = el('vscode-textfield', { placeholder: 'Filter: text or glob (/ to focus)', 'aria-label': 'Filter by text or glob' }) as HTMLElement & { value: string };
+const kindSelect = el('vscode-single-select', { 'aria-label': 'Change kind', title: 'Change kind' }, option('', 'Any change'), option('added', 'Added'), option('modified', 'Modified'), option('metadata', 'Metadata only'), option('type', 'Type changed'), option('deleted', 'Deleted')) as HTMLElement & { value: string };
+const minSizeField = el('vscode-textfield', { placeholder: 'Min size (e.g. 1MB)', 'aria-label': 'Minimum size', class: 'min-size' }) as HTMLElement & { value: string };
+const onlyChanges = el('vscode-checkbox', { label: 'Only changes', title: 'Only changed paths' }) as HTMLElement & { checked: boolean };
+const sortSelect = el('vscode-single-select', { 'aria-label': 'Sort', title: 'Sort' }, option('name', 'Sort by name'), option('size', 'Sort by size')) as HTMLElement & { value: string };
+const toolbar = el('div', { class: 'toolbar' }, modeSelect, filterField, kindSelect, minSizeField, onlyChanges, sortSelect);
+
+modeSelect.addEventListener('change', () => {
+  mode = modeSelect.value as TreeMode;
+  saveState();
+  void reload();
+});
+sortSelect.addEventListener('change', () => {
+  sort = sortSelect.value as SortOrder;
+  void reload();
+});
+let filterTimer = 0;
+const onFilterInput = () => {
+  clearTimeout(filterTimer);
+  filterTimer = window.setTimeout(() => {
+    const minSize = minSizeField.value.trim() ? parseBytes(minSizeField.value) : 0;
+    minSizeField.toggleAttribute('invalid', minSize === undefined);
+    filter = { text: filterField.value, kinds: kindSelect.value ? [kindSelect.value as RowChange] : [], minSize: minSize ?? 0, onlyChanges: onlyChanges.checked };
+    void reload();
+  }, 150);
+};
+for (const control of [filterField, minSizeField]) control.addEventListener('input', onFilterInput);
+for (const control of [kindSelect, onlyChanges]) control.addEventListener('change', onFilterInput);
+
+// ---- layout
+const filesPanel = el('div', { class: 'files' }, toolbar, tree.element, status, details.element);
+const tabs = el(
+  'vscode-tabs',
+  { class: 'tabs' },
+  el('vscode-tab-header', { slot: 'header', text: 'Files' }),
+  el('vscode-tab-panel', {}, filesPanel),
+  el('vscode-tab-header', { slot: 'header', text: 'Wasted space' }),
+  el('vscode-tab-panel', {}, wasted.element),
+) as HTMLElement & { selectedIndex: number };
+const menu = el('vscode-context-menu', { class: 'menu' }) as HTMLElement & { data: unknown[]; show: boolean };
+document.body.append(header, el('main', {}, el('aside', { class: 'layer-pane' }, layers.element), tabs), menu);
+
+// ---- behaviour
+async function reload(): Promise<void> {
+  if (!indexed) return;
+  const mine = ++generation;
+  const started = performance.now();
+  const filtering = filter.text.trim() !== '' || filter.kinds.length > 0 || filter.minSize > 0 || filter.onlyChanges;
+  const response = filtering ? await request({ kind: 'filter', query: query(), filter }) : await request({ kind: 'children', query: query(), dir: '/', depth: 0 });
+  if (mine !== generation) return;
+  if ('error' in response) return fail(response.error);
+  if (!('rows' in response)) return;
+  const expanded = filtering ? response.rows.filter((r) => r.type === 'dir').map((r) => r.path) : [];
+  tree.setRows(response.rows, expanded, filtering ? 'No path matches this filter.' : mode === 'changes' ? 'This layer changes no files.' : 'This filesystem is empty.');
+  const what = filtering
+    ? `${(response.total ?? 0).toLocaleString('en')} matches${response.truncated ? ` (first ${response.rows.length.toLocaleString('en')} rows shown)` : ''}`
+    : `${response.rows.length.toLocaleString('en')} rows`;
+  measure(filtering ? 'filter' : 'load', performance.now() - started, what);
+}
+
+async function reveal(path: string): Promise<void> {
+  filterField.value = '';
+  filter = { ...filter, text: '' };
+  const mine = ++generation;
+  const response = await request({ kind: 'reveal', query: query(), path });
+  if (mine !== generation || !('rows' in response)) return;
+  const chain: string[] = [];
+  for (let p = path; p.lastIndexOf('/') > 0; ) chain.push((p = p.slice(0, p.lastIndexOf('/'))));
+  tree.setRows(response.rows, chain);
+  if (tree.selectPath(path)) tree.element.focus();
+}
+
+async function showDetails(row: TreeRow): Promise<void> {
+  const response = await request({ kind: 'details', query: query(), path: row.path });
+  if ('details' in response) details.show(response.details);
+  else if ('error' in response) details.clear(response.error);
+}
+
+function runKey(row: TreeRow, e: KeyboardEvent): boolean {
+  const key = e.key.toLowerCase();
+  if (key === 'd') send({ kind: 'compare', path: row.path, layer: row.change === 'deleted' ? row.layer : layers.selection.to });
+  else if (key === 'c' && (e.ctrlKey || e.metaKey)) send({ kind: 'copyPath', path: row.path });
+  else if (key === 'e') send({ kind: 'explain', layer: layers.selection.to });
+  else return false;
+  return true;
+}
+
+function openMenu(row: TreeRow, x: number, y: number): void {
+  const layer = row.change === 'deleted' ? row.layer : layers.selection.to;
+  const canOpen = row.type !== 'dir';
+  menu.data = [
+    ...(canOpen ? [{ label: 'Open', keybinding: 'Enter', value: 'open' }, { label: 'Compare with Previous Version', keybinding: 'D', value: 'compare' }] : []),
+    { label: 'Copy Path', keybinding: 'Ctrl+C', value: 'copyPath' },
+    { separator: true },
+    { label: 'Explain This Layer', keybinding: 'E', value: 'explain' },
+  ];
+  menu.style.left = `${Math.min(x, window.innerWidth - 260)}px`;
+  menu.style.top = `${Math.min(y, window.innerHeight - 140)}px`;
+  menu.show = true;
+  menuTarget = { path: row.path, layer };
+}
+let menuTarget: { path: string; layer: number } | undefined;
+menu.addEventListener('vsc-context-menu-select', (e) => {
+  const value = (e as CustomEvent<{ value: string }>).detail.value;
+  if (!menuTarget) return;
+  if (value === 'open' || value === 'compare') send({ kind: value, ...menuTarget });
+  else if (value === 'copyPath') send({ kind: 'copyPath', path: menuTarget.path });
+  else if (value === 'explain') send({ kind: 'explain', layer: layers.selection.to });
+  tree.element.focus();
+});
+
+document.addEventListener('keydown', (e) => {
+  const typing = (e.target as Element).closest('vscode-textfield, input, textarea');
+  if (e.key === '/' && !typing) {
+    e.preventDefault();
+    tabs.selectedIndex = 0;
+    filterField.focus();
+  } else if (e.key === 'Escape' && typing) tree.element.focus();
+});
+
+document.addEventListener('securitypolicyviolation', (e) => {
+  document.body.dataset.cspViolations = String(Number(document.body.dataset.cspViolations ?? 0) + 1);
+  send({ kind: 'cspViolation', directive: e.violatedDirective });
+});
+
+function measure(what: string, ms: number, detail: string): void {
+  const rounded = Math.round(ms);
+  document.body.dataset[`last${what[0].toUpperCase()}${what.slice(1)}Ms`] = String(rounded);
+  status.textContent = `${detail} · ${what === 'expand' ? 'expanded' : what === 'filter' ? 'filtered' : 'loaded'} in ${rounded} ms`;
+}
+
+function fail(message: string): void {
+  status.textContent = message;
+  status.classList.add('error');
+}
+
+function showHeader(h: ImageHeader): void {
+  title.textContent = printableName(h.name);
+  document.title = h.name;
+  clear(subtitle);
+  const facts = [`${h.id.replace(/^sha256:/, '').slice(0, 12)}`, formatBytes(h.totalSize)];
+  if (h.efficiency !== undefined) facts.push(`efficiency ${(h.efficiency * 100).toFixed(1)} %`);
+  if (h.wastedBytes !== undefined) facts.push(`${formatBytes(h.wastedBytes)} wasted`);
+  facts.push(h.engine);
+  subtitle.append(...facts.map((f) => el('span', { class: 'fact', text: f })));
+  subtitle.title = h.id;
+}
+
+function showLayers(list: LayerInfo[], interactive: boolean): void {
+  layers.show(list, interactive);
+}
+
+listen((message) => {
+  switch (message.kind) {
+    case 'overview':
+      showHeader(message.header);
+      showLayers(message.layers, false);
+      saveState(message.state);
+      wasted.show(undefined);
+      tree.setRows([], [], 'Reading the image…');
+      break;
+    case 'progress':
+      if (message.expected > 0) {
+        progress.max = message.expected;
+        progress.value = Math.min(message.done, message.expected);
+      }
+      status.textContent = `Reading the image: ${formatBytes(message.done)}${message.expected > 0 ? ` of ~${formatBytes(message.expected)}` : ''}`;
+      break;
+    case 'indexed': {
+      indexed = true;
+      progress.remove();
+      status.classList.remove('error');
+      showHeader(message.header);
+      showLayers(message.layers, true);
+      wasted.show(message.wasted);
+      const top = layers.layerCount - 1;
+      const restored = saved.range && saved.range.to <= top ? saved.range : undefined;
+      modeSelect.value = mode;
+      if (restored) {
+        layers.choose(restored.from);
+        if (restored.to !== restored.from) layers.choose(restored.to, true);
+      } else layers.choose(top);
+      break;
+    }
+    case 'failed':
+      progress.remove();
+      tree.setRows([], [], message.message);
+      fail(message.message);
+      break;
+    case 'select':
+      tabs.selectedIndex = 0;
+      layers.choose(message.layer);
+      void reveal(message.path);
+      break;
+  }
+});
+
+send({ kind: 'ready' });
