@@ -8,6 +8,7 @@ import { layerUri, registerLayerFileSystem } from './fs/layerFileSystem';
 import { ChangeSources } from './views/changeSources';
 import { ChangeDecorations, ContainersProvider } from './views/containersProvider';
 import { registerImageCommands } from './views/imageCommands';
+import { registerExplainCommand } from './views/explainPreview';
 import { ImagesProvider } from './views/imagesProvider';
 import { EngineService } from './views/engineService';
 import { createEngineStatusBar } from './views/engineStatusBar';
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   registerImageCommands(context, engines, images, cache, log);
+  registerExplainCommand(context, { engines, cache, log, images });
   const explorers = registerExplorer(context, { engines, cache, log, fileUri: layerUri });
   // Files of images open in an explorer, read from where the image came from (its engine, or its archive).
   const files = registerLayerFileSystem(

@@ -124,6 +124,7 @@ export class ContainersProvider implements vscode.TreeDataProvider<ContainersNod
         const total = added + changed + deleted;
         const item = new vscode.TreeItem('Container layer (read-write)', total ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
         item.id = `rw:${node.container.id}`;
+        item.contextValue = 'rwLayer';
         item.iconPath = new vscode.ThemeIcon('edit');
         const copied = node.attribution.kind === 'known' ? node.attribution.totals.get('/') : undefined;
         const note = copied?.files ? ` · ${formatBytes(copied.bytes)} copied up` : node.attribution.kind === 'indexing' ? ' · finding where changes came from…' : '';

@@ -142,6 +142,11 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
     if (pending.length) this.changed.fire(undefined);
   }
 
+  /** The local images as last listed (their layers once inspected), e.g. to tell which images share a layer. */
+  catalogImages(): readonly CatalogImage[] {
+    return this.images;
+  }
+
   private async stepNodes(image: CatalogImage): Promise<ImagesNode[]> {
     let history: EngineHistoryEntry[];
     let layers: string[];

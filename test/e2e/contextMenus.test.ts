@@ -80,3 +80,25 @@ test('"Copy Instruction" on a step puts its whole instruction on the clipboard',
   // The row shows the instruction on one line; the clipboard gets it whole, as the history has it.
   assert.equal(await waitForClipboard(page), step.instruction);
 });
+
+test('"Explain This Layer" on a step opens a preview whose numbers and findings are the CLI\'s', async () => {
+  const step = expected.steps.find((s) => s.instruction.includes('chmod 600 /app/big.bin'));
+  assert.ok(step && step.layerIndex !== null, 'basics has a layer that chmods /app/big.bin');
+  const result = await runCli(['explain', IMAGE, '--layer', String(step.layerIndex), '--json', '--host', ENGINE]);
+  assert.equal(result.code, 0, result.stderr);
+  const explained = JSON.parse(result.stdout) as { cost: { size: number; shareOfImage: number }; findings: { title: string }[] };
+  assert.ok(explained.findings.length > 0, 'the chmod layer has a finding (a metadata-only rewrite)');
+
+  const stepRow = row(page, "RUN echo 'config v2'");
+  if (!(await stepRow.isVisible())) await row(page, /^legacy/).click();
+  await stepRow.waitFor({ state: 'visible' });
+  await contextMenu(page, stepRow, 'Explain This Layer');
+  const preview = markdownPreview(page);
+  await preview.getByText('What it costs').first().waitFor({ state: 'visible', timeout: 60_000 });
+  const text = squeeze(await preview.innerText());
+  assert.match(text, new RegExp(`Layer ${step.layerIndex} of ${IMAGE.replace(/[/.]/g, '\\$&')}`));
+  assert.ok(text.includes(`Size: ${formatBytes(explained.cost.size)}, ${(explained.cost.shareOfImage * 100).toFixed(1)} % of the image`), `the size and share in:\n${text}`);
+  for (const finding of explained.findings) assert.ok(text.includes(finding.title), `the finding "${finding.title}"`);
+  assert.ok(text.includes('chmod 600 /app/big.bin'), 'the step\'s commands');
+  await screenshot(page, 'explain-layer');
+});

@@ -1,8 +1,9 @@
 // End to end, in code-server + Chromium against Engine 20.10's fixture images: copies of the fixture Dockerfiles
 // in a fresh workspace are linked to their images (automatically, and through "Link Dockerfile to Image…"), the
 // hover of a RUN line shows its layer's size as the CLI reports it, CodeLenses show each step's cost, the
-// separate-`rm` lines of "whiteouts" carry the image-backed LL2001 warning the CLI finds, and quick fixes edit
-// the text (ADD→COPY, merge consecutive RUNs). Needs test/e2e/setup.sh, the engines and the fixtures.
+// separate-`rm` lines of "whiteouts" carry the image-backed LL2001 warning the CLI finds, quick fixes edit the
+// text (ADD→COPY, merge consecutive RUNs), and an image rebuilt under its linked tag is picked up from the
+// engine's events. Needs test/e2e/setup.sh, the engines and the fixtures.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import { runCli } from '../integration/support/cli';
 import { activityBarItem, launchBrowser, openWorkbench, type Browser } from './support/browser';
 import { assertInstalled, packageExtension, ROOT, startCodeServer, type CodeServer } from './support/codeServer';
 import type { Locator, Page } from './support/playwright';
-import { runCommand, screenshot } from './support/workbench';
+import { markdownPreview, runCommand, screenshot } from './support/workbench';
 
 const TIMEOUT = 30_000;
 const ENGINE = 'unix:///var/run/docker.sock';
@@ -195,6 +196,11 @@ test('basics: linked automatically, then by the command; the hover of a RUN give
   await screenshot(page, 'dockerfile-hover', { keepPointer: true });
   mkdirSync(README_SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(README_SCREENSHOTS, 'dockerfile-hover.png') });
+
+  // The hover's command link opens "Explain This Layer" (the lead's preview) for exactly this layer.
+  await hover.locator('a').filter({ hasText: 'Explain This Layer' }).first().click();
+  await markdownPreview(page).filter({ hasText: 'mkdir -p /app/data' }).waitFor({ state: 'visible', timeout: 60_000 });
+  await runCommand(page, 'View: Close Editor');
 
   const env = await hoverLine('ENV LAYERLENS_FIXTURE');
   assert.match(await env.innerText(), /metadata only/);

@@ -1,0 +1,174 @@
+// "Explain This Layer" in VS Code: the explanation computed by src/core/explain, rendered as Markdown into a
+// virtual document (scheme `layerlens-explain`) shown in the Markdown preview. One command serves every place:
+// a step in the Images view, a layer in the Layer Explorer or a Dockerfile hover, a container's read-write
+// layer. Documents are refreshed when the engine's images change.
+import * as vscode from 'vscode';
+import { analyzeImage } from '../core/analysis';
+import { LayerlensError, messageOf } from '../core/errors';
+import { explainContainerLayer } from '../core/explain/explainContainer';
+import { explainLayer, explainStep } from '../core/explain/explainLayer';
+import { explanationToMarkdown, escapeMarkdown } from '../core/explain/markdown';
+import { imagesSharingLayer } from '../core/explain/sharedWith';
+import type { Explanation } from '../core/explain/explanation';
+import type { IndexCache } from '../core/indexCache';
+import type { ImageModel } from '../core/imageModel';
+import { loadImage } from '../docker/imageLoader';
+import { stepsFromEngineHistory } from '../core/engineHistory';
+import { layerUri } from '../fs/layerFileSystem';
+import type { EngineService } from './engineService';
+import { withImageProgress } from './imageProgress';
+import type { ImagesNode, ImagesProvider } from './imagesProvider';
+
+export const EXPLAIN_SCHEME = 'layerlens-explain';
+
+/** What to explain: a layer or a step of an image, or a container's read-write layer. */
+export type ExplainTarget =
+  | { kind: 'layer'; imageRef: string; label: string; layer: number }
+  | { kind: 'step'; imageRef: string; label: string; step: number }
+  | { kind: 'container'; containerId: string; containerName: string; imageRef: string };
+
+export interface ExplainDeps {
+  engines: EngineService;
+  cache: IndexCache;
+  log: vscode.LogOutputChannel;
+  images: ImagesProvider;
+}
+
+export class ExplainDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly open = new Set<string>();
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly deps: ExplainDeps) {
+    this.subscriptions = [
+      // Images come and go (rebuilt, retagged, removed): explanations follow.
+      deps.images.onDidChangeTreeData(() => this.refresh()),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.open.delete(doc.uri.toString())),
+    ];
+  }
+
+  static uriFor(target: ExplainTarget): vscode.Uri {
+    const title =
+      target.kind === 'container' ? `${target.containerName} read-write layer` : `${target.label} ${target.kind === 'layer' ? `#${target.layer}` : `step ${target.step}`}`;
+    // The title becomes the preview's tab name; the target rides in the query.
+    return vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/Explain ${title.replace(/[/\\]/g, '∕')}.md`, query: JSON.stringify(target) });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    this.open.add(uri.toString());
+    let target: ExplainTarget;
+    try {
+      target = JSON.parse(uri.query) as ExplainTarget;
+    } catch {
+      return 'This explanation link is damaged; run **Explain This Layer** again.\n';
+    }
+    try {
+      const { explanation, model } = await this.explain(target);
+      const imageId = model?.data.id;
+      return explanationToMarkdown(explanation, {
+        // Command links are disabled in the Markdown preview; a `layerlens:` link opens that version of the file.
+        linkForPath: imageId ? (path, layer) => layerUri(imageId, layer, path).toString() : undefined,
+      });
+    } catch (error) {
+      if (error instanceof LayerlensError && error.kind === 'cancelled') return 'Reading the image was cancelled; close this preview and run **Explain This Layer** again.\n';
+      this.deps.log.error(`Explain This Layer: ${messageOf(error)}`);
+      return `# Explain This Layer\n\n${escapeMarkdown(messageOf(error))}\n`;
+    }
+  }
+
+  refresh(): void {
+    for (const uri of this.open) this.changed.fire(vscode.Uri.parse(uri));
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  private async explain(target: ExplainTarget): Promise<{ explanation: Explanation; model?: ImageModel }> {
+    const model = await this.load(target.imageRef, target.kind === 'container' ? target.containerName : target.label);
+    if (target.kind === 'container') {
+      const changes = await this.deps.engines.requireEngine().containerChanges(target.containerId);
+      return { explanation: explainContainerLayer(changes, model), model };
+    }
+    const analysis = analyzeImage(model);
+    const layer = target.kind === 'layer' ? target.layer : model.steps[target.step]?.layerIndex;
+    const sharedWith = layer === undefined ? [] : this.sharedWith(model, layer);
+    const explanation = target.kind === 'layer' ? explainLayer(model, analysis, target.layer, { sharedWith }) : explainStep(model, analysis, target.step, { sharedWith });
+    return { explanation, model };
+  }
+
+  private load(imageRef: string, label: string): Promise<ImageModel> {
+    const { engines, cache, log } = this.deps;
+    return Promise.resolve(withImageProgress(`Reading ${label}`, engines, cache, log, (options) => loadImage(imageRef, options))).then((loaded) => loaded.model);
+  }
+
+  /** Other local images holding this layer, from the Images view's catalog (no extra engine calls). */
+  private sharedWith(model: ImageModel, layer: number): string[] {
+    return imagesSharingLayer([...this.deps.images.catalogImages()], model.data.layers[layer].diffId, model.data.id);
+  }
+}
+
+type StepNode = Extract<ImagesNode, { kind: 'step' }>;
+type ContainerLayerNode = { kind: 'rwLayer'; container: { id: string; name: string; image: string; imageId: string } };
+
+/** The command: from a sidebar node, an explorer/hover argument, or (Command Palette) a pick of image and layer. */
+export function registerExplainCommand(context: vscode.ExtensionContext, deps: ExplainDeps): ExplainDocuments {
+  const documents = new ExplainDocuments(deps);
+  context.subscriptions.push(
+    documents,
+    vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, documents),
+    vscode.commands.registerCommand('layerlens.explainLayer', async (arg?: unknown) => {
+      try {
+        const target = toTarget(arg) ?? (await pickTarget(deps));
+        if (!target) return;
+        await vscode.commands.executeCommand('markdown.showPreview', ExplainDocuments.uriFor(target));
+      } catch (error) {
+        deps.log.error(`layerlens.explainLayer: ${messageOf(error)}`);
+        void vscode.window.showErrorMessage(messageOf(error));
+      }
+    }),
+  );
+  return documents;
+}
+
+function toTarget(arg: unknown): ExplainTarget | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const a = arg as Record<string, unknown>;
+  if (a.kind === 'step') {
+    const node = arg as StepNode;
+    const label = node.image.repoTags.find((t) => t !== '<none>:<none>') ?? node.image.id.replace(/^sha256:/, '').slice(0, 12);
+    return node.step.layerIndex !== undefined
+      ? { kind: 'layer', imageRef: node.image.id, label, layer: node.step.layerIndex }
+      : { kind: 'step', imageRef: node.image.id, label, step: node.step.index };
+  }
+  if (a.kind === 'rwLayer') {
+    const { container } = arg as ContainerLayerNode;
+    return { kind: 'container', containerId: container.id, containerName: container.name, imageRef: container.imageId };
+  }
+  if (typeof a.imageRef === 'string' && Number.isInteger(a.layer)) {
+    return { kind: 'layer', imageRef: a.imageRef, label: typeof a.label === 'string' ? a.label : a.imageRef, layer: a.layer as number };
+  }
+  return undefined;
+}
+
+async function pickTarget(deps: ExplainDeps): Promise<ExplainTarget | undefined> {
+  const listed = await deps.engines.requireEngine().listImages();
+  const image = await vscode.window.showQuickPick(
+    listed.flatMap((i) => (i.RepoTags?.length ? i.RepoTags : [i.Id]).map((label) => ({ label, ref: i.Id }))),
+    { placeHolder: 'Explain a layer of which image?' },
+  );
+  if (!image) return undefined;
+  const engine = deps.engines.requireEngine();
+  const [history, inspect] = await Promise.all([engine.imageHistory(image.ref), engine.inspectImage(image.ref)]);
+  const steps = stepsFromEngineHistory(history, inspect.RootFS?.Layers?.length ?? 0);
+  const step = await vscode.window.showQuickPick(
+    steps.map((s) => ({ label: s.instruction.replace(/\s+/g, ' ').slice(0, 120), description: s.metadataOnly ? 'metadata' : undefined, s })),
+    { placeHolder: 'Which step?' },
+  );
+  if (!step) return undefined;
+  return step.s.layerIndex !== undefined
+    ? { kind: 'layer', imageRef: image.ref, label: image.label, layer: step.s.layerIndex }
+    : { kind: 'step', imageRef: image.ref, label: image.label, step: step.s.index };
+}
