@@ -74,7 +74,10 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   stopFileReaders = () => files.service.dispose();
   context.subscriptions.push(
-    vscode.commands.registerCommand('layerlens.openExplorer', (ref: string, label: string) => explorers.open(ref, label)),
+    // An image's explorer; with a layer (e.g. from a Dockerfile hover), that layer selected.
+    vscode.commands.registerCommand('layerlens.openExplorer', (ref: string, label: string, layer?: number) =>
+      Number.isInteger(layer) ? explorers.select(ref, label, '/', layer!) : explorers.open(ref, label),
+    ),
   );
   registerDockerfileFeatures(context, { engines, cache, log });
   describeEngine();

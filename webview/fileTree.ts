@@ -67,6 +67,7 @@ export class FileTree {
     this.focused = rows.length ? 0 : -1;
     this.element.scrollTop = 0;
     this.redraw();
+    this.events.select(this.rows[this.focused]);
   }
 
   get rowCount(): number {

@@ -69,7 +69,7 @@ export function hoverMarkdown(content: HoverContent): string {
       blocks.push(
         [
           commandLink('Explain This Layer', 'layerlens.explainLayer', [{ imageRef: content.image.id, label: content.image.label, layer: facts.layer }]),
-          commandLink('Show in Layer Explorer', 'layerlens.openExplorer', [content.image.id, content.image.label]),
+          commandLink('Show in Layer Explorer', 'layerlens.openExplorer', [content.image.id, content.image.label, facts.layer]),
         ].join(' · '),
       );
       break;

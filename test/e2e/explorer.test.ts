@@ -52,8 +52,11 @@ const explorer = (): Frame => (page as unknown as FrameList).frameLocator('ifram
 const treeRow = (name: string) => explorer().locator(`.tree-row[data-path$="/${name}"]`).first();
 const layerRow = (instruction: string | RegExp) => explorer().locator('.layer').filter({ hasText: instruction }).first();
 
+/** Opens an image's explorer alone: other editors are closed first, so that the only visible webview is it. */
 async function openExplorer(image: string): Promise<void> {
   await page.keyboard.press('Escape');
+  await runCommand(page, 'View: Close All Editors');
+  await page.locator('iframe.webview.ready:visible').first().waitFor({ state: 'hidden' }).catch(() => undefined);
   await runCommand(page, 'Layerlens: Explore Layers');
   const quickInput = page.locator('.quick-input-widget');
   await quickInput.locator('input').waitFor({ state: 'visible' });
@@ -147,6 +150,10 @@ test('basics: a chmod is a metadata-only rewrite, an edit a modification; detail
   });
   await treeRow('bin').waitFor({ state: 'visible' });
   assert.equal((await markerOf('bin')).marker, '');
+  await expand('app');
+  await expand('data');
+  assert.equal((await markerOf('hello.txt')).marker, '', 'unchanged in this layer');
+  await treeRow('big.bin').click();
   await screenshot(page, 'explorer-filesystem');
 });
 

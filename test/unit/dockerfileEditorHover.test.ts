@@ -61,7 +61,7 @@ describe('hover of a linked, indexed Dockerfile', () => {
     const commands = links(html).map(commandOf);
     assert.deepEqual(commands, [
       { command: 'layerlens.explainLayer', args: [{ imageRef: IMAGE_ID, label: IMAGE_LABEL, layer: 1 }] },
-      { command: 'layerlens.openExplorer', args: [IMAGE_ID, IMAGE_LABEL] },
+      { command: 'layerlens.openExplorer', args: [IMAGE_ID, IMAGE_LABEL, 1] },
     ]);
     for (const c of commands) assert.ok(HOVER_COMMANDS.includes(c.command));
   });

@@ -1,47 +1,36 @@
 // A RUN's shell text split into the commands a reader scans for ("apt-get update", "apt-get install -y …",
-// "rm -rf /var/lib/apt/lists/*"). Only for display: it knows quotes, backslash escapes and parentheses well
-// enough not to cut inside them, and is no shell parser.
+// "rm -rf /var/lib/apt/lists/*"), for display. The cutting points come from the Dockerfile rules' shell lexer
+// (one reading of sh syntax for both): top-level `&&` and `;`, never inside quotes, `$(…)` or parentheses.
+import { parseShell } from '../dockerfile/shellCommands';
 
 /** Splits at top-level `&&` and `;`, joins continued lines, and squeezes blanks outside quotes. */
 export function splitShellCommands(script: string): string[] {
   const text = script.replace(/\\\r?\n/g, ' ');
-  const commands: string[] = [];
-  let current = '';
-  let quote: '"' | "'" | undefined;
-  let depth = 0;
-  const cut = () => {
-    const command = current.trim();
-    if (command) commands.push(command);
-    current = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      current += c;
-      if (c === '\\' && quote === '"' && i + 1 < text.length) current += text[++i];
-      else if (c === quote) quote = undefined;
-      continue;
-    }
-    if (c === '\\' && i + 1 < text.length) {
-      current += c + text[++i];
-      continue;
-    }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === '(' || c === '{') depth++;
-    else if ((c === ')' || c === '}') && depth > 0) depth--;
-    else if (depth === 0 && c === ';') {
-      cut();
-      continue;
-    } else if (depth === 0 && c === '&' && text[i + 1] === '&') {
-      i++;
-      cut();
-      continue;
-    } else if (c === ' ' || c === '\t') {
-      if (!current.endsWith(' ')) current += ' ';
-      continue;
-    }
-    current += c;
+  const cuts = parseShell(text).operators.filter((o) => o.depth === 0 && (o.op === '&&' || o.op === ';'));
+  const pieces: string[] = [];
+  let from = 0;
+  for (const cut of cuts) {
+    pieces.push(text.slice(from, cut.start));
+    from = cut.start + cut.op.length;
   }
-  cut();
-  return commands;
+  pieces.push(text.slice(from));
+  return pieces.map(squeezeBlanks).filter(Boolean);
+}
+
+/** Runs of blanks become one space, except inside quotes. */
+function squeezeBlanks(command: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i];
+    if (quote) {
+      out += c;
+      if (c === '\\' && quote === '"' && i + 1 < command.length) out += command[++i];
+      else if (c === quote) quote = undefined;
+    } else if (c === '\\' && i + 1 < command.length) out += c + command[++i];
+    else if (c === '"' || c === "'") out += (quote = c);
+    else if (c === ' ' || c === '\t') out += out.endsWith(' ') ? '' : ' ';
+    else out += c;
+  }
+  return out.trim();
 }
