@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import { IndexCache } from './core/indexCache';
 import { registerDockerfileFeatures } from './dockerfile/registerDockerfileFeatures';
 import { registerExplorer } from './explorer/registerExplorer';
-import { isPathReference } from './docker/imageLoader';
+import { loadImage } from './docker/imageLoader';
+import { imageSourceResolver } from './fs/imageSources';
+import { withImageProgress } from './views/imageProgress';
 import { layerUri, registerLayerFileSystem } from './fs/layerFileSystem';
 import { ChangeSources } from './views/changeSources';
 import { ChangeDecorations, ContainersProvider } from './views/containersProvider';
@@ -59,20 +61,21 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   registerImageCommands(context, engines, images, cache, log);
-  registerExplainCommand(context, { engines, cache, log, images });
   const explorers = registerExplorer(context, { engines, cache, log, fileUri: layerUri });
   // Files of images open in an explorer, read from where the image came from (its engine, or its archive).
   const files = registerLayerFileSystem(
     context,
-    (imageId) => {
-      const found = explorers.indexed(imageId);
-      if (!found) return undefined;
-      const origin = isPathReference(found.imageRef) ? { kind: 'archive' as const, path: found.imageRef } : { kind: 'engine' as const, engine: engines.requireEngine() };
-      return { model: found.model, origin };
-    },
+    imageSourceResolver({
+      opened: (imageId) => explorers.indexed(imageId),
+      load: async (imageId) =>
+        (await withImageProgress(`Reading image ${imageId.slice(7, 19)}`, engines, cache, log, (options) => loadImage(imageId, options))).model,
+      engine: () => engines.requireEngine(),
+    }),
     { log },
   );
   stopFileReaders = () => files.service.dispose();
+  registerExplainCommand(context, { engines, cache, log, images });
+
   context.subscriptions.push(
     // An image's explorer; with a layer (e.g. from a Dockerfile hover), that layer selected.
     vscode.commands.registerCommand('layerlens.openExplorer', (ref: string, label: string, layer?: number) =>

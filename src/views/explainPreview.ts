@@ -14,7 +14,6 @@ import type { IndexCache } from '../core/indexCache';
 import type { ImageModel } from '../core/imageModel';
 import { loadImage } from '../docker/imageLoader';
 import { stepsFromEngineHistory } from '../core/engineHistory';
-import { layerUri } from '../fs/layerFileSystem';
 import type { EngineService } from './engineService';
 import { withImageProgress } from './imageProgress';
 import type { ImagesNode, ImagesProvider } from './imagesProvider';
@@ -64,12 +63,10 @@ export class ExplainDocuments implements vscode.TextDocumentContentProvider, vsc
       return 'This explanation link is damaged; run **Explain This Layer** again.\n';
     }
     try {
-      const { explanation, model } = await this.explain(target);
-      const imageId = model?.data.id;
-      return explanationToMarkdown(explanation, {
-        // Command links are disabled in the Markdown preview; a `layerlens:` link opens that version of the file.
-        linkForPath: imageId ? (path, layer) => layerUri(imageId, layer, path).toString() : undefined,
-      });
+      // No links on paths: VS Code's Markdown preview runs no command links and opens no custom-scheme links
+      // (tried in code-server: both are inert), and a link that does nothing misleads.
+      const { explanation } = await this.explain(target);
+      return explanationToMarkdown(explanation);
     } catch (error) {
       if (error instanceof LayerlensError && error.kind === 'cancelled') return 'Reading the image was cancelled; close this preview and run **Explain This Layer** again.\n';
       this.deps.log.error(`Explain This Layer: ${messageOf(error)}`);

@@ -101,4 +101,7 @@ test('"Explain This Layer" on a step opens a preview whose numbers and findings 
   for (const finding of explained.findings) assert.ok(text.includes(finding.title), `the finding "${finding.title}"`);
   assert.ok(text.includes('chmod 600 /app/big.bin'), 'the step\'s commands');
   await screenshot(page, 'explain-layer');
+
+  // Paths are text, not links: the preview would not follow them (see src/views/explainPreview.ts).
+  assert.equal(await preview.locator('a').count(), 0);
 });

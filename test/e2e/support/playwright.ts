@@ -22,6 +22,7 @@ export interface Locator {
   press(key: string, options?: { timeout?: number }): Promise<void>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
   nth(index: number): Locator;
+  evaluateAll<T>(fn: (elements: unknown[]) => T): Promise<T>;
 }
 
 export interface FrameLocator {
