@@ -132,6 +132,8 @@ async function reload(): Promise<void> {
   if (!('rows' in response)) return;
   const expanded = filtering ? response.rows.filter((r) => r.type === 'dir').map((r) => r.path) : [];
   tree.setRows(response.rows, expanded, filtering ? 'No path matches this filter.' : mode === 'changes' ? 'This layer changes no files.' : 'This filesystem is empty.');
+  // Which view the rows show, for tests and tools that must not act on the previous layer's rows.
+  tree.element.dataset.view = `${mode} ${layers.selection.from}:${layers.selection.to}${filtering ? ' filtered' : ''}`;
   const what = filtering
     ? `${(response.total ?? 0).toLocaleString('en')} matches${response.truncated ? ` (first ${response.rows.length.toLocaleString('en')} rows shown)` : ''}`
     : `${response.rows.length.toLocaleString('en')} rows`;

@@ -52,6 +52,17 @@ const explorer = (): Frame => (page as unknown as FrameList).frameLocator('ifram
 const treeRow = (name: string) => explorer().locator(`.tree-row[data-path$="/${name}"]`).first();
 const layerRow = (instruction: string | RegExp) => explorer().locator('.layer').filter({ hasText: instruction }).first();
 
+/** Clicks a layer (shift: extends the range) and waits until the tree shows that layer's rows, not the last one's. */
+async function selectLayer(instruction: string, options: { shift?: boolean } = {}): Promise<void> {
+  const row = layerRow(instruction);
+  await row.click(options.shift ? { modifiers: ['Shift'] } : undefined);
+  const layer = await row.getAttribute('data-layer');
+  const selected = await explorer().locator('.layer.selected').evaluateAll((items) => items.map((i) => Number((i as { dataset: { layer: string } }).dataset.layer)));
+  assert.ok(selected.includes(Number(layer)), `layer ${layer} is selected`);
+  const range = `${Math.min(...selected)}:${Math.max(...selected)}`;
+  await explorer().locator(`.tree[data-view$=" ${range}"]`).waitFor({ state: 'attached' });
+}
+
 /** Opens an image's explorer alone: other editors are closed first, so that the only visible webview is it. */
 async function openExplorer(image: string): Promise<void> {
   await page.keyboard.press('Escape');
@@ -85,7 +96,7 @@ test('whiteouts: opaque directory, whiteouts, dir→file and file→dir, each in
   await openExplorer('layerlens-test/whiteouts:legacy');
   assert.ok((await explorer().locator('.layer.metadata').filter({ hasText: 'CMD' }).count()) > 0, 'the metadata-only CMD step is listed, dimmed');
 
-  await layerRow('rm -rf /opq').click();
+  await selectLayer('rm -rf /opq');
   assert.match((await treeRow('opq').innerText()), /opaque/);
   await expand('partial');
   assert.equal((await markerOf('p1')).marker, 'D');
@@ -96,7 +107,7 @@ test('whiteouts: opaque directory, whiteouts, dir→file and file→dir, each in
   assert.equal((await markerOf('new')).marker, 'A');
   await screenshot(page, 'explorer-changes');
 
-  await layerRow('rm -rf /dir2file').click();
+  await selectLayer('rm -rf /dir2file');
   assert.equal((await markerOf('dir2file')).marker, 'T', 'a directory replaced by a file');
   assert.match((await treeRow('dir2file').getAttribute('title')) ?? '', /was a dir/);
   assert.equal((await markerOf('file2dir')).marker, 'T', 'a file replaced by a directory');
@@ -106,7 +117,7 @@ test('whiteouts: opaque directory, whiteouts, dir→file and file→dir, each in
 
   // Shift-click: the cumulative change over a range. /readd.txt, deleted in one layer and written again in the
   // next, is simply modified between the two ends.
-  await layerRow("echo 'second life'").click({ modifiers: ['Shift'] });
+  await selectLayer("echo 'second life'", { shift: true });
   assert.equal(await explorer().locator('.layer.selected').count(), 2);
   assert.equal((await markerOf('readd.txt')).marker, 'M');
   assert.equal((await markerOf('dir2file')).marker, 'T');
@@ -126,7 +137,7 @@ test('a window reload restores the open explorer (webview serializer)', async ()
 
 test('basics: a chmod is a metadata-only rewrite, an edit a modification; details tell the history', async () => {
   await openExplorer('layerlens-test/basics:legacy');
-  await layerRow('chmod 600 /app/big.bin').click();
+  await selectLayer('chmod 600 /app/big.bin');
   await expand('app');
   assert.equal((await markerOf('big.bin')).marker, 'm');
   await treeRow('big.bin').click();
@@ -159,7 +170,7 @@ test('basics: a chmod is a metadata-only rewrite, an edit a modification; detail
 
 test('keyboard: arrows move and expand, Enter opens the file in a read-only editor, D compares versions', async () => {
   await openExplorer('layerlens-test/basics:legacy');
-  await layerRow('chmod 600 /app/big.bin').click();
+  await selectLayer('chmod 600 /app/big.bin');
   await explorer().locator('.tree').click();
   await page.keyboard.press('Home');
   const focused = () => explorer().locator('.tree-row.focused');
@@ -193,7 +204,7 @@ test('keyboard: arrows move and expand, Enter opens the file in a read-only edit
 test('a hostile file name shows literally and runs nothing; the filter finds it', async () => {
   await openExplorer('layerlens-test/names:legacy');
   // The step's instruction holds the markup too: it is listed as text.
-  await layerRow('<img src=x onerror=alert(1)>').click();
+  await selectLayer('<img src=x onerror=alert(1)>');
   await explorer().locator('.tree').click();
   await page.keyboard.press('/');
   await page.keyboard.type('onerror');
@@ -228,7 +239,7 @@ test('the 50,000-file benchmark image: expanding, filtering and scrolling stay f
     log: (line) => process.stderr.write(`[bench image] ${line}\n`),
   });
   await openExplorer(BENCH_IMAGE.replace(/:latest$/, ''));
-  await layerRow('gen-files.awk -v root=/data/small').click();
+  await selectLayer('gen-files.awk -v root=/data/small');
   await expand('data');
   const expandTimes: number[] = [];
   await expand('small');
