@@ -1,6 +1,6 @@
 // The engine's event stream (`GET /events`), so views refresh when images are pulled, tagged, untagged,
 // deleted or built, and when containers change — without polling.
-import type { DockerEngine } from './engine';
+import { TEMPORARY_CONTAINER_LABEL, type DockerEngine } from './engine';
 
 export interface EngineEvent {
   /** "image", "container"… */
@@ -59,6 +59,8 @@ export function parseEvent(line: string): EngineEvent | undefined {
   const action = (raw.Action ?? raw.status ?? '').split(':')[0];
   const id = raw.Actor?.ID ?? raw.id ?? '';
   if (!action || !id) return undefined;
+  // Layerlens' own file readers (never-started containers, see TEMPORARY_CONTAINER_LABEL) are not the user's news.
+  if (raw.Actor?.Attributes?.[TEMPORARY_CONTAINER_LABEL] === 'true') return undefined;
   const name = raw.Actor?.Attributes?.name;
   return name ? { type, action, id, name } : { type, action, id };
 }

@@ -14,4 +14,11 @@ describe('engine events', () => {
     assert.equal(parseEvent('not json'), undefined);
     assert.equal(parseEvent('{"Type":"image"}'), undefined);
   });
+
+  test("Layerlens' own temporary file readers are not reported; other labelled containers are", () => {
+    const event = (labels: Record<string, string>) =>
+      parseEvent(JSON.stringify({ Type: 'container', Action: 'create', Actor: { ID: 'c1', Attributes: { name: 'n', image: 'x', ...labels } } }));
+    assert.equal(event({ 'layerlens.temporary': 'true' }), undefined);
+    assert.deepEqual(event({ 'layerlens.temporary': 'false', other: 'true' }), { type: 'container', action: 'create', id: 'c1', name: 'n' });
+  });
 });
