@@ -45,10 +45,6 @@ export class ExplorerPanels implements vscode.WebviewPanelSerializer, vscode.Dis
     return undefined;
   }
 
-  get openCount(): number {
-    return this.panels.size;
-  }
-
   dispose(): void {
     for (const panel of [...this.panels.values()]) panel.dispose();
   }

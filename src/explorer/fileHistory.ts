@@ -4,7 +4,7 @@ import { formatBytes } from '../core/format';
 import type { ImageModel, PathEvent } from '../core/imageModel';
 
 /** "#4 RUN chmod 600 /data" for a layer; the instruction comes from the step that made it. */
-export function layerLabel(model: ImageModel, layer: number): string {
+function layerLabel(model: ImageModel, layer: number): string {
   const step = model.steps.find((s) => s.layerIndex === layer);
   return step ? `#${layer} ${oneLine(step.instruction)}` : `#${layer}`;
 }

@@ -161,10 +161,6 @@ export class LayerTree {
     return node ? { entry: node.entry, layer: node.layer, deleted: false } : undefined;
   }
 
-  get changeCount(): number {
-    return this.changes.size;
-  }
-
   private record(path: string, change: Change): void {
     this.changes.set(path, change);
     const size = change.entry.size;

@@ -12,7 +12,7 @@ import { imagesSharingLayer } from '../core/explain/sharedWith';
 import type { Explanation } from '../core/explain/explanation';
 import type { IndexCache } from '../core/indexCache';
 import type { ImageModel } from '../core/imageModel';
-import { loadImage } from '../docker/imageLoader';
+import { isPathReference, loadImage } from '../docker/imageLoader';
 import { stepsFromEngineHistory } from '../core/engineHistory';
 import type { EngineService } from './engineService';
 import { withImageProgress } from './imageProgress';
@@ -37,13 +37,18 @@ export class ExplainDocuments implements vscode.TextDocumentContentProvider, vsc
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly open = new Set<string>();
+  /** Rendered explanations by URI, with the image ID they were made from: an image ID never changes meaning. */
+  private readonly rendered = new Map<string, { imageId: string; markdown: string }>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly deps: ExplainDeps) {
     this.subscriptions = [
       // Images come and go (rebuilt, retagged, removed): explanations follow.
       deps.images.onDidChangeTreeData(() => this.refresh()),
-      vscode.workspace.onDidCloseTextDocument((doc) => this.open.delete(doc.uri.toString())),
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        this.open.delete(doc.uri.toString());
+        this.rendered.delete(doc.uri.toString());
+      }),
     ];
   }
 
@@ -65,8 +70,16 @@ export class ExplainDocuments implements vscode.TextDocumentContentProvider, vsc
     try {
       // No links on paths: VS Code's Markdown preview runs no command links and opens no custom-scheme links
       // (tried in code-server: both are inert), and a link that does nothing misleads.
-      const { explanation } = await this.explain(target);
-      return explanationToMarkdown(explanation);
+      const key = uri.toString();
+      // An engine image whose name still points at the same ID is explained as before: the refresh after an
+      // image event costs one inspect, not a load and an analysis. Containers change, so they are redone.
+      const currentId = target.kind === 'container' || isPathReference(target.imageRef) ? undefined : (await this.deps.engines.requireEngine().inspectImage(target.imageRef)).Id;
+      const before = this.rendered.get(key);
+      if (currentId && before?.imageId === currentId) return before.markdown;
+      const { explanation, model } = await this.explain(target);
+      const markdown = explanationToMarkdown(explanation);
+      if (currentId) this.rendered.set(key, { imageId: model.data.id, markdown });
+      return markdown;
     } catch (error) {
       if (error instanceof LayerlensError && error.kind === 'cancelled') return 'Reading the image was cancelled; close this preview and run **Explain This Layer** again.\n';
       this.deps.log.error(`Explain This Layer: ${messageOf(error)}`);
@@ -83,7 +96,7 @@ export class ExplainDocuments implements vscode.TextDocumentContentProvider, vsc
     for (const s of this.subscriptions) s.dispose();
   }
 
-  private async explain(target: ExplainTarget): Promise<{ explanation: Explanation; model?: ImageModel }> {
+  private async explain(target: ExplainTarget): Promise<{ explanation: Explanation; model: ImageModel }> {
     const model = await this.load(target.imageRef, target.kind === 'container' ? target.containerName : target.label);
     if (target.kind === 'container') {
       const changes = await this.deps.engines.requireEngine().containerChanges(target.containerId);
