@@ -53,9 +53,16 @@ export interface ImageAnalysis {
   layers: LayerStats[];
   /** Σ layer sizes. */
   totalSize: number;
+  /** dive's efficiency (see the top of this file). */
   efficiency: number;
+  /** dive's wasted bytes: counts every version of a path touched twice, the one kept included. */
   wastedBytes: number;
   userWastedPercent: number;
+  /**
+   * Layerlens' exact figure, the one to show users as "wasted": bytes shipped in some layer that the final
+   * filesystem does not use (Σ of wastedFiles, = Σ of the layers' wastedBytes).
+   */
+  exactWastedBytes: number;
   /** dive's list: paths in two or more layers, biggest cumulative size first. */
   inefficientPaths: InefficientPath[];
   /** Layerlens' list: every wasted file version, biggest first. */
@@ -132,6 +139,7 @@ export function analyzeImage(model: ImageModel): ImageAnalysis {
     efficiency: cumulative === 0 ? 1 : minimum / cumulative,
     wastedBytes,
     userWastedPercent: userSize === 0 ? 0 : wastedBytes / userSize,
+    exactWastedBytes: stats.reduce((sum, s) => sum + s.wastedBytes, 0),
     inefficientPaths,
     wastedFiles,
     warnings: [...layers.flatMap((l, i) => l.warnings.map((w) => `Layer ${i}: ${w}`)), ...stack.warnings],

@@ -76,7 +76,7 @@ export class IndexCache {
     if (!stored || stored.format !== CACHE_FORMAT || stored.id !== id || !a) return undefined;
     const valid =
       Array.isArray(a.layers) && Array.isArray(a.wastedFiles) && Array.isArray(a.inefficientPaths) && Array.isArray(a.warnings) &&
-      [a.totalSize, a.efficiency, a.wastedBytes, a.userWastedPercent].every((n) => typeof n === 'number' && Number.isFinite(n));
+      [a.totalSize, a.efficiency, a.wastedBytes, a.userWastedPercent, a.exactWastedBytes].every((n) => typeof n === 'number' && Number.isFinite(n));
     return valid ? a : undefined;
   }
 

@@ -29,6 +29,8 @@ export interface LayersReport {
   efficiency: number;
   wastedBytes: number;
   userWastedPercent: number;
+  /** Layerlens' exact waste: Σ of the layers' wastedBytes (dive's figures are the three above). */
+  exactWastedBytes: number;
 }
 
 export function layersReport(model: ImageOverview, analysis: ImageAnalysis): LayersReport {
@@ -59,6 +61,7 @@ export function layersReport(model: ImageOverview, analysis: ImageAnalysis): Lay
     efficiency: analysis.efficiency,
     wastedBytes: analysis.wastedBytes,
     userWastedPercent: analysis.userWastedPercent,
+    exactWastedBytes: analysis.exactWastedBytes,
   };
 }
 

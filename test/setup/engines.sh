@@ -8,7 +8,7 @@
 #   d26c   same, containerd image store       unix:///tmp/docker26c.sock    containerd-store layout
 #   podman Debian podman 4.3 Docker-compat API unix:///tmp/podman.sock      podman layout
 #
-# Usage: test/setup/engines.sh [d20 d26 d26c podman]   (as root; needs deb.debian.org; default: all four)
+# Usage: test/setup/engines.sh [d20 d26 d26c podman]   (as root; needs the Debian mirror this machine's apt uses; default: all four)
 set -euo pipefail
 
 WANT=("$@")
@@ -48,7 +48,12 @@ done
 fetch_docker26() {
   local a=$APT_TRIXIE
   mkdir -p "$a/lists/partial" "$a/archives/partial" "$a/cache" "$a/dl"
-  echo "deb http://deb.debian.org/debian trixie main" > "$a/sources.list"
+  # The mirror this machine's apt already uses (no host name of our own in the project).
+  local mirror
+  mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+  [ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true)
+  [ -n "$mirror" ] || die "no Debian mirror found in /etc/apt/sources.list.d/ (needed to download Engine 26 from trixie)"
+  echo "deb $mirror trixie main" > "$a/sources.list"
   # Own lists AND own pkgcache, so the system's /var/cache/apt is not rewritten with trixie.
   local A=(-o Dir::Etc::sourcelist="$a/sources.list" -o Dir::Etc::sourceparts=/dev/null
            -o Dir::State::Lists="$a/lists" -o Dir::Cache="$a/cache" -o Dir::Cache::Archives="$a/archives"
