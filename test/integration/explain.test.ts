@@ -51,12 +51,12 @@ function expectedFindings(sizeInExport: (path: string) => number): { step: RegEx
     {
       step: /mkdir -p \/root\/\.ssh/,
       findings: [
-        'secret/content: /root/.ssh/id_ed25519 111, /app/keys/deploy.txt 71',
+        // The next step deletes three of them: still secrets here (the layer names the deleting one), not waste.
+        'secret/content: /root/.ssh/id_ed25519 111 (layer +1), /app/keys/deploy.txt 71',
         'secret/content: /root/.pypirc 62, /root/.npmrc 54',
-        'secret/content: /root/.aws/credentials 86',
-        'secret/name: /root/.git-credentials 44',
+        'secret/content: /root/.aws/credentials 86 (layer +1)',
+        'secret/name: /root/.git-credentials 44 (layer +1)',
         'secret/name: /srv/app/.env 25',
-        'undone-later: /root/.ssh/id_ed25519 111 (layer +1), /root/.aws/credentials 86 (layer +1), /root/.git-credentials 44 (layer +1)',
       ],
     },
     { step: /rm -rf \/root\/\.ssh/, findings: [] },
@@ -146,6 +146,13 @@ for (const info of testEngines()) {
           assert.deepEqual(e.findings.map((f) => summary(f, e.layer)), findings, `findings of layer ${e.layer}: ${e.step!.instruction.slice(0, 80)}`);
         }
         assert.equal(claimed.size, model.layerCount, 'every layer of the fixture has its expectation');
+        // The fixes fit the evidence: a RUN wrote the .env (no .dockerignore can help), a COPY added app.sh (--chown can).
+        const all = explanations.flatMap((e) => e.findings);
+        const env = all.find((f) => f.id === 'secret' && f.evidence.some((ev) => ev.path === '/srv/app/.env'));
+        assert.ok(env && !/dockerignore/.test(env.fix), env?.fix);
+        const rewrite = all.find((f) => f.id === 'metadata-rewrite');
+        assert.match(rewrite!.fix, /COPY --chown/);
+        assert.ok(all.every((f) => /^LL[23]\d{3}$/.test(f.ruleId)), 'every finding has its LL rule id');
         for (const e of explanations) {
           assert.equal(e.origin, 'dockerfile');
           assert.equal(e.stack.undoneLater.bytes, analysis.layers[e.layer].wastedBytes);
@@ -230,7 +237,10 @@ describe('layerlens explain (CLI)', () => {
     const text = await runCli(['explain', IMAGE, '--layer', '10'], env);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^Layer 10 of layerlens-test\/findings:legacy\n/);
-    assert.match(text.stdout, /Security: A private key is in this layer, where anyone who can pull the image can read it\.\n\nMatched by a pattern in the file's content; the secret itself is not shown\.\n\n {2}- \/root\/\.ssh\/id_ed25519 — 111 B\n/);
+    assert.match(
+      text.stdout,
+      /Security \(LL3001\): Private keys are in this layer, where anyone who can pull the image can read them\.\n\nMatched by a pattern in the file's content; the secret itself is not shown\.\n\n {2}- \/root\/\.ssh\/id_ed25519 — 111 B, deleted or replaced in layer 11 but still readable in this one\n/,
+    );
   });
 
   test('bad arguments: one line on stderr, exit 2', async () => {

@@ -3,6 +3,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeImage } from '../../src/core/analysis';
 import { explainLayer, type ExplainContext } from '../../src/core/explain/explainLayer';
+import { explanationToMarkdown } from '../../src/core/explain/markdown';
 import type { Finding, FindingId, LayerExplanation } from '../../src/core/explain/explanation';
 import { ImageModel } from '../../src/core/imageModel';
 import { SecretMarker } from '../../src/core/secretMarkers';
@@ -189,12 +190,12 @@ describe('explain findings: secrets', () => {
     const summary = found.map((f) => [f.title, f.matchedBy, evidenceOf(f).map(([path]) => path)]);
     // The biggest total first: 182, 116, 90, 86, 74, 51 bytes.
     assert.deepEqual(summary, [
-      ['A private key is in this layer, where anyone who can pull the image can read it.', 'content', ['/root/.ssh/id_ed25519', '/app/keys/deploy.txt']],
-      ['A package-registry token (npm or PyPI) is in this layer.', 'content', ['/root/.pypirc', '/root/.npmrc']],
+      ['Private keys are in this layer, where anyone who can pull the image can read them.', 'content', ['/root/.ssh/id_ed25519', '/app/keys/deploy.txt']],
+      ['Package-registry tokens (npm or PyPI) are in this layer.', 'content', ['/root/.pypirc', '/root/.npmrc']],
       ['A private key is in this layer, where anyone who can pull the image can read it.', 'name', ['/root/.ssh/id_rsa']],
       ['Cloud credentials are in this layer.', 'name', ['/root/.aws/credentials']],
       ['Saved login credentials (.git-credentials or .netrc) are in this layer.', 'name', ['/root/.git-credentials', '/home/u/.netrc']],
-      ['An .env file, which usually holds secrets, is in this layer.', 'name', ['/srv/app/.env.production', '/srv/app/.env']],
+      ['Env files (.env…), which usually hold secrets, are in this layer.', 'name', ['/srv/app/.env.production', '/srv/app/.env']],
     ]);
     for (const f of found) {
       assert.equal(f.severity, 'security');
@@ -260,7 +261,7 @@ describe('explain findings: permissions and sizes', () => {
     const entries = [file('/srv/model.bin', 50_000_000, 'M'), file('/srv/almost.bin', 49_999_999, 'A')];
     const byDefault = only(explainTop(entries), 'large-file');
     assert.deepEqual(byDefault.map(evidenceOf), [[['/srv/model.bin', 50_000_000, undefined]]]);
-    assert.equal(byDefault[0].title, 'This layer adds files of 50.0 MB or more.');
+    assert.equal(byDefault[0].title, 'This layer adds a file of 50.0 MB or more.');
     assert.equal(byDefault[0].severity, 'info');
     assert.equal(only(explainTop(entries, { largeFileBytes: 1_000 }), 'large-file')[0].total.paths, 2);
     assert.deepEqual(only(explainTop([file('/srv/small.bin', 49_999_999, 'A')]), 'large-file'), []);
@@ -287,5 +288,67 @@ describe('explain findings: overall', () => {
     assert.equal(f.evidence.length, 20);
     assert.deepEqual(f.evidence[0], { path: '/tmp/f24', bytes: 25 });
     assert.deepEqual(f.total, { paths: 25, bytes: (25 * 26) / 2 });
+  });
+});
+
+describe('explain findings: the fix fits the step that added the files', () => {
+  const HASH = 'e'.repeat(64);
+  /** An image whose history says how each layer above BASE was made (legacy builder's words). */
+  function explainWithHistory(layers: LayerIndex[], createdBy: string[], at: number): LayerExplanation {
+    const model = new ImageModel(image([BASE, ...layers], { history: [{ created_by: '/bin/sh -c #(nop) ADD file:base in / ' }, ...createdBy.map((c) => ({ created_by: c }))] }));
+    return explainLayer(model, analyzeImage(model), at);
+  }
+  const env = layer([dir('/srv'), file('/srv/.env', 25, 'E1')]);
+
+  test('.dockerignore only for an .env that a COPY of the build context brought in', () => {
+    const copied = only(explainWithHistory([env], [`/bin/sh -c #(nop) COPY file:${HASH} in /srv/.env `], 1), 'secret');
+    assert.match(copied[0].fix, /\.dockerignore/);
+    const written = only(explainWithHistory([env], ["/bin/sh -c printf 'API_TOKEN=x\\n' > /srv/.env"], 1), 'secret');
+    assert.doesNotMatch(written[0].fix, /dockerignore/);
+    assert.match(written[0].fix, /RUN --mount=type=secret/);
+    const buildkitFrom = only(explainWithHistory([env], ['COPY --from=build /out/.env /srv/.env # buildkit'], 1), 'secret');
+    assert.doesNotMatch(buildkitFrom[0].fix, /dockerignore/, 'COPY --from does not read the build context');
+    for (const f of [...copied, ...written, ...buildkitFrom]) assertOneSentence(f.fix);
+  });
+
+  test('a .git directory: .dockerignore for a COPY, a shallow clone for a RUN', () => {
+    const git = layer([file('/src/.git/HEAD', 21, 'H')]);
+    assert.match(only(explainWithHistory([git], [`/bin/sh -c #(nop) COPY dir:${HASH} in /src `], 1), 'git-directory')[0].fix, /\.dockerignore/);
+    const cloned = only(explainWithHistory([git], ['/bin/sh -c git clone https://example.invalid/x /src'], 1), 'git-directory')[0].fix;
+    assert.doesNotMatch(cloned, /dockerignore/);
+    assert.match(cloned, /--depth 1/);
+  });
+
+  test('a secret a later layer deletes: a security finding naming that layer, not waste', () => {
+    const removal = layer([], { whiteouts: ['/srv/.env'] });
+    const e = explainWithHistory([env, removal], ["/bin/sh -c printf 'x' > /srv/.env", '/bin/sh -c rm /srv/.env'], 1);
+    assert.deepEqual(only(e, 'secret').map(evidenceOf), [[['/srv/.env', 25, 2]]]);
+    assert.deepEqual(only(e, 'undone-later'), [], 'its risk is exposure, not the 25 bytes');
+    assert.equal(e.stack.undoneLater.bytes, 25, 'the stack still counts the bytes');
+    const md = explanationToMarkdown(e);
+    assert.match(md, /### Security \(LL3001\): An \.env file, which usually holds secrets, is in this layer\./);
+    assert.match(md, /25 B, deleted or replaced in layer 2 but still readable in this one/);
+    assert.match(md, /It is a secret, which stays readable in this layer for anyone who pulls the image \(see the security findings\)\./);
+  });
+
+  test('COPY --chown only for files a COPY added; a RUN\'s files and a base layer\'s get their own fix', () => {
+    const rewrite = (path: string) => layer([file(path, 19, 'A', { mode: 0o755, uid: 1000, gid: 1000 })]);
+    const copy = layer([dir('/srv'), file('/srv/app.sh', 19, 'A')]);
+    const byCopy = only(explainWithHistory([copy, rewrite('/srv/app.sh')], [`/bin/sh -c #(nop) COPY file:${HASH} in /srv/app.sh `, '/bin/sh -c chmod 755 /srv/app.sh'], 2), 'metadata-rewrite');
+    assert.match(byCopy[0].fix, /COPY --chown/);
+    const byRun = only(explainWithHistory([copy, rewrite('/srv/app.sh')], ['/bin/sh -c echo x > /srv/app.sh', '/bin/sh -c chmod 755 /srv/app.sh'], 2), 'metadata-rewrite');
+    assert.doesNotMatch(byRun[0].fix, /--chown/);
+    assert.match(byRun[0].fix, /in the RUN that writes it/);
+    // /bin/sh came from a layer `docker import` made (no build step added it), or one the history does not cover.
+    const chmodShell = layer([file('/bin/sh', 1000, 'SH', { mode: 0o755, uid: 1000, gid: 1000 })]);
+    const imported = new ImageModel(image([BASE, chmodShell], { history: [{ comment: 'Imported from -' }, { created_by: '/bin/sh -c chown 1000:1000 /bin/sh' }] }));
+    const fromImport = only(explainLayer(imported, analyzeImage(imported), 1), 'metadata-rewrite');
+    const fromUnknown = only(explainAt([BASE, chmodShell], 1), 'metadata-rewrite');
+    assert.deepEqual([fromImport.length, fromUnknown.length], [1, 1]);
+    for (const f of [...fromImport, ...fromUnknown]) {
+      assert.doesNotMatch(f.fix, /--chown/);
+      assert.match(f.fix, /^It comes from a layer no step of this build added/);
+    }
+    for (const f of [...byCopy, ...byRun, ...fromImport, ...fromUnknown]) assertOneSentence(f.fix);
   });
 });

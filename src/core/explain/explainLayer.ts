@@ -9,10 +9,10 @@ import { DEFAULT_LARGE_FILE_BYTES, largeFileFindings } from './findings/largeFil
 import { packageCacheFindings } from './findings/packageCaches';
 import { permissionFindings } from './findings/permissions';
 import { rewriteFindings } from './findings/rewrites';
-import { secretFindings } from './findings/secrets';
+import { secretFindings, secretPaths } from './findings/secrets';
 import { forEachLayerDelta, layerDelta, type LayerDelta } from './layerDelta';
 import { stackRelation } from './stackRelation';
-import { configFieldOf, stepOrigin, summarizeStep } from './stepSummary';
+import { configFieldOf, stepKind, stepOrigin, summarizeStep } from './stepSummary';
 import { topDirectories } from './topDirectories';
 
 export interface ExplainContext {
@@ -59,7 +59,7 @@ function explainDelta(model: ImageModel, analysis: ImageAnalysis, delta: LayerDe
     },
     stack: stackRelation(delta, analysis),
     sharedWith: [...(context.sharedWith ?? [])],
-    findings: findingsOf(delta, analysis, context.largeFileBytes ?? DEFAULT_LARGE_FILE_BYTES),
+    findings: findingsOf(model, delta, analysis, context.largeFileBytes ?? DEFAULT_LARGE_FILE_BYTES),
   };
 }
 
@@ -82,13 +82,17 @@ function explainMetadataStep(model: ImageModel, step: Step, dockerfile?: Dockerf
 
 const SEVERITY_ORDER: Record<Severity, number> = { security: 0, warning: 1, info: 2 };
 
-function findingsOf(delta: LayerDelta, analysis: ImageAnalysis, largeFileBytes: number): Finding[] {
+function findingsOf(model: ImageModel, delta: LayerDelta, analysis: ImageAnalysis, largeFileBytes: number): Finding[] {
+  // What a fix may suggest depends on the step that added the files (a .dockerignore, `COPY --chown`…).
+  const kindOf = (layer: number) => stepKind(model.steps.find((s) => s.layerIndex === layer));
+  const kind = kindOf(delta.layer);
+  const undoneBy = new Map(analysis.wastedFiles.filter((w) => w.layer === delta.layer).map((w) => [w.path, w.by]));
   const findings = [
-    ...secretFindings(delta),
+    ...secretFindings(delta, { kind, undoneBy }),
     ...permissionFindings(delta),
     ...packageCacheFindings(delta),
-    ...buildLeftoverFindings(delta),
-    ...rewriteFindings(delta, analysis),
+    ...buildLeftoverFindings(delta, kind),
+    ...rewriteFindings(delta, analysis, { kindOf, secrets: secretPaths(delta) }),
     ...largeFileFindings(delta, largeFileBytes),
   ];
   // Stable sort: the order above breaks ties between equally severe, equally big findings.

@@ -26,13 +26,16 @@ export interface Evidence {
   bytes: number;
   /**
    * The other layer involved: for `undone-later` the later layer that deletes or overwrites the path, for
-   * `metadata-rewrite` the lower layer it was copied from, for a container the image layer holding the path.
+   * `metadata-rewrite` the lower layer it was copied from, for a `secret` the later layer that deletes or
+   * overwrites it (it stays readable here), for a container the image layer holding the path.
    */
   layer?: number;
 }
 
 export interface Finding {
   id: FindingId;
+  /** The Layerlens rule id of this kind of finding ("LL2002"; findingRules.ts), as diagnostics and `lint` show it. */
+  ruleId: string;
   severity: Severity;
   /** One sentence; our own text (it never contains a file name), and may hold Markdown code spans. */
   title: string;
@@ -70,6 +73,12 @@ export interface DockerfileLocation {
   /** 1-based. */
   line: number;
 }
+
+/**
+ * How the step that made a layer put its files there, which decides what a fix can say: only a COPY/ADD from
+ * the build context can be helped by .dockerignore, only a COPY/ADD can take `--chown`.
+ */
+export type StepKind = 'context-copy' | 'copy-from' | 'run' | 'other';
 
 /** How a layer was made: a build step, `docker commit` (a comment and no instruction), `docker import`, or not recorded. */
 export type LayerOrigin = 'dockerfile' | 'commit' | 'import' | 'unknown';

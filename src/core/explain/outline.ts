@@ -14,6 +14,7 @@ import type {
   StepExplanation,
   StepSummary,
 } from './explanation';
+import { byCount, count as countOf, plural } from './wording';
 
 /** Our own text (may hold Markdown code spans), a value from the image shown literally, or a path in a layer (a renderer may link it). */
 export type Inline = string | { literal: string } | { path: string; layer: number };
@@ -100,28 +101,34 @@ function stackItems(e: LayerExplanation): Inline[][] {
   const items: Inline[][] = [];
   if (copiedUp.paths > 0) {
     items.push([
-      `It rewrites ${plural(copiedUp.paths, 'path')} of lower layers (${layerList(copiedUp.fromLayers)}): the old versions, ${formatBytes(copiedUp.bytes)}, still ship there, hidden.`,
+      `It rewrites ${plural(copiedUp.paths, 'path')} of ${byCount(copiedUp.fromLayers.length, 'a lower layer', 'lower layers')} (${layerList(copiedUp.fromLayers)}): ${byCount(copiedUp.paths, 'the old version', 'the old versions')}, ${formatBytes(copiedUp.bytes)}, still ${byCount(copiedUp.paths, 'ships', 'ship')} there, hidden.`,
     ]);
   }
   if (copiedUp.sameContentBytes > 0) {
-    items.push([`${formatBytes(copiedUp.sameContentBytes)} of its copies have the very same content as below: only owner or mode changed.`]);
+    items.push([`${formatBytes(copiedUp.sameContentBytes)} of ${byCount(copiedUp.paths, 'its copy has', 'its copies have')} the very same content as below: only owner or mode changed.`]);
   }
   if (deleted.paths > 0 && deleted.bytesStillShipped === 0) items.push([`It deletes ${plural(deleted.paths, 'path')}, which held no bytes.`]);
+  const them = (n: number) => byCount(n, 'its', 'their');
   if (deleted.bytesStillShipped > 0) {
     items.push([
-      `It deletes ${plural(deleted.paths, 'path')}; their ${formatBytes(deleted.bytesStillShipped)} still ship in ${layerList(deleted.fromLayers.filter((s) => s.bytes > 0))}, because a deletion in a later layer never makes an image smaller.`,
+      `It deletes ${plural(deleted.paths, 'path')}; ${them(deleted.paths)} ${formatBytes(deleted.bytesStillShipped)} still ship in ${layerList(deleted.fromLayers.filter((s) => s.bytes > 0))}, because a deletion in a later layer never makes an image smaller.`,
     ]);
   }
   if (undoneLater.paths > 0) {
     items.push([
-      `Later layers delete or overwrite ${plural(undoneLater.paths, 'file')} of this layer (${layerList(undoneLater.byLayers)}): ${formatBytes(undoneLater.bytes)} of it ship for nothing.`,
+      `${byCount(undoneLater.byLayers.length, 'A later layer deletes or overwrites', 'Later layers delete or overwrite')} ${plural(undoneLater.paths, 'file')} of this layer (${layerList(undoneLater.byLayers)}): ${them(undoneLater.paths)} ${formatBytes(undoneLater.bytes)} ship for nothing.`,
     ]);
+    const secrets = e.findings.filter((f) => f.id === 'secret').reduce((n, f) => n + f.evidence.filter((ev) => ev.layer !== undefined).length, 0);
+    if (secrets > 0) {
+      const which = secrets === undoneLater.paths ? byCount(secrets, 'It is a secret', 'They are all secrets') : byCount(secrets, 'One of them is a secret', `${countOf(secrets)} of them are secrets`);
+      items.push([`${which}, which ${byCount(secrets, 'stays', 'stay')} readable in this layer for anyone who pulls the image (see the security findings).`]);
+    }
   } else {
     items.push(['No later layer deletes or overwrites its files: none of its bytes are wasted.']);
   }
   if (e.sharedWith.length > 0) {
     items.push([
-      `${plural(e.sharedWith.length, 'other local image')} ${e.sharedWith.length === 1 ? 'uses' : 'use'} this very layer (`,
+      `${plural(e.sharedWith.length, 'other local image')} ${byCount(e.sharedWith.length, 'uses', 'use')} this very layer (`,
       ...joinLiterals(e.sharedWith),
       '): it is stored once on disk and pushed once to a registry.',
     ]);
@@ -130,7 +137,7 @@ function stackItems(e: LayerExplanation): Inline[][] {
 }
 
 function outlineFinding(f: Finding, layer: number): Block[] {
-  const blocks: Block[] = [heading(3, `${SEVERITIES[f.severity]}: ${f.title}`)];
+  const blocks: Block[] = [heading(3, `${SEVERITIES[f.severity]} (${f.ruleId}): ${f.title}`)];
   if (f.matchedBy === 'content') blocks.push(paragraph("Matched by a pattern in the file's content; the secret itself is not shown."));
   if (f.matchedBy === 'name') blocks.push(paragraph("Matched by the file's name."));
   const items = f.evidence.map((ev) => evidenceItem(f, ev, layer));
@@ -144,6 +151,7 @@ function evidenceItem(f: Finding, ev: Evidence, layer: number): Inline[] {
   const item: Inline[] = [{ path: ev.path, layer }, ` — ${formatBytes(ev.bytes)}`];
   if (ev.layer !== undefined && f.id === 'undone-later') item.push(`, deleted or replaced in layer ${ev.layer}`);
   if (ev.layer !== undefined && f.id === 'metadata-rewrite') item.push(`, copied from layer ${ev.layer}`);
+  if (ev.layer !== undefined && f.id === 'secret') item.push(`, deleted or replaced in layer ${ev.layer} but still readable in this one`);
   return item;
 }
 
@@ -173,13 +181,17 @@ function outlineContainer(e: ContainerLayerExplanation): Block[] {
   if (copiedUp.paths === 0) blocks.push(paragraph('It changed no image file, so nothing was copied up.'));
   else {
     blocks.push(
-      paragraph(`To change ${plural(copiedUp.paths, 'image file')}, the storage driver copied them up whole into this layer: ${formatBytes(copiedUp.bytes)} (${layerList(copiedUp.fromLayers)}).`),
+      paragraph(
+        `To change ${plural(copiedUp.paths, 'image file')}, the storage driver copied ${byCount(copiedUp.paths, 'it', 'them')} up whole into this layer: ${formatBytes(copiedUp.bytes)} (${layerList(copiedUp.fromLayers)}).`,
+      ),
       list(evidenceList(copiedUp.evidence, copiedUp.paths, 'from layer')),
     );
   }
   if (deletedFromImage.paths > 0) {
     blocks.push(
-      paragraph(`It deletes ${plural(deletedFromImage.paths, 'image path')}; their ${formatBytes(deletedFromImage.bytes)} remain in the image's layers (${layerList(deletedFromImage.fromLayers)}).`),
+      paragraph(
+        `It deletes ${plural(deletedFromImage.paths, 'image path')}; ${byCount(deletedFromImage.paths, 'its', 'their')} ${formatBytes(deletedFromImage.bytes)} ${byCount(deletedFromImage.fromLayers.length, "remain in the image's layer", "remain in the image's layers")} (${layerList(deletedFromImage.fromLayers)}).`,
+      ),
       list(evidenceList(deletedFromImage.evidence, deletedFromImage.paths, 'in layer')),
     );
   }
@@ -227,10 +239,5 @@ function joinLiterals(values: string[]): Inline[] {
 
 /** "3 added", with thousands separated. */
 function count(n: number, what: string): string {
-  return `${n.toLocaleString('en-US')} ${what}`;
-}
-
-/** "1 file", "2,345 files". */
-function plural(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : noun.replace(/(\w+)$/, '$1s')}`;
+  return `${countOf(n)} ${what}`;
 }

@@ -1,6 +1,6 @@
 // A history step as an explanation shows it, and what kind of step made a layer.
 import type { Step } from '../types';
-import type { ConfigField, DockerfileLocation, LayerOrigin, StepSummary } from './explanation';
+import type { ConfigField, DockerfileLocation, LayerOrigin, StepKind, StepSummary } from './explanation';
 import { splitShellCommands } from './shellCommands';
 
 const KEYWORD = /^([A-Z]+)(?:\s|$)/;
@@ -33,6 +33,19 @@ export function stepOrigin(step: Step | undefined): LayerOrigin {
   if (!step.createdBy) return 'import';
   const builderComment = !step.comment || /^buildkit\.|^FROM /.test(step.comment);
   return builderComment || step.builder === 'buildkit' || /#\(nop\)/.test(step.createdBy) ? 'dockerfile' : 'commit';
+}
+
+/**
+ * COPY/ADD from the build context, COPY --from (another stage or image), RUN, or anything else (a base image's
+ * import, a commit, no history). The legacy builder records `COPY --from` like a context COPY (`COPY file:… in`),
+ * so there it counts as one.
+ */
+export function stepKind(step: Step | undefined): StepKind {
+  if (stepOrigin(step) !== 'dockerfile') return 'other';
+  const keyword = KEYWORD.exec(step!.instruction)?.[1];
+  if (keyword === 'RUN') return 'run';
+  if (keyword !== 'COPY' && keyword !== 'ADD') return 'other';
+  return /^[A-Z]+\s+(?:--\S+\s+)*--from[=\s]/.test(step!.instruction) ? 'copy-from' : 'context-copy';
 }
 
 const CONFIG_FIELDS: Record<string, ConfigField> = {

@@ -3,7 +3,8 @@
 // object files and archives on purpose, so those places are not searched for them.
 import { baseName, joinPath, parentOf } from '../../paths';
 import type { LayerEntry } from '../../types';
-import type { Finding } from '../explanation';
+import type { Finding, StepKind } from '../explanation';
+import { byCount } from '../wording';
 import type { LayerDelta } from '../layerDelta';
 import { bytesByDirectory, findingFrom } from './finding';
 
@@ -13,7 +14,9 @@ const OBJECT_FILE = /\.(?:o|obj)$/;
 const ARCHIVE = /\.(?:tar(?:\.(?:gz|bz2|xz|zst|lz4|lz|Z))?|tgz|tbz2?|txz|zip)$/i;
 const INSTALLED_SOFTWARE = /^\/(?:usr\/)?(?:lib|lib32|lib64|libexec|share)\/|\/(?:node_modules|site-packages|dist-packages)\//;
 
-export function buildLeftoverFindings(delta: LayerDelta): Finding[] {
+/** `kind`: how this layer's step added its files (a .dockerignore only helps a COPY/ADD of the build context). */
+export function buildLeftoverFindings(delta: LayerDelta, kind: StepKind = 'other'): Finding[] {
+  const fromContext = kind === 'context-copy';
   const files = delta.files;
   const own = files.filter((e) => !INSTALLED_SOFTWARE.test(e.path));
   const archives = own.filter((e) => e.type === 'file' && ARCHIVE.test(baseName(e.path)));
@@ -24,8 +27,10 @@ export function buildLeftoverFindings(delta: LayerDelta): Finding[] {
       {
         id: 'temporary-files',
         severity: 'warning',
-        title: 'Temporary files are left in /tmp or /var/tmp in this layer.',
-        fix: 'Delete them in the RUN that creates them (`… && rm -rf /tmp/*`), or give that RUN a scratch directory with `RUN --mount=type=tmpfs,target=/tmp`.',
+        title: (n) => `${byCount(n, 'A temporary file is', 'Temporary files are')} left in /tmp or /var/tmp in this layer.`,
+        fix: fromContext
+          ? (n) => `Leave ${byCount(n, 'it', 'them')} out of the build context with .dockerignore, or copy only what the image needs.`
+          : (n) => `Delete ${byCount(n, 'it', 'them')} in the RUN that creates ${byCount(n, 'it', 'them')} (\`… && rm -rf /tmp/*\`), or give that RUN a scratch directory with \`RUN --mount=type=tmpfs,target=/tmp\`.`,
       },
       files.filter((e) => TEMPORARY.test(e.path)).map(evidenceOf),
     ),
@@ -33,8 +38,10 @@ export function buildLeftoverFindings(delta: LayerDelta): Finding[] {
       {
         id: 'git-directory',
         severity: 'warning',
-        title: 'A Git repository with its whole history is in this layer.',
-        fix: 'Add `.git` to .dockerignore, or clone with `--depth 1` and remove the .git directory in the same RUN.',
+        title: (n) => `${byCount(n, 'A Git repository with its whole history is', 'Git repositories with their whole history are')} in this layer.`,
+        fix: fromContext
+          ? 'Add `.git` to .dockerignore so that the COPY leaves it out of the build context.'
+          : 'Clone with `--depth 1` and remove the .git directory in the same RUN, or clone in a separate build stage and copy only the files the image needs.',
       },
       bytesByDirectory(files, (path) => GIT_DIRECTORY.exec(path)?.[1]),
     ),
@@ -42,8 +49,10 @@ export function buildLeftoverFindings(delta: LayerDelta): Finding[] {
       {
         id: 'object-files',
         severity: 'warning',
-        title: 'Object files from a compilation are left in this layer.',
-        fix: 'Compile in a separate build stage and copy only the results, or remove the objects in the RUN that builds them (`make && make install && make clean`).',
+        title: (n) => `${byCount(n, 'An object file', 'Object files')} from a compilation ${byCount(n, 'is', 'are')} left in this layer.`,
+        fix: fromContext
+          ? 'Leave build output out of the build context with .dockerignore, and compile in a build stage whose results you copy in.'
+          : 'Compile in a separate build stage and copy only the results, or remove the objects in the RUN that builds them (`make && make install && make clean`).',
       },
       own.filter((e) => e.type === 'file' && OBJECT_FILE.test(e.path)).map(evidenceOf),
     ),
@@ -51,8 +60,10 @@ export function buildLeftoverFindings(delta: LayerDelta): Finding[] {
       {
         id: 'unpacked-archive',
         severity: 'warning',
-        title: 'Archives that were unpacked next to themselves are still in this layer.',
-        fix: 'Delete each archive in the RUN that unpacks it (`tar -xzf x.tar.gz && rm x.tar.gz`), or stream it (`curl … | tar -xz`) so it is never written.',
+        title: (n) => `${byCount(n, 'An archive that was unpacked next to itself is', 'Archives that were unpacked next to themselves are')} still in this layer.`,
+        fix: fromContext
+          ? (n) => `Leave ${byCount(n, 'the archive', 'the archives')} out of the build context with .dockerignore and copy only the unpacked files, or let \`ADD\` unpack a local archive without keeping it.`
+          : 'Delete each archive in the RUN that unpacks it (`tar -xzf x.tar.gz && rm x.tar.gz`), or stream it (`curl … | tar -xz`) so it is never written.',
       },
       [...unpacked].map(evidenceOf),
     ),
@@ -60,8 +71,10 @@ export function buildLeftoverFindings(delta: LayerDelta): Finding[] {
       {
         id: 'archive',
         severity: 'info',
-        title: 'Archives are left in this layer.',
-        fix: 'If an archive is only unpacked or installed during the build, delete it in the same RUN or leave it out of the build context.',
+        title: (n) => `${byCount(n, 'An archive is', 'Archives are')} left in this layer.`,
+        fix: fromContext
+          ? 'If an archive is only unpacked or installed during the build, leave it out of the build context with .dockerignore.'
+          : 'If an archive is only unpacked or installed during the build, delete it in the RUN that writes it.',
       },
       leftArchives.map(evidenceOf),
     ),

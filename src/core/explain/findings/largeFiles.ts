@@ -4,6 +4,7 @@ import { formatBytes } from '../../format';
 import type { Finding } from '../explanation';
 import type { LayerDelta } from '../layerDelta';
 import { findingFrom } from './finding';
+import { byCount } from '../wording';
 
 export const DEFAULT_LARGE_FILE_BYTES = 50_000_000;
 
@@ -13,8 +14,11 @@ export function largeFileFindings(delta: LayerDelta, threshold: number): Finding
     {
       id: 'large-file',
       severity: 'info',
-      title: `This layer adds files of ${formatBytes(threshold)} or more.`,
-      fix: 'Check that each one is needed at run time, and put big files that rarely change in an early layer of their own so that rebuilds and pulls reuse it.',
+      title: (n) => `This layer adds ${byCount(n, 'a file', 'files')} of ${formatBytes(threshold)} or more.`,
+      fix: (n) =>
+        n === 1
+          ? 'Check that it is needed at run time, and if it rarely changes put it in an early layer of its own so that rebuilds and pulls reuse it.'
+          : 'Check that each one is needed at run time, and put big files that rarely change in an early layer of their own so that rebuilds and pulls reuse it.',
     },
     large.map((e) => ({ path: e.path, bytes: e.size })),
   );

@@ -5,6 +5,7 @@ import type { LayerEntry } from '../../types';
 import type { Finding } from '../explanation';
 import { newOrChangedEntries, type LayerDelta } from '../layerDelta';
 import { findingFrom } from './finding';
+import { byCount } from '../wording';
 
 const SETID = 0o6000;
 const WORLD_WRITABLE = 0o002;
@@ -20,8 +21,14 @@ export function permissionFindings(delta: LayerDelta): Finding[] {
       {
         id: 'setuid',
         severity: 'security',
-        title: 'This layer adds setuid or setgid programs, which run with the rights of their owner or group.',
-        fix: 'Keep only the ones the container needs and clear the bit on the rest in the same step (`chmod u-s,g-s <file>`).',
+        title: (n) =>
+          n === 1
+            ? 'This layer adds a setuid or setgid program, which runs with the rights of its owner or group.'
+            : 'This layer adds setuid or setgid programs, which run with the rights of their owner or group.',
+        fix: (n) =>
+          n === 1
+            ? 'Keep it only if the container needs it, else clear the bit in the same step (`chmod u-s,g-s <file>`).'
+            : 'Keep only the ones the container needs and clear the bit on the rest in the same step (`chmod u-s,g-s <file>`).',
       },
       setid.map(evidenceOf),
     ),
@@ -29,7 +36,7 @@ export function permissionFindings(delta: LayerDelta): Finding[] {
       {
         id: 'world-writable',
         severity: 'warning',
-        title: 'This layer adds files or directories that every user in the container can write to.',
+        title: (n) => `This layer adds ${byCount(n, 'a file or directory', 'files or directories')} that every user in the container can write to.`,
         fix: 'Give write access only to the user that needs it (`chown` it, with mode 755 or 644) instead of making it writable by all.',
       },
       writable.map(evidenceOf),
