@@ -1,6 +1,7 @@
 // Maps the config's `history` onto `rootfs.diff_ids` and turns both builders' `created_by` into instructions.
 // Legacy builder: "/bin/sh -c #(nop)  ENV X=1" (metadata/COPY) and "/bin/sh -c apt-get …" or "|2 A=1 B=2 /bin/sh -c …" (RUN).
-// BuildKit: "RUN /bin/sh -c apt-get … # buildkit", "COPY x /y # buildkit", "ENV X=1", "WORKDIR /app".
+// BuildKit: "RUN /bin/sh -c apt-get … # buildkit", "COPY x /y # buildkit", "ENV X=1", "WORKDIR /app",
+// "EXPOSE map[8080/tcp:{}]" (shown as "EXPOSE 8080/tcp").
 import type { Builder, HistoryEntry, ImageConfig, Step } from './types';
 
 const BUILDKIT_SUFFIX = /\s+# buildkit$/;
@@ -31,9 +32,20 @@ export function readableInstruction(createdBy: string | undefined): Instruction 
   if (SHELL_PREFIX.test(text)) return { instruction: 'RUN ' + text.replace(SHELL_PREFIX, ''), builder: 'legacy' };
   const keyword = /^([A-Z]+)\b/.exec(text)?.[1];
   // BuildKit writes metadata steps ("ENV X=1", "WORKDIR /app") without its marker.
-  if (keyword && INSTRUCTIONS.has(keyword)) return { instruction: text, builder: 'buildkit' };
+  if (keyword && INSTRUCTIONS.has(keyword)) return { instruction: readableExpose(text), builder: 'buildkit' };
   // An exec-form RUN of the legacy builder, or the command of a committed container.
   return { instruction: 'RUN ' + text, builder: 'unknown' };
+}
+
+/**
+ * BuildKit records EXPOSE as Go prints the config's port set, "EXPOSE map[443/tcp:{} 80/tcp:{}]"
+ * (dockerfile2llb: `fmt.Sprintf("EXPOSE %v", ports)`); it reads as the Dockerfile line "EXPOSE 443/tcp 80/tcp".
+ */
+function readableExpose(text: string): string {
+  const map = /^EXPOSE\s+map\[(.*)\]$/s.exec(text);
+  if (!map) return text;
+  const ports = map[1].split(/\s+/).filter(Boolean).map((entry) => /^(\S+):\{\}$/.exec(entry)?.[1]);
+  return ports.length && ports.every((p) => p !== undefined) ? `EXPOSE ${ports.join(' ')}` : text;
 }
 
 /**

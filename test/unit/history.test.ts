@@ -22,6 +22,12 @@ describe('readableInstruction', () => {
     ['ENV A=b', 'ENV A=b', 'buildkit'],
     ['WORKDIR /app', 'WORKDIR /app', 'buildkit'],
     ['CMD ["/bin/sh"]', 'CMD ["/bin/sh"]', 'buildkit'],
+    // BuildKit prints EXPOSE's port set as a Go map; it reads as the Dockerfile line.
+    ['EXPOSE map[8080/tcp:{}]', 'EXPOSE 8080/tcp', 'buildkit'],
+    ['EXPOSE map[443/tcp:{} 53/udp:{} 80/tcp:{}]', 'EXPOSE 443/tcp 53/udp 80/tcp', 'buildkit'],
+    ['EXPOSE map[]', 'EXPOSE map[]', 'buildkit'], // nothing to read: kept as recorded
+    ['EXPOSE map[8080/tcp:{} odd]', 'EXPOSE map[8080/tcp:{} odd]', 'buildkit'], // not Go's form: kept as recorded
+    ['/bin/sh -c #(nop)  EXPOSE 8080', 'EXPOSE 8080', 'legacy'],
   ];
   for (const [createdBy, instruction, builder] of cases) {
     test(JSON.stringify(createdBy), () => {
