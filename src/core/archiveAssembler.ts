@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { indexLayerStream } from './layerIndexer';
 import { LayerlensError } from './errors';
+import { diffIdNamedBy, FactMismatchError, isSha256Digest, memberFactKey, type KnownLayers } from './knownLayers';
 import { drain, readAll, sniff } from './sniff';
 import { normalizeMemberPath, parentOf } from './paths';
 import type { ImageConfig, ImageData, LayerIndex } from './types';
@@ -31,28 +32,127 @@ interface LegacyManifestEntry {
   Layers: string[];
 }
 
+/** A member drained unread, and the layer it was taken for. */
+interface SkippedMember {
+  diffId: string;
+  /** Taken on the word of a recorded fact, not of its own name. */
+  byFact: boolean;
+}
+
 export class ArchiveAssembler {
   private readonly jsonMembers = new Map<string, Buffer>();
   private readonly layerMembers = new Map<string, LayerIndex>();
   private readonly linkMembers = new Map<string, string>();
+  private readonly skippedMembers = new Map<string, SkippedMember>();
+  /** Layers read and hashed in this pass, by diffID (only when hashing). */
+  private readonly readLayers = new Map<string, LayerIndex>();
+  /** The image's config, recognised by content: its rootfs.diff_ids are the known diffIDs. */
+  private imageConfig: { bytes: Buffer; digest: string } | undefined;
+  /** Seen a member only legacy and Podman archives have (`<id>/VERSION`, `<id>/layer.tar`, `<diffID>.tar`). */
+  private sawLegacyMember = false;
+  private sawBlob = false;
+  private readonly hashing: boolean;
 
   constructor(
     private readonly preferredPlatform?: Platform,
     /** See IndexOptions.computeDiffId: when off, layers take their diffID from the config by position. */
     private readonly verifyDiffIds = true,
-  ) {}
+    /** Layers known before the read (an engine export with a cache): those are skipped unread. */
+    private readonly known?: KnownLayers,
+  ) {
+    // With layers to skip, the few layers read are hashed: then each read layer is known by its content,
+    // which tells when every missing layer has passed (see isComplete) and what to record as facts.
+    this.hashing = verifyDiffIds || (!!known && known.cached.size > 0);
+  }
 
   /** Feeds one regular-file member of the archive (any order). */
   async addMember(rawName: string, body: AsyncIterable<Buffer>): Promise<void> {
     const name = memberName(rawName);
+    if (name.startsWith('blobs/')) this.sawBlob = true;
+    else if (/^[a-f0-9]{64}(\/VERSION|\/layer\.tar|\.tar)$/.test(name)) this.sawLegacyMember = true;
     if (isIgnoredMember(name)) return drain(body);
+    const skip = this.known && (await this.skipOf(name));
+    if (skip) {
+      this.skippedMembers.set(name, skip);
+      return drain(body);
+    }
     const sniffed = await sniff(body, 512);
     if (looksLikeJson(sniffed.head)) {
       const tooBig = () => new LayerlensError(`Archive member ${name} is too large to be image metadata.`, 'corrupt');
-      this.jsonMembers.set(name, await readAll(sniffed.body, JSON_LIMIT, tooBig));
+      const bytes = await readAll(sniffed.body, JSON_LIMIT, tooBig);
+      this.jsonMembers.set(name, bytes);
+      if (this.known && !this.imageConfig && isConfigOf(bytes, this.known.diffIds)) this.imageConfig = { bytes, digest: sha256Of(bytes) };
       return;
     }
-    this.layerMembers.set(name, await indexLayerStream(sniffed.head, sniffed.body, name, { computeDiffId: this.verifyDiffIds }));
+    const layer = await indexLayerStream(sniffed.head, sniffed.body, name, { computeDiffId: this.hashing });
+    this.layerMembers.set(name, layer);
+    if (layer.diffId && !this.readLayers.has(layer.diffId)) this.readLayers.set(layer.diffId, layer);
+  }
+
+  /** Whether a member is a cached layer of this image, known as such before reading it. */
+  private async skipOf(name: string): Promise<SkippedMember | undefined> {
+    const known = this.known!;
+    const named = diffIdNamedBy(name);
+    if (named && known.diffIds.includes(named)) return known.cached.has(named) ? { diffId: named, byFact: false } : undefined;
+    if (!memberFactKey(name) || !known.lookupFact) return undefined;
+    const fact = await known.lookupFact(name);
+    return fact && known.cached.has(fact) && known.diffIds.includes(fact) ? { diffId: fact, byFact: true } : undefined;
+  }
+
+  /**
+   * Everything the image needs has passed (only with known layers): every layer missing from the cache was read,
+   * the config was seen, and the manifest digest a full read would give is decided. The rest may be abandoned.
+   */
+  isComplete(): boolean {
+    if (!this.known || !this.hashing || !this.imageConfig) return false;
+    if (this.known.diffIds.some((d) => !this.known!.cached.has(d) && !this.readLayers.has(d))) return false;
+    return this.earlyManifestDigest() !== UNDECIDED;
+  }
+
+  /** The image from what has passed so far; only once isComplete(). */
+  finishEarly(): ImageData {
+    const known = this.known!;
+    const configBytes = this.imageConfig!.bytes;
+    const config = parseJson<ImageConfig>(configBytes, 'the image config');
+    const layers = known.diffIds.map((d) => this.readLayers.get(d) ?? known.cached.get(d)!);
+    const manifestDigest = this.earlyManifestDigest();
+    return {
+      id: this.imageConfig!.digest,
+      configDigest: this.imageConfig!.digest,
+      manifestDigest: manifestDigest === UNDECIDED ? undefined : manifestDigest,
+      repoTags: [],
+      config,
+      layers,
+    };
+  }
+
+  /**
+   * What finish() would give as manifestDigest (index.json's top manifest), decided before index.json arrives:
+   * the blob the engine names the image by (containerd store), else the manifest of this config (a classic
+   * store writes exactly one, and index.json points at it); legacy and Podman archives have no index.json.
+   */
+  private earlyManifestDigest(): string | undefined | typeof UNDECIDED {
+    if (this.jsonMembers.has('index.json')) return this.topManifestDigest();
+    const imageId = this.known?.imageId;
+    if (imageId && isSha256Digest(imageId) && isManifestOrIndex(this.jsonMembers.get(blobMember(imageId)))) return imageId;
+    for (const [member, bytes] of this.jsonMembers) {
+      if (member.startsWith('blobs/sha256/') && manifestConfigDigest(bytes) === this.imageConfig?.digest) return 'sha256:' + member.slice(13);
+    }
+    if (this.sawLegacyMember && !this.sawBlob) return undefined;
+    return UNDECIDED;
+  }
+
+  stats(): { skippedMembers: number; indexedMembers: number } {
+    return { skippedMembers: this.skippedMembers.size, indexedMembers: this.layerMembers.size };
+  }
+
+  /** member → diffID facts this read established, for members whose name is a lasting address (memberFactKey). */
+  learnedFacts(): [string, string][] {
+    const facts: [string, string][] = [];
+    for (const [member, layer] of this.layerMembers) {
+      if (layer.diffId && memberFactKey(member) && diffIdNamedBy(member) !== layer.diffId) facts.push([member, layer.diffId]);
+    }
+    return facts;
   }
 
   /** A symlink member: legacy `docker save` (moby image/tarexport/save.go) links a repeated diffID's layer.tar to the copy already written. */
@@ -62,8 +162,22 @@ export class ArchiveAssembler {
     this.linkMembers.set(name, normalizeMemberPath(target).path.slice(1));
   }
 
-  /** Puts the layers in `rootfs.diff_ids` order; throws a LayerlensError if the archive is not a complete image. */
+  /**
+   * Puts the layers in `rootfs.diff_ids` order; throws a LayerlensError if the archive is not a complete image,
+   * or a FactMismatchError if a member skipped on a recorded fact's word was not the layer it was taken for.
+   */
   finish(): ImageData {
+    try {
+      return this.finishWhole();
+    } catch (error) {
+      // A member skipped by a wrong fact can be what is missing (a layer, the config): read again without facts.
+      const byFact = [...this.skippedMembers].find(([, s]) => s.byFact);
+      if (byFact && !(error instanceof FactMismatchError)) throw new FactMismatchError(byFact[0]);
+      throw error;
+    }
+  }
+
+  private finishWhole(): ImageData {
     const resolved = this.jsonMembers.has('manifest.json') ? this.resolveDockerManifest() : this.resolveOciIndex();
     const configBytes = this.requireJson(resolved.configMember, 'image config');
     const config = parseJson<ImageConfig>(configBytes, resolved.configMember);
@@ -75,6 +189,12 @@ export class ArchiveAssembler {
       );
     }
     const layers = resolved.layerMembers.map((member, i) => {
+      const skipped = this.skippedMembers.get(member) ?? this.skippedMembers.get(this.linkMembers.get(member) ?? '');
+      if (skipped) {
+        if (skipped.diffId === diffIds[i]) return this.known!.cached.get(skipped.diffId)!;
+        if (skipped.byFact) throw new FactMismatchError(member);
+        throw new LayerlensError(`Layer ${member} does not match its digest ${diffIds[i]}; the archive is corrupt.`, 'corrupt');
+      }
       const layer = this.layerMembers.get(member) ?? this.layerMembers.get(this.linkMembers.get(member) ?? '');
       if (!layer) throw new LayerlensError(`The archive lacks layer ${member}; it is incomplete or truncated.`, 'corrupt');
       if (!this.verifyDiffIds && !layer.diffId) layer.diffId = diffIds[i];
@@ -83,7 +203,7 @@ export class ArchiveAssembler {
       }
       return layer;
     });
-    const configDigest = 'sha256:' + createHash('sha256').update(configBytes).digest('hex');
+    const configDigest = sha256Of(configBytes);
     return {
       id: configDigest,
       configDigest,
@@ -175,6 +295,40 @@ export class ArchiveAssembler {
     if (!bytes) throw new LayerlensError(`The archive lacks its ${what} (${member}); it is incomplete or truncated.`, 'corrupt');
     return bytes;
   }
+}
+
+const UNDECIDED = Symbol('undecided');
+
+function sha256Of(bytes: Buffer): string {
+  return 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+}
+
+function tryParse(bytes: Buffer | undefined): Record<string, unknown> | undefined {
+  if (!bytes) return undefined;
+  try {
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An image config whose rootfs.diff_ids are exactly these. */
+function isConfigOf(bytes: Buffer, diffIds: string[]): boolean {
+  const rootfs = tryParse(bytes)?.rootfs as { diff_ids?: unknown } | undefined;
+  const ids = rootfs?.diff_ids;
+  return Array.isArray(ids) && ids.length === diffIds.length && ids.every((d, i) => d === diffIds[i]);
+}
+
+function isManifestOrIndex(bytes: Buffer | undefined): boolean {
+  const value = tryParse(bytes);
+  return !!value && (Array.isArray(value.layers) || Array.isArray(value.manifests));
+}
+
+function manifestConfigDigest(bytes: Buffer): string | undefined {
+  const value = tryParse(bytes);
+  const digest = Array.isArray(value?.layers) ? (value?.config as { digest?: unknown } | undefined)?.digest : undefined;
+  return typeof digest === 'string' ? digest : undefined;
 }
 
 interface ResolvedImage {

@@ -8,6 +8,7 @@ import * as tar from 'tar-stream';
 import { ArchiveAssembler, type Platform } from './archiveAssembler';
 import { AutoDecompressor, describeUnsupportedMagic } from './compression';
 import { CancelledError, LayerlensError, messageOf, throwIfAborted } from './errors';
+import type { KnownLayers } from './knownLayers';
 import { decodeTarName } from './paths';
 import { keepRawPaxNames } from './tarNames';
 
@@ -31,13 +32,40 @@ export interface ReadOptions {
   label?: string;
   /** Check every layer against its diffID (default true; see IndexOptions.computeDiffId). */
   verifyDiffIds?: boolean;
+  /**
+   * Layers known before the read (an engine export with a cache): members known to hold a cached layer are
+   * drained unparsed, and the source is abandoned once everything else the image needs has passed.
+   */
+  known?: KnownLayers;
+}
+
+/** What a read did, for the cache (facts to record) and for tests and the benchmark. */
+export interface ReadReport {
+  /** Bytes of the source read (less than its size when abandoned). */
+  bytesRead: number;
+  /** The source was abandoned (destroyed) before its end, everything needed being in. */
+  abandoned: boolean;
+  /** Members drained unparsed because they hold a cached layer. */
+  skippedMembers: number;
+  /** Layer members read and indexed. */
+  indexedMembers: number;
+  /** member → diffID facts established by this read (see memberFactKey). */
+  learnedFacts: [string, string][];
 }
 
 /** Reads an image from a `docker save`-style tar stream, optionally compressed as a whole. */
 export async function readImageTar(source: AsyncIterable<Buffer>, options: ReadOptions = {}): Promise<ImageData> {
+  return (await readImageTarReporting(source, options)).data;
+}
+
+/** readImageTar, with a report of what was read and skipped. */
+export async function readImageTarReporting(source: AsyncIterable<Buffer>, options: ReadOptions = {}): Promise<{ data: ImageData; report: ReadReport }> {
   const label = options.label ?? 'the archive';
   throwIfAborted(options.signal);
-  const assembler = new ArchiveAssembler(options.platform, options.verifyDiffIds ?? true);
+  const assembler = new ArchiveAssembler(options.platform, options.verifyDiffIds ?? true, options.known);
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let abandoned = false;
   const counter = new ProgressCounter(options.expectedBytes ?? 0, options.onProgress);
   const sniffer = new AutoDecompressor((head, compression) => {
     if (head.length === 0) throw new LayerlensError(`${capitalize(label)} is empty; it is not an image archive.`, 'bad-input');
@@ -58,19 +86,30 @@ export async function readImageTar(source: AsyncIterable<Buffer>, options: ReadO
         if (entry.header.type === 'symlink') assembler.addLink(decodeTarName(entry.header.name), decodeTarName(entry.header.linkname ?? ''));
         entry.resume();
       }
+      if (assembler.isComplete() && !options.signal?.aborted) {
+        // Destroying the pipeline destroys the source: for an engine export, the request closes and the
+        // daemon stops writing (on the containerd store it streams as it reads, so this saves wall time).
+        abandoned = true;
+        stop.abort();
+        return;
+      }
     }
   };
   try {
     await Promise.all([
-      pipeline(source, new PassThrough({ highWaterMark: READ_AHEAD_BYTES }), counter, sniffer, extract, { signal: options.signal }),
+      pipeline(source, new PassThrough({ highWaterMark: READ_AHEAD_BYTES }), counter, sniffer, extract, { signal }).catch((error: unknown) => {
+        if (!abandoned) throw error;
+      }),
       consume(),
     ]);
   } catch (error) {
     extract.destroy();
     throw asReadError(error, label, options.signal);
   }
-  counter.finish();
-  return assembler.finish();
+  const data = abandoned ? assembler.finishEarly() : assembler.finish();
+  counter.finish(abandoned);
+  const stats = assembler.stats();
+  return { data, report: { bytesRead: counter.bytes, abandoned, ...stats, learnedFacts: assembler.learnedFacts() } };
 }
 
 /** Reads an image from a path: a `docker save` archive (.tar, .tar.gz, .tar.zst) or an OCI layout (directory or tar). */
@@ -145,6 +184,9 @@ class ProgressCounter extends Transform {
     this.add(chunk.length);
     cb(null, chunk);
   }
+  get bytes(): number {
+    return this.done;
+  }
   add(bytes: number): void {
     this.done += bytes;
     if (this.report && this.done - this.reported >= 1024 * 1024) {
@@ -152,8 +194,9 @@ class ProgressCounter extends Transform {
       this.report(this.done, this.expected);
     }
   }
-  finish(): void {
-    this.report?.(this.done, Math.max(this.expected, this.done));
+  /** The last report; a source abandoned early is done too. */
+  finish(abandoned = false): void {
+    this.report?.(this.done, abandoned ? this.done : Math.max(this.expected, this.done));
   }
 }
 

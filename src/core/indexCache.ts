@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageAnalysis } from './analysis';
+import { memberFactKey } from './knownLayers';
 import type { EntryType, ImageConfig, LayerEntry, LayerIndex } from './types';
 
 /** Bump when the stored shape or the meaning of a field changes. */
@@ -82,6 +83,24 @@ export class IndexCache {
 
   async writeAnalysis(id: string, analysis: ImageAnalysis): Promise<void> {
     await this.writeJson(join(this.directory, 'analyses', safeKey(id) + '.json'), { format: CACHE_FORMAT, id, analysis });
+  }
+
+  /**
+   * Which layer an archive member holds, as an earlier read established (see memberFactKey in knownLayers.ts).
+   * Member names that are content addresses never change meaning; a fact is still only a hint that the reader checks.
+   */
+  async readMemberFact(member: string): Promise<string | undefined> {
+    const key = memberFactKey(member);
+    if (!key) return undefined;
+    const stored = (await this.readJson(join(this.directory, 'members', key + '.json'))) as { format?: number; member?: string; diffId?: string } | undefined;
+    if (!stored || stored.format !== CACHE_FORMAT || stored.member !== member || !isDigest(stored.diffId ?? '')) return undefined;
+    return stored.diffId;
+  }
+
+  async writeMemberFact(member: string, diffId: string): Promise<void> {
+    const key = memberFactKey(member);
+    if (!key || !isDigest(diffId)) return;
+    await this.writeJson(join(this.directory, 'members', key + '.json'), { format: CACHE_FORMAT, member, diffId });
   }
 
   private layerFile(diffId: string): string {

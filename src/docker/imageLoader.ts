@@ -1,9 +1,13 @@
 // Opens an image by reference: a path on disk (archive or OCI layout), or an image on the engine.
 // Engine images are read from the index cache when every layer was seen before (no export at all);
-// otherwise with one streaming export, whose layer indexes then fill the cache.
+// otherwise with one streaming export, whose layer indexes then fill the cache. When some layers are cached
+// (a rebuild), the export's members holding them are drained unread and the export is abandoned once the
+// new layers and the config have passed (src/core/incrementalRead.ts).
 import { existsSync } from 'node:fs';
 import type { ImageInspectInfo } from 'dockerode';
-import { readImageFromPath, readImageTar } from '../core/archiveReader';
+import { readImageFromPath, readImageTar, type ReadOptions } from '../core/archiveReader';
+import { readImageIncrementally, type IncrementalReadReport } from '../core/incrementalRead';
+import type { KnownLayers } from '../core/knownLayers';
 import { LayerlensError, messageOf } from '../core/errors';
 import { analyzeImage, type ImageAnalysis } from '../core/analysis';
 import { mapSteps } from '../core/history';
@@ -28,6 +32,8 @@ export interface LoadedImage {
   model: ImageModel;
   source: 'engine' | 'cache' | 'file';
   inspect?: ImageInspectInfo;
+  /** For an export read with some layers cached: what was skipped, and whether the export was abandoned early. */
+  read?: IncrementalReadReport;
 }
 
 /** A reference that names something on disk is read from disk; anything else is asked of the engine. */
@@ -47,8 +53,8 @@ export async function loadImage(ref: string, options: LoadOptions): Promise<Load
   const cached = cache && (await loadImageFromCache(inspect, cache));
   if (cached) return cached;
 
-  const stream = await engine.exportImage(inspect.Id, options.signal);
-  const data = await readImageTar(stream as unknown as AsyncIterable<Buffer>, {
+  const open = async () => (await engine.exportImage(inspect.Id, options.signal)) as unknown as AsyncIterable<Buffer>;
+  const readOptions: ReadOptions = {
     signal: options.signal,
     onProgress: options.onProgress,
     expectedBytes: inspect.Size,
@@ -56,11 +62,33 @@ export async function loadImage(ref: string, options: LoadOptions): Promise<Load
     label: `the export of ${ref}`,
     // The daemon verified these layers when it stored them; re-hashing 600 MB would cost a third of our CPU.
     verifyDiffIds: false,
-  });
+  };
+  let data: ImageData;
+  let read: IncrementalReadReport | undefined;
+  let known: KnownLayers | undefined;
+  if (cache) {
+    known = await knownLayersOf(inspect, cache);
+    ({ data, report: read } = await readImageIncrementally(open, known, readOptions));
+  } else {
+    data = await readImageTar(await open(), readOptions);
+  }
   data.id = inspect.Id;
   data.repoTags = inspect.RepoTags ?? [];
-  if (cache) await writeToCache(cache, data).catch((error) => options.onWarning?.(`Could not write the index cache in ${cache.directory}: ${messageOf(error)}`));
-  return { model: new ImageModel(data), source: 'engine', inspect };
+  if (cache) {
+    await writeToCache(cache, data, known?.cached, read?.learnedFacts ?? []).catch((error) =>
+      options.onWarning?.(`Could not write the index cache in ${cache.directory}: ${messageOf(error)}`),
+    );
+  }
+  return { model: new ImageModel(data), source: 'engine', inspect, read };
+}
+
+/** What the cache knows of an image's layers before its export starts. */
+async function knownLayersOf(inspect: ImageInspectInfo, cache: IndexCache): Promise<KnownLayers> {
+  const diffIds = inspect.RootFS?.Layers ?? [];
+  const cached = new Map<string, LayerIndex>();
+  const layers = await Promise.all([...new Set(diffIds)].map((d) => cache.readLayer(d)));
+  for (const layer of layers) if (layer) cached.set(layer.diffId, layer);
+  return { diffIds, cached, imageId: inspect.Id, lookupFact: (member) => cache.readMemberFact(member) };
 }
 
 export interface LoadedAnalysis {
@@ -107,12 +135,14 @@ export async function loadImageFromCache(inspect: ImageInspectInfo, cache: Index
   return { model: new ImageModel(data), source: 'cache', inspect };
 }
 
-async function writeToCache(cache: IndexCache, data: ImageData): Promise<void> {
-  const written = new Set<string>();
+/** Writes what the read established: new layer indexes (cached ones are already there), member facts, the image. */
+async function writeToCache(cache: IndexCache, data: ImageData, cached: ReadonlyMap<string, LayerIndex> | undefined, facts: [string, string][]): Promise<void> {
+  const written = new Set<string>(cached?.keys());
   for (const layer of data.layers) {
     if (written.has(layer.diffId)) continue;
     written.add(layer.diffId);
     await cache.writeLayer(layer);
   }
+  for (const [member, diffId] of facts) await cache.writeMemberFact(member, diffId);
   await cache.writeImage({ id: data.id, configDigest: data.configDigest, manifestDigest: data.manifestDigest, config: data.config });
 }

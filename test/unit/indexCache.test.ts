@@ -170,3 +170,24 @@ describe('defaultCacheDirectory', () => {
     assert.match(defaultCacheDirectory({}), /[/\\]\.cache[/\\]layerlens$/);
   });
 });
+
+describe('IndexCache: member facts', () => {
+  test('a member → diffID fact round-trips; names that are no content address are not stored; damaged facts are ignored', async () => {
+    const directory = await fs.mkdtemp(join(tmpdir(), 'layerlens-facts-'));
+    const cache = new IndexCache(directory);
+    const blob = 'blobs/sha256/' + 'c'.repeat(64);
+    const legacy = 'd'.repeat(64) + '/layer.tar';
+    await cache.writeMemberFact(blob, DIFF_A);
+    await cache.writeMemberFact(legacy, DIFF_B);
+    await cache.writeMemberFact('layer.tar', DIFF_A);
+    assert.equal(await cache.readMemberFact(blob), DIFF_A);
+    assert.equal(await cache.readMemberFact(legacy), DIFF_B);
+    assert.equal(await cache.readMemberFact('layer.tar'), undefined);
+    assert.deepEqual((await fs.readdir(join(directory, 'members'))).sort(), ['blob-' + 'c'.repeat(64) + '.json', 'legacy-' + 'd'.repeat(64) + '.json']);
+    await fs.writeFile(join(directory, 'members', 'blob-' + 'c'.repeat(64) + '.json'), '{"format":');
+    assert.equal(await cache.readMemberFact(blob), undefined);
+    await fs.writeFile(join(directory, 'members', 'legacy-' + 'd'.repeat(64) + '.json'), JSON.stringify({ format: CACHE_FORMAT, member: blob, diffId: DIFF_B }));
+    assert.equal(await cache.readMemberFact(legacy), undefined, 'a fact about another member is not trusted');
+    await fs.rm(directory, { recursive: true, force: true });
+  });
+});
