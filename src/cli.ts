@@ -2,18 +2,24 @@
 // `layerlens`: the command line over the same engine as the extension.
 // The launcher line caps V8's young generation: indexing makes many short-lived objects, and the default
 // (semi-spaces of up to 16 MB) holds ~30 MB more peak RSS for no gain in speed.
-// Exit codes: 0 done, 1 a --ci rule failed, 2 bad input or an engine/archive error (one line on stderr), 130 cancelled.
-import { parseArgs } from 'node:util';
+// Exit codes: 0 done (or the reader of the output went away), 1 a --ci rule or a lint warning failed, 2 bad input
+// or an engine/archive error (one line on stderr), 130 cancelled.
 import { LayerlensError, messageOf } from './core/errors';
 import { formatBytes, parseBytes } from './core/format';
+import { imageDisplayName } from './core/imageName';
 import { IndexCache, defaultCacheDirectory } from './core/indexCache';
 import { analyzeReport, diffReport, evaluateCiRules, layersReport, treeReport, type CiLimits } from './core/reports';
 import { renderAnalysis, renderDiff, renderLayers, renderTree } from './cli/humanOutput';
+import { parseCommandLine, type CliFlags } from './cli/commandLine';
 import { explainCommand } from './cli/explainCommand';
 import { lintCommand } from './cli/lintCommand';
+import { stopQuietlyWhenOutputCloses } from './cli/quietPipe';
+import { USAGE, VERSION } from './cli/usage';
 import { resolveEndpoint } from './docker/connection';
 import { DockerEngine } from './docker/engine';
-import { loadAnalysis, loadImage, type LoadOptions } from './docker/imageLoader';
+import { isPathReference, loadAnalysis, loadImage, type LoadOptions } from './docker/imageLoader';
+
+stopQuietlyWhenOutputCloses();
 
 // docker-modem builds an "ssh:host:port…" URL for ssh:// hosts that Node flags as DEP0170, once per request;
 // the request itself goes through the ssh agent and works. Keep that one warning off the user's terminal.
@@ -22,67 +28,17 @@ process.on('warning', (warning: Error & { code?: string }) => {
   if (warning.code !== 'DEP0170') process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
 
-const USAGE = `Usage: layerlens <command> <ref> [options]
-
-<ref> is an image name or ID on the Docker engine, or a path to a docker save archive (.tar, .tar.gz) or an OCI layout.
-(lint takes a Dockerfile instead: layerlens lint <Dockerfile> [--image <ref>] [--target <stage>] [--json].)
-
-Commands:
-  layers <ref>                         build steps and layers, with sizes and changes
-  tree <ref> [--layer N]               the merged filesystem at layer N (default: the top)
-  diff <ref> --from A --to B           changes between the merged views at layers A and B
-  analyze <ref>                        layers, efficiency, wasted bytes and the top wasted files
-  explain <ref> --layer N | --step N   what one layer or step did, what it costs, findings and fixes
-  lint <Dockerfile> [--image <ref>]    Dockerfile rules (and, with --image, the image's own); exit 1 on a warning
-
-Options:
-  --json                               machine-readable output (see the README for the contract)
-  --host <host>                        Docker host (overrides DOCKER_HOST and the docker context)
-  --no-cache                           neither read nor write the layer index cache
-  --ci                                 analyze: exit 1 when a rule fails (dive's rules and defaults)
-  --lowest-efficiency <ratio>          analyze --ci: minimum efficiency (default 0.9)
-  --highest-wasted-bytes <size>        analyze --ci: e.g. 20MB (default: not checked)
-  --highest-user-wasted-percent <r>    analyze --ci: maximum ratio (default 0.1)
-  --top <n>                            analyze: wasted files to list (default 10)
-  --large-file <size>                  explain: report files of this size or more (default 50MB)
-  --target <stage>                     lint: the stage built (default: the last)
-`;
-
-const OPTIONS = {
-  json: { type: 'boolean' },
-  host: { type: 'string' },
-  'no-cache': { type: 'boolean' },
-  layer: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  ci: { type: 'boolean' },
-  'lowest-efficiency': { type: 'string' },
-  'highest-wasted-bytes': { type: 'string' },
-  'highest-user-wasted-percent': { type: 'string' },
-  top: { type: 'string' },
-  step: { type: 'string' },
-  'large-file': { type: 'string' },
-  image: { type: 'string' },
-  target: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
-  } catch (error) {
-    throw new LayerlensError(`${messageOf(error)} (see layerlens --help).`);
+  const commandLine = parseCommandLine(argv);
+  if (commandLine.kind === 'help' || commandLine.kind === 'version') {
+    process.stdout.write(commandLine.kind === 'help' ? USAGE : `${VERSION}\n`);
+    return 0;
   }
-  const { values, positionals } = parsed;
-  const [command, ref, ...extra] = positionals;
-  if (values.help || !command) {
-    process.stdout.write(USAGE);
-    return values.help ? 0 : 2;
+  if (commandLine.kind === 'usage') {
+    process.stderr.write(USAGE);
+    return 2;
   }
-  if (!['layers', 'tree', 'diff', 'analyze', 'explain', 'lint'].includes(command)) throw new LayerlensError(`Unknown command "${command}" (see layerlens --help).`);
-  if (!ref) throw new LayerlensError(`layerlens ${command} needs ${command === 'lint' ? 'a Dockerfile' : 'an image reference or a path'}.`);
-  if (extra.length) throw new LayerlensError(`Unexpected argument "${extra[0]}".`);
+  const { command, ref, flags: values } = commandLine;
 
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
@@ -105,13 +61,14 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'layers' || command === 'analyze') {
     const { overview, analysis } = await loadAnalysis(ref, options).finally(() => progress?.clear());
+    const name = imageDisplayName(overview.data.id, overview.data.repoTags, isPathReference(ref) ? undefined : ref);
     if (command === 'layers') {
-      values.json ? json(layersReport(overview, analysis)) : out(renderLayers(overview, analysis, true));
+      values.json ? json(layersReport(overview, analysis)) : out(renderLayers(overview, analysis, name));
       return 0;
     }
     const ci = values.ci ? evaluateCiRules(analysis, ciLimits(values)) : undefined;
     const top = values.top === undefined ? 10 : positiveInteger(values.top, '--top');
-    values.json ? json(analyzeReport(overview, analysis, ci)) : out(renderAnalysis(overview, analysis, ci, top));
+    values.json ? json(analyzeReport(overview, analysis, ci)) : out(renderAnalysis(overview, analysis, name, ci, top));
     return ci && !ci.every((r) => r.pass) ? 1 : 0;
   }
 
@@ -135,9 +92,9 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-function ciLimits(values: Record<string, unknown>): CiLimits {
+function ciLimits(values: CliFlags): CiLimits {
   const ratio = (name: string, fallback: number | undefined) => {
-    const text = values[name] as string | undefined;
+    const text = values[name as keyof CliFlags] as string | undefined;
     if (text === undefined) return fallback;
     if (/^disabled$/i.test(text)) return undefined;
     const n = Number(text.replace(/%$/, '')) / (text.endsWith('%') ? 100 : 1);

@@ -8,6 +8,7 @@ import { explanationToText } from '../core/explain/plainText';
 import { imagesSharingLayer } from '../core/explain/sharedWith';
 import { parseBytes } from '../core/format';
 import type { ImageModel } from '../core/imageModel';
+import { imageDisplayName } from '../core/imageName';
 import type { DockerEngine } from '../docker/engine';
 import { loadImage, type LoadOptions } from '../docker/imageLoader';
 
@@ -35,7 +36,12 @@ export async function explainCommand(ref: string, flags: ExplainFlags, options: 
   const context: ExplainContext = { largeFileBytes };
   if (loaded.source !== 'file' && options.engine && diffId) context.sharedWith = await localImagesUsing(options.engine(), model, diffId);
   const explanation = layer !== undefined ? explainLayer(model, analysis, layer, context) : explainStep(model, analysis, step!, context);
-  return flags.json ? JSON.stringify(explanation, null, 2) : explanationToText(explanation);
+  if (flags.json) return JSON.stringify(explanation, null, 2);
+  // The text's title names the image by its first tag: put the name the user typed first, for the text only
+  // (the JSON keeps the engine's RepoTags order, as its contract says).
+  const name = imageDisplayName(model.data.id, model.data.repoTags, loaded.source === 'file' ? undefined : ref);
+  const tags = [name, ...explanation.image.tags.filter((t) => t !== name)];
+  return explanationToText({ ...explanation, image: { ...explanation.image, tags } });
 }
 
 /** Other images on the engine whose rootfs holds `diffId` (list, then inspect each: the list has no layers). */

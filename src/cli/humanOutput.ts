@@ -2,32 +2,34 @@
 import type { ImageAnalysis } from '../core/analysis';
 import { formatBytes, formatMode, formatPercent, printablePath } from '../core/format';
 import type { ImageOverview, MergedEntry, PathChange } from '../core/imageModel';
+import { shortImageId } from '../core/imageName';
 import type { CiRuleResult } from '../core/reports';
 
 const REASONS = { overwritten: 'overwritten', deleted: 'deleted', 'metadata-only': 'metadata-only copy' } as const;
 
-export function renderLayers(model: ImageOverview, analysis: ImageAnalysis, showEmptySteps: boolean): string {
+/** `name`: the image as the user named it (imageDisplayName). Each row starts with the numbers that
+ * `explain --step N` and `explain --layer N` take, so nobody counts rows by hand. */
+export function renderLayers(model: ImageOverview, analysis: ImageAnalysis, name: string, showEmptySteps = true): string {
   const lines: string[] = [];
-  const name = model.data.repoTags[0] ?? '(untagged)';
-  lines.push(`Image   ${name}  ${shortId(model.data.id)}`);
+  lines.push(`Image   ${name}  ${shortImageId(model.data.id)}`);
   lines.push(`Size    ${formatBytes(analysis.totalSize)} in ${model.layerCount} layers, ${model.steps.length} steps`);
   lines.push('');
-  lines.push(row(['Layer', 'Size', 'Added', 'Modified', 'Deleted', 'Wasted', 'Instruction']));
+  lines.push(row(['Step', 'Layer', 'Size', 'Added', 'Modified', 'Deleted', 'Wasted', 'Instruction']));
   for (const step of model.steps) {
     if (step.layerIndex === undefined) {
-      if (showEmptySteps) lines.push(row(['-', '', '', '', '', '', oneLine(step.instruction)]));
+      if (showEmptySteps) lines.push(row([String(step.index), '-', '', '', '', '', '', oneLine(step.instruction)]));
       continue;
     }
     const l = analysis.layers[step.layerIndex];
     lines.push(
-      row([String(l.index), formatBytes(l.size), String(l.added), String(l.modified), String(l.deleted), formatBytes(l.wastedBytes), oneLine(step.instruction)]),
+      row([String(step.index), String(l.index), formatBytes(l.size), String(l.added), String(l.modified), String(l.deleted), formatBytes(l.wastedBytes), oneLine(step.instruction)]),
     );
   }
   return lines.join('\n');
 }
 
-export function renderAnalysis(model: ImageOverview, analysis: ImageAnalysis, ci: CiRuleResult[] | undefined, top: number): string {
-  const lines = [renderLayers(model, analysis, true), ''];
+export function renderAnalysis(model: ImageOverview, analysis: ImageAnalysis, name: string, ci: CiRuleResult[] | undefined, top: number): string {
+  const lines = [renderLayers(model, analysis, name), ''];
   lines.push(`Efficiency          ${formatPercent(analysis.efficiency)}`);
   lines.push(`Wasted bytes        ${formatBytes(analysis.wastedBytes)}  (dive's measure)`);
   lines.push(`User wasted         ${formatPercent(analysis.userWastedPercent)}  (of all layers but the first)`);
@@ -59,11 +61,13 @@ export function renderTree(entries: MergedEntry[], layer: number): string {
 }
 
 export function renderDiff(changes: PathChange[], from: number, to: number): string {
-  const lines = [`Changes from layer ${from} to layer ${to}: ${changes.length}`];
+  const lines = [`Changes from layer ${from} to layer ${to}: ${changes.length} (A added, M modified, D deleted)`];
   const marks = { added: 'A', modified: 'M', deleted: 'D' } as const;
+  const diffRow = (change: string, size: string, layer: string, path: string) => `${change.padEnd(6)}  ${size.padStart(9)}  ${layer.padEnd(5)}  ${path}`;
+  if (changes.length) lines.push(diffRow('Change', 'Size', 'Layer', 'Path'));
   for (const c of changes) {
     const detail = c.kind === 'metadata' ? ' (metadata only)' : c.kind === 'type' ? ` (was ${c.previousType})` : '';
-    lines.push(`${marks[c.change]} ${formatBytes(c.size).padStart(9)}  #${c.layer}  ${printablePath(c.path)}${detail}`);
+    lines.push(diffRow(marks[c.change], formatBytes(c.size), `#${c.layer}`, printablePath(c.path) + detail));
   }
   return lines.join('\n');
 }
@@ -73,16 +77,13 @@ function formatRule(r: CiRuleResult): string {
   return `${formatPercent(r.actual)} (limit ${formatPercent(r.limit)})`;
 }
 
-const WIDTHS = [5, 9, 7, 8, 7, 9];
+/** Step and Layer to the left, the numbers to the right, the instruction last (unpadded). */
+const WIDTHS = [4, 5, 9, 7, 8, 7, 9];
 function row(cells: string[]): string {
-  return cells.map((c, i) => (i < WIDTHS.length ? (i === 0 ? c.padEnd(WIDTHS[i]) : c.padStart(WIDTHS[i])) : c)).join('  ');
+  return cells.map((c, i) => (i < WIDTHS.length ? (i < 2 ? c.padEnd(WIDTHS[i]) : c.padStart(WIDTHS[i])) : c)).join('  ');
 }
 
 function oneLine(text: string): string {
   const flat = printablePath(text.replace(/\s*\n\s*/g, ' '));
   return flat.length > 100 ? flat.slice(0, 99) + '…' : flat;
-}
-
-function shortId(id: string): string {
-  return id.replace(/^sha256:/, '').slice(0, 12);
 }

@@ -1,15 +1,20 @@
 // `layerlens lint <Dockerfile> [--image <ref>] [--target <stage>] [--json]`: the editor's Dockerfile rules for CI.
 // Text: one line per finding, `file:line rule-id severity message` (line 1-based). JSON: see LintReport.
-// Exit 1 when a finding is a warning or worse, 2 when the file cannot be read or parsed (thrown, one line).
+// Exit 1 when a finding is a warning or worse, 2 when the file cannot be read or parsed, or --image names an image
+// not built from it (thrown, one line).
 import { readFile } from 'node:fs/promises';
 import { analyzeImage } from '../core/analysis';
 import { imageFindings } from '../core/dockerfile/imageRules';
-import { matchDockerfile, type DockerfileMatch } from '../core/dockerfile/match';
+import { matchDockerfile, type DockerfileMatch, type MatchableStep } from '../core/dockerfile/match';
 import { parseDockerfile, targetStage, type ParsedDockerfile } from '../core/dockerfile/parse';
 import { lintDockerfile, sortFindings, type Finding } from '../core/dockerfile/rules/index';
 import type { TextEdit } from '../core/dockerfile/textEdits';
 import { LayerlensError, messageOf } from '../core/errors';
 import { loadImage, type LoadOptions } from '../docker/imageLoader';
+// The editor's measure of "built from this Dockerfile" (pure code), so that the CLI and the editor agree.
+import { agreement, AUTO_LINK_MIN_SCORE } from '../dockerfile/imageRanking';
+
+type DockerfileSteps = readonly MatchableStep[];
 
 export interface LintFlags {
   image?: string;
@@ -58,6 +63,7 @@ export async function lint(file: string, flags: LintFlags, options: LoadOptions,
   if (flags.image !== undefined) {
     const model = (await loadImage(flags.image, options).finally(onLoaded)).model;
     const match = matchDockerfile(dockerfile, model.steps, { target: flags.target });
+    if (agreement(match) < AUTO_LINK_MIN_SCORE) throw new LayerlensError(unrelatedImage(file, flags.image, dockerfile, model.steps, match), 'bad-input');
     findings = sortFindings([...findings, ...imageFindings(dockerfile, match, analyzeImage(model))]);
     const changedLines = match.instructions.filter((m) => m.status === 'changed').map((m) => m.instruction.range.startLine + 1);
     image = { ref: flags.image, id: model.data.id, matched: match.matched, total: match.total, score: match.score, changedLines };
@@ -83,6 +89,21 @@ async function readDockerfile(file: string): Promise<ParsedDockerfile> {
   const problem = dockerfile.problems[0];
   if (problem) throw new LayerlensError(`${file}:${problem.line + 1}: ${problem.message}`, 'bad-input');
   return dockerfile;
+}
+
+/**
+ * The image does not come from this Dockerfile (the editor would not link them either): its findings would be
+ * about some other build. Names a stage that does match, when one does (the image was built with --target).
+ */
+function unrelatedImage(file: string, ref: string, dockerfile: ParsedDockerfile, steps: DockerfileSteps, match: DockerfileMatch): string {
+  const which = match.stage.name ? `stage "${match.stage.name}" of ${file}` : file;
+  const otherStage = dockerfile.stages
+    .filter((s) => s.name && s !== match.stage)
+    .map((s) => ({ name: s.name!, score: agreement(matchDockerfile(dockerfile, steps, { target: s.name })) }))
+    .filter((s) => s.score >= AUTO_LINK_MIN_SCORE)
+    .sort((a, b) => b.score - a.score)[0];
+  const hint = otherStage ? `; it matches stage "${otherStage.name}" (add --target ${otherStage.name})` : '';
+  return `${ref} was not built from ${which}: only ${match.matched} of its ${match.total} instructions match the image's build steps${hint}.`;
 }
 
 function matchNote(file: string, ref: string, match: DockerfileMatch, changedLines: number[]): string {

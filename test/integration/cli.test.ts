@@ -18,7 +18,7 @@ describe('layerlens CLI', () => {
     const r = await runCli(['layers', IMAGE, '--json'], env);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(report).sort(), ['efficiency', 'image', 'layers', 'steps', 'userWastedPercent', 'wastedBytes']);
+    assert.deepEqual(Object.keys(report).sort(), ['efficiency', 'exactWastedBytes', 'image', 'layers', 'steps', 'userWastedPercent', 'wastedBytes']);
     assert.deepEqual(Object.keys(report.image).sort(), ['id', 'size', 'tags']);
     assert.match(report.image.id, /^sha256:[0-9a-f]{64}$/);
     assert.deepEqual(report.image.tags, [IMAGE]);

@@ -1,0 +1,36 @@
+// What `layerlens --help` prints (and, on stderr, `layerlens` alone), and `layerlens --version`.
+import { version } from '../../package.json';
+
+export const VERSION = `layerlens ${version}`;
+
+export const USAGE = `Usage: layerlens <command> <ref> [options]
+
+<ref> is an image name or ID on the Docker engine, or a path to a docker save archive (.tar, .tar.gz) or an OCI layout.
+(lint takes a Dockerfile instead: layerlens lint <Dockerfile> [--image <ref>] [--target <stage>] [--json].)
+
+Commands:
+  layers <ref>                         build steps and layers, with sizes and changes
+  tree <ref> [--layer N]               the merged filesystem at layer N (default: the top)
+  diff <ref> --from A --to B           changes between the merged views at layers A and B (A may be -1: empty)
+  analyze <ref>                        layers, efficiency, wasted bytes and the top wasted files
+  explain <ref> --layer N | --step N   what one layer or step did, what it costs, findings and fixes
+                                       (layers lists each step's number and layer number)
+  lint <Dockerfile> [--image <ref>]    Dockerfile rules (and, with --image, the image's own); exit 1 on a warning
+
+Options:
+  --json                               machine-readable output (see the README for the contract)
+  --host <host>                        Docker host (overrides DOCKER_HOST and the docker context)
+  --no-cache                           neither read nor write the layer index cache
+  --ci                                 analyze: exit 1 when a rule fails (dive's rules and defaults)
+  --lowest-efficiency <ratio>          analyze --ci: minimum efficiency (default 0.9)
+  --highest-wasted-bytes <size>        analyze --ci: e.g. 20MB (default: not checked)
+  --highest-user-wasted-percent <r>    analyze --ci: maximum ratio (default 0.1)
+  --top <n>                            analyze: wasted files to list (default 10)
+  --large-file <size>                  explain: report files of this size or more (default 50MB)
+  --target <stage>                     lint: the stage built (default: the last)
+  --version                            the version of layerlens
+  -h, --help                           this text
+
+Exit codes: 0 done, 1 a --ci rule or a lint warning failed, 2 bad input or an engine/archive error
+(one line on stderr), 130 cancelled. Output piped into a reader that stops early (| head) ends quietly, exit 0.
+`;
