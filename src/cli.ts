@@ -63,12 +63,12 @@ async function main(argv: string[]): Promise<number> {
     const { overview, analysis } = await loadAnalysis(ref, options).finally(() => progress?.clear());
     const name = imageDisplayName(overview.data.id, overview.data.repoTags, isPathReference(ref) ? undefined : ref);
     if (command === 'layers') {
-      values.json ? json(layersReport(overview, analysis)) : out(renderLayers(overview, analysis, name));
+      values.json ? json(layersReport(overview, analysis)) : out(renderLayers(overview, analysis, true, name));
       return 0;
     }
     const ci = values.ci ? evaluateCiRules(analysis, ciLimits(values)) : undefined;
     const top = values.top === undefined ? 10 : positiveInteger(values.top, '--top');
-    values.json ? json(analyzeReport(overview, analysis, ci)) : out(renderAnalysis(overview, analysis, name, ci, top));
+    values.json ? json(analyzeReport(overview, analysis, ci)) : out(renderAnalysis(overview, analysis, ci, top, name));
     return ci && !ci.every((r) => r.pass) ? 1 : 0;
   }
 

@@ -2,16 +2,19 @@
 import type { ImageAnalysis } from '../core/analysis';
 import { formatBytes, formatMode, formatPercent, printablePath } from '../core/format';
 import type { ImageOverview, MergedEntry, PathChange } from '../core/imageModel';
-import { shortImageId } from '../core/imageName';
+import { imageDisplayName, shortImageId } from '../core/imageName';
 import type { CiRuleResult } from '../core/reports';
 
 const REASONS = { overwritten: 'overwritten', deleted: 'deleted', 'metadata-only': 'metadata-only copy' } as const;
 
-/** `name`: the image as the user named it (imageDisplayName). Each row starts with the numbers that
- * `explain --step N` and `explain --layer N` take, so nobody counts rows by hand. */
-export function renderLayers(model: ImageOverview, analysis: ImageAnalysis, name: string, showEmptySteps = true): string {
+/**
+ * `name`: the image as the user named it (imageDisplayName; by default its first tag). Each row starts with the
+ * numbers that `explain --step N` and `explain --layer N` take, so nobody counts rows by hand.
+ */
+export function renderLayers(model: ImageOverview, analysis: ImageAnalysis, showEmptySteps = true, name = imageDisplayName(model.data.id, model.data.repoTags)): string {
   const lines: string[] = [];
-  lines.push(`Image   ${name}  ${shortImageId(model.data.id)}`);
+  const id = shortImageId(model.data.id);
+  lines.push(`Image   ${name}  ${name === id ? '(untagged)' : id}`);
   lines.push(`Size    ${formatBytes(analysis.totalSize)} in ${model.layerCount} layers, ${model.steps.length} steps`);
   lines.push('');
   lines.push(row(['Step', 'Layer', 'Size', 'Added', 'Modified', 'Deleted', 'Wasted', 'Instruction']));
@@ -28,8 +31,14 @@ export function renderLayers(model: ImageOverview, analysis: ImageAnalysis, name
   return lines.join('\n');
 }
 
-export function renderAnalysis(model: ImageOverview, analysis: ImageAnalysis, name: string, ci: CiRuleResult[] | undefined, top: number): string {
-  const lines = [renderLayers(model, analysis, name), ''];
+export function renderAnalysis(
+  model: ImageOverview,
+  analysis: ImageAnalysis,
+  ci: CiRuleResult[] | undefined,
+  top: number,
+  name = imageDisplayName(model.data.id, model.data.repoTags),
+): string {
+  const lines = [renderLayers(model, analysis, true, name), ''];
   lines.push(`Efficiency          ${formatPercent(analysis.efficiency)}`);
   lines.push(`Wasted bytes        ${formatBytes(analysis.wastedBytes)}  (dive's measure)`);
   lines.push(`User wasted         ${formatPercent(analysis.userWastedPercent)}  (of all layers but the first)`);
