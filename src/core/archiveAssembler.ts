@@ -128,13 +128,15 @@ export class ArchiveAssembler {
 
   /**
    * What finish() would give as manifestDigest (index.json's top manifest), decided before index.json arrives:
-   * the blob the engine names the image by (containerd store), else the manifest of this config (a classic
-   * store writes exactly one, and index.json points at it); legacy and Podman archives have no index.json.
+   * the engine's image ID on the containerd store, else the manifest of this config (a classic store writes
+   * exactly one, and index.json points at it); legacy and Podman archives have no index.json.
    */
   private earlyManifestDigest(): string | undefined | typeof UNDECIDED {
     if (this.jsonMembers.has('index.json')) return this.topManifestDigest();
+    // An engine names an image by its config digest (classic store) or by the top manifest or index digest, the
+    // one index.json lists (containerd store): an ID that is not the config's is that digest.
     const imageId = this.known?.imageId;
-    if (imageId && isSha256Digest(imageId) && isManifestOrIndex(this.jsonMembers.get(blobMember(imageId)))) return imageId;
+    if (imageId && isSha256Digest(imageId) && imageId !== this.imageConfig?.digest) return imageId;
     for (const [member, bytes] of this.jsonMembers) {
       if (member.startsWith('blobs/sha256/') && manifestConfigDigest(bytes) === this.imageConfig?.digest) return 'sha256:' + member.slice(13);
     }
@@ -318,11 +320,6 @@ function isConfigOf(bytes: Buffer, diffIds: string[]): boolean {
   const rootfs = tryParse(bytes)?.rootfs as { diff_ids?: unknown } | undefined;
   const ids = rootfs?.diff_ids;
   return Array.isArray(ids) && ids.length === diffIds.length && ids.every((d, i) => d === diffIds[i]);
-}
-
-function isManifestOrIndex(bytes: Buffer | undefined): boolean {
-  const value = tryParse(bytes);
-  return !!value && (Array.isArray(value.layers) || Array.isArray(value.manifests));
 }
 
 function manifestConfigDigest(bytes: Buffer): string | undefined {
