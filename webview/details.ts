@@ -30,10 +30,14 @@ export class DetailsPane {
       ['Owner', d.owner],
     ];
     if (d.linkTarget !== undefined) facts.push(['Link target', printableName(d.linkTarget)]);
-    const button = (label: string, key: string, enabled: boolean, run: () => void) => {
-      const b = el('vscode-button', { secondary: true, disabled: !enabled, title: `${label} (${key})`, text: label });
+    // Where the link really leads inside the image (symlinks followed), or why it leads nowhere.
+    if (d.type === 'symlink') facts.push(['Leads to', d.open.target !== undefined ? printableName(d.open.target) : d.open.title]);
+    const button = (label: string, key: string, enabled: boolean, run: () => void, why?: string) => {
+      const title = why ? `${why} (${key})` : `${label} (${key})`;
+      const b = el('vscode-button', { secondary: true, disabled: !enabled, title, text: label });
       b.addEventListener('click', () => enabled && run());
-      return b;
+      // A disabled button gets no pointer events: its wrapper carries the reason as a tooltip.
+      return el('span', { class: 'action', title }, b);
     };
     this.element.append(
       el('h3', { class: 'details-path', text: printableName(d.path) }),
@@ -42,8 +46,8 @@ export class DetailsPane {
       el(
         'div',
         { class: 'actions' },
-        button('Open', 'Enter', d.canOpen, () => this.actions.open(d)),
-        button('Compare with Previous Version', 'D', d.canCompare, () => this.actions.compare(d)),
+        button(d.open.label, 'Enter', d.open.enabled, () => this.actions.open(d), d.open.title),
+        button(d.compare.label, 'D', d.compare.enabled, () => this.actions.compare(d), d.compare.title),
         button('Copy Path', 'Ctrl+C', true, () => this.actions.copyPath(d)),
         button('Explain This Layer', 'E', true, () => this.actions.explain(d)),
       ),

@@ -49,9 +49,11 @@ export class FileTree {
       if (row && row.type !== 'dir') this.events.open(row);
     });
     this.element.addEventListener('contextmenu', (e) => {
+      // Never VS Code's generic Cut/Copy/Paste menu here. Shift+F10 and the menu key fire this event on the
+      // focused tree itself (no row under it): the menu is opened by onKey then, for the focused row.
+      e.preventDefault();
       const index = this.indexFromEvent(e);
       if (index < 0) return;
-      e.preventDefault();
       this.focus(index);
       this.events.contextMenu(this.rows[index], e.clientX, e.clientY);
     });
@@ -236,16 +238,24 @@ export class FileTree {
         if (row.type === 'dir') void this.toggle(this.focused);
         else this.events.open(row);
         break;
-      case 'ContextMenu': {
-        if (!row) return;
-        const rect = this.rendered.get(this.focused)?.getBoundingClientRect();
-        this.events.contextMenu(row, rect?.left ?? 0, rect?.bottom ?? 0);
+      case 'F10':
+        // Shift+F10 is the keyboard's context menu key, as in VS Code's own trees.
+        if (!row || !e.shiftKey || e.ctrlKey || e.altKey || e.metaKey) return;
+        this.openMenuOnFocused(row);
         break;
-      }
+      case 'ContextMenu':
+        if (!row) return;
+        this.openMenuOnFocused(row);
+        break;
       default:
         if (!row || !this.events.actionKey(row, e)) return;
     }
     e.preventDefault();
+  }
+
+  private openMenuOnFocused(row: TreeRow): void {
+    const rect = this.rendered.get(this.focused)?.getBoundingClientRect();
+    this.events.contextMenu(row, (rect?.left ?? 0) + 24, rect?.bottom ?? 0);
   }
 
   private onClick(e: MouseEvent): void {

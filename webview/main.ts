@@ -2,7 +2,6 @@
 // asks the extension for everything else: the rows of one directory at a time, filter results, file details.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -15,6 +14,7 @@ import { DetailsPane } from './details';
 import { clear, el, formatBytes, parseBytes, printableName } from './dom';
 import { FileTree } from './fileTree';
 import { LayerList } from './layerList';
+import { RowActions } from './rowActions';
 import { listen, request, send, vscode } from './rpc';
 import { WastedList } from './wastedList';
 
@@ -47,8 +47,8 @@ const layers = new LayerList(() => {
   void reload();
 });
 const details = new DetailsPane({
-  open: (d) => send({ kind: 'open', path: d.path, layer: d.layer }),
-  compare: (d) => send({ kind: 'compare', path: d.path, layer: d.layer }),
+  open: (d) => rowActions.runOpen(d),
+  compare: (d) => rowActions.runCompare(d),
   copyPath: (d) => send({ kind: 'copyPath', path: d.path }),
   explain: () => send({ kind: 'explain', layer: layers.selection.to }),
 });
@@ -65,10 +65,11 @@ const tree = new FileTree({
     if (!row) return details.clear('Select a file to see where it came from.');
     detailsTimer = window.setTimeout(() => void showDetails(row), 80);
   },
-  open: (row) => (row.type === 'dir' ? undefined : send({ kind: 'open', path: row.path, layer: row.change === 'deleted' ? row.layer : layers.selection.to })),
-  contextMenu: (row, x, y) => openMenu(row, x, y),
-  actionKey: (row, e) => runKey(row, e),
+  open: (row) => (row.type === 'dir' ? undefined : void rowActions.open(row)),
+  contextMenu: (row, x, y) => void rowActions.openMenu(row, x, y),
+  actionKey: (row, e) => rowActions.key(row, e),
 });
+const rowActions: RowActions = new RowActions({ query, reveal: (path) => revealAnywhere(path), tree: tree.element });
 const wasted = new WastedList((row) => {
   tabs.selectedIndex = 0;
   layers.choose(row.layer);
@@ -117,8 +118,7 @@ const tabs = el(
   el('vscode-tab-header', { slot: 'header', text: 'Wasted space' }),
   el('vscode-tab-panel', {}, wasted.element),
 ) as HTMLElement & { selectedIndex: number };
-const menu = el('vscode-context-menu', { class: 'menu' }) as HTMLElement & { data: unknown[]; show: boolean };
-document.body.append(header, el('main', {}, el('aside', { class: 'layer-pane' }, layers.element), tabs), menu);
+document.body.append(header, el('main', {}, el('aside', { class: 'layer-pane' }, layers.element), tabs), rowActions.menu.element);
 
 // ---- behaviour
 async function reload(): Promise<void> {
@@ -140,56 +140,35 @@ async function reload(): Promise<void> {
   measure(filtering ? 'filter' : 'load', performance.now() - started, what);
 }
 
-async function reveal(path: string): Promise<void> {
+/** Selects `path` in the tree (its ancestors expanded); true when it is there. */
+async function reveal(path: string): Promise<boolean> {
   filterField.value = '';
   filter = { ...filter, text: '' };
   const mine = ++generation;
   const response = await request({ kind: 'reveal', query: query(), path });
-  if (mine !== generation || !('rows' in response)) return;
+  if (mine !== generation || !('rows' in response)) return false;
   const chain: string[] = [];
   for (let p = path; p.lastIndexOf('/') > 0; ) chain.push((p = p.slice(0, p.lastIndexOf('/'))));
   tree.setRows(response.rows, chain);
-  if (tree.selectPath(path)) tree.element.focus();
-}
-
-async function showDetails(row: TreeRow): Promise<void> {
-  const response = await request({ kind: 'details', query: query(), path: row.path });
-  if ('details' in response) details.show(response.details);
-  else if ('error' in response) details.clear(response.error);
-}
-
-function runKey(row: TreeRow, e: KeyboardEvent): boolean {
-  const key = e.key.toLowerCase();
-  if (key === 'd') send({ kind: 'compare', path: row.path, layer: row.change === 'deleted' ? row.layer : layers.selection.to });
-  else if (key === 'c' && (e.ctrlKey || e.metaKey)) send({ kind: 'copyPath', path: row.path });
-  else if (key === 'e') send({ kind: 'explain', layer: layers.selection.to });
-  else return false;
+  if (!tree.selectPath(path)) return false;
+  tree.element.focus();
   return true;
 }
 
-function openMenu(row: TreeRow, x: number, y: number): void {
-  const layer = row.change === 'deleted' ? row.layer : layers.selection.to;
-  const canOpen = row.type !== 'dir';
-  menu.data = [
-    ...(canOpen ? [{ label: 'Open', keybinding: 'Enter', value: 'open' }, { label: 'Compare with Previous Version', keybinding: 'D', value: 'compare' }] : []),
-    { label: 'Copy Path', keybinding: 'Ctrl+C', value: 'copyPath' },
-    { separator: true },
-    { label: 'Explain This Layer', keybinding: 'E', value: 'explain' },
-  ];
-  menu.style.left = `${Math.min(x, window.innerWidth - 260)}px`;
-  menu.style.top = `${Math.min(y, window.innerHeight - 140)}px`;
-  menu.show = true;
-  menuTarget = { path: row.path, layer };
+/** A symlink's target directory: "changes" mode shows only what the layer changed, so it may need the whole filesystem. */
+async function revealAnywhere(path: string): Promise<void> {
+  if ((await reveal(path)) || mode !== 'changes') return;
+  mode = 'filesystem';
+  modeSelect.value = mode;
+  saveState();
+  await reveal(path);
 }
-let menuTarget: { path: string; layer: number } | undefined;
-menu.addEventListener('vsc-context-menu-select', (e) => {
-  const value = (e as CustomEvent<{ value: string }>).detail.value;
-  if (!menuTarget) return;
-  if (value === 'open' || value === 'compare') send({ kind: value, ...menuTarget });
-  else if (value === 'copyPath') send({ kind: 'copyPath', path: menuTarget.path });
-  else if (value === 'explain') send({ kind: 'explain', layer: layers.selection.to });
-  tree.element.focus();
-});
+
+async function showDetails(row: TreeRow): Promise<void> {
+  const answer = await rowActions.details(row);
+  if (typeof answer === 'string') details.clear(answer);
+  else details.show(answer);
+}
 
 document.addEventListener('keydown', (e) => {
   const typing = (e.target as Element).closest('vscode-textfield, input, textarea');

@@ -7,6 +7,7 @@ import { LayerlensError, messageOf } from '../core/errors';
 import { loadImage, isPathReference, type LoadOptions } from '../docker/imageLoader';
 import type { ImageModel } from '../core/imageModel';
 import { explorerHtml } from './explorerHtml';
+import { compareFromExplorer, openFromExplorer } from './fileCommands';
 import { ExplorerSession, layersFromEngineSteps } from './explorerSession';
 import { parseFromWebview, type Command, type ImageHeader, type LayerInfo, type PanelState, type ToWebview } from './protocol';
 
@@ -103,26 +104,12 @@ export class ExplorerPanel implements vscode.Disposable {
       case 'explain':
         if (model) await vscode.commands.executeCommand('layerlens.explainLayer', { imageRef: this.state.imageRef, label: this.state.label, layer: command.layer });
         return;
-      case 'open': {
-        if (!model) return;
-        const uri = this.host.fileUri(model.data.id, command.layer, command.path);
-        await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      case 'open':
+        if (this.session) await openFromExplorer({ session: this.session, fileUri: this.host.fileUri }, command.path, command.layer);
         return;
-      }
-      case 'compare': {
-        if (!model) return;
-        const versions = this.session!.pathHistory(command.path).filter((e) => e.change !== 'deleted' && e.layer <= command.layer);
-        const [previous, current] = versions.slice(-2);
-        if (!previous || !current) {
-          void vscode.window.showInformationMessage('This file has no earlier version in the image to compare with.');
-          return;
-        }
-        const left = this.host.fileUri(model.data.id, previous.layer, command.path);
-        const right = this.host.fileUri(model.data.id, current.layer, command.path);
-        const name = command.path.slice(command.path.lastIndexOf('/') + 1);
-        await vscode.commands.executeCommand('vscode.diff', left, right, `${name} (#${previous.layer} ↔ #${current.layer})`, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      case 'compare':
+        if (this.session) await compareFromExplorer({ session: this.session, fileUri: this.host.fileUri }, command.path, command.layer);
         return;
-      }
     }
   }
 

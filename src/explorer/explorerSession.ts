@@ -4,6 +4,8 @@ import type { ImageAnalysis } from '../core/analysis';
 import type { ViewStep } from '../core/engineHistory';
 import { formatMode } from '../core/format';
 import type { ImageModel, PathEvent } from '../core/imageModel';
+import { ImageFiles } from '../core/imageFiles';
+import { fileActions, type FileActions } from './fileActions';
 import { describePathHistory } from './fileHistory';
 import { LayerTree } from './layerTree';
 import type { FileDetails, LayerInfo, LayerRange, Request, Response, TreeQuery, WastedRow } from './protocol';
@@ -13,6 +15,7 @@ const KEPT_TREES = 4;
 export class ExplorerSession {
   private readonly trees = new Map<string, LayerTree>();
   private historyIndex?: Map<string, PathEvent[]>;
+  private imageFiles?: ImageFiles;
 
   constructor(
     readonly model: ImageModel,
@@ -84,7 +87,8 @@ export class ExplorerSession {
     if (!found) return undefined;
     const { entry, layer, deleted } = found;
     const events = this.pathHistory(path);
-    const versions = events.filter((e) => e.change !== 'deleted' && e.layer <= layer);
+    // Actions read the view the user sees: the selected layer, or for a deleted path the layer that held it.
+    const actions = this.fileActions(path, deleted ? layer : tree.range.to, entry);
     return {
       path,
       type: entry.type,
@@ -94,9 +98,20 @@ export class ExplorerSession {
       ...(entry.linkTarget !== undefined ? { linkTarget: entry.linkTarget } : {}),
       layer,
       history: describePathHistory(this.model, events),
-      canOpen: entry.type === 'file' || (entry.type === 'hardlink' && !deleted),
-      canCompare: entry.type === 'file' && versions.length > 1,
+      canOpen: actions.open.enabled,
+      canCompare: actions.compare.enabled,
+      ...actions,
     };
+  }
+
+  /** What Open and Compare do on `path` at `layer`; the entry is looked up when the caller does not have it. */
+  fileActions(path: string, layer: number, entry = this.files().resolve(layer, path, false).node.entry): FileActions {
+    return fileActions(() => this.files(), (p) => this.pathHistory(p), path, layer, entry);
+  }
+
+  /** The image's files with symlinks resolved (a merged view per layer asked), made on first use. */
+  private files(): ImageFiles {
+    return (this.imageFiles ??= new ImageFiles(this.model));
   }
 
   /** A path's events; the first call indexes every path at once, so that selecting files stays instant. */

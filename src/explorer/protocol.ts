@@ -97,6 +97,25 @@ export interface FileDetails {
   /** Whether a previous version exists to compare with. */
   canCompare: boolean;
   canOpen: boolean;
+  /** What Open (Enter) and Compare (D) do here: the button, the key and the context menu all follow these. */
+  open: FileAction;
+  compare: FileAction;
+}
+
+/**
+ * One action on a path, decided by the host (src/explorer/fileActions.ts): open the file, open what a symlink
+ * leads to, reveal the directory it leads to, compare versions — or nothing, with the reason in `title`.
+ */
+export interface FileAction {
+  kind: 'open' | 'openTarget' | 'revealTarget' | 'compare' | 'compareTarget' | 'none';
+  label: string;
+  enabled: boolean;
+  /** Where it leads, or why it is disabled: one sentence, shown as the tooltip. */
+  title: string;
+  /** The layer whose merged view it reads: the selected one, or for a deleted path the one that held it. */
+  layer: number;
+  /** A symlink's real target inside the image (symlinks followed). */
+  target?: string;
 }
 
 // ---- webview → host
