@@ -4,12 +4,13 @@
 // not built from it (thrown, one line).
 import { readFile } from 'node:fs/promises';
 import { analyzeImage } from '../core/analysis';
-import { imageFindings } from '../core/dockerfile/imageRules';
+import { dockerfileFindings } from '../core/dockerfile/findings';
 import { matchDockerfile, type DockerfileMatch, type MatchableStep } from '../core/dockerfile/match';
 import { parseDockerfile, targetStage, type ParsedDockerfile } from '../core/dockerfile/parse';
-import { lintDockerfile, sortFindings, type Finding } from '../core/dockerfile/rules/index';
+import type { Finding } from '../core/dockerfile/rules/index';
 import type { TextEdit } from '../core/dockerfile/textEdits';
 import { LayerlensError, messageOf } from '../core/errors';
+import { explainLayers } from '../core/explain/explainLayer';
 import { loadImage, type LoadOptions } from '../docker/imageLoader';
 // The editor's measure of "built from this Dockerfile" (pure code), so that the CLI and the editor agree.
 import { agreement, AUTO_LINK_MIN_SCORE } from '../dockerfile/imageRanking';
@@ -57,18 +58,21 @@ export async function lintCommand(file: string, flags: LintFlags, options: LoadO
 export async function lint(file: string, flags: LintFlags, options: LoadOptions, onLoaded?: () => void): Promise<LintResult> {
   const dockerfile = await readDockerfile(file);
   targetStage(dockerfile, flags.target); // a RangeError sentence naming the stages, before any image is read
-  let findings = lintDockerfile(dockerfile, { target: flags.target });
+  let findings: Finding[];
   let image: LintReport['image'];
   let note: string | undefined;
   if (flags.image !== undefined) {
     const model = (await loadImage(flags.image, options).finally(onLoaded)).model;
     const match = matchDockerfile(dockerfile, model.steps, { target: flags.target });
     if (agreement(match) < AUTO_LINK_MIN_SCORE) throw new LayerlensError(unrelatedImage(file, flags.image, dockerfile, model.steps, match), 'bad-input');
-    findings = sortFindings([...findings, ...imageFindings(dockerfile, match, analyzeImage(model))]);
+    // The same findings the editor shows for this image (core/dockerfile/findings.ts), explanations included.
+    const analysis = analyzeImage(model);
+    const explained = explainLayers(model, analysis).map((e) => e.findings);
+    findings = dockerfileFindings(dockerfile, { target: flags.target, image: { match, analysis, explained: (layer) => explained[layer] ?? [] } });
     const changedLines = match.instructions.filter((m) => m.status === 'changed').map((m) => m.instruction.range.startLine + 1);
     image = { ref: flags.image, id: model.data.id, matched: match.matched, total: match.total, score: match.score, changedLines };
     note = matchNote(file, flags.image, match, changedLines);
-  }
+  } else findings = dockerfileFindings(dockerfile, { target: flags.target });
   const report: LintReport = {
     findings: findings.map((f) => ({ line: f.range.startLine + 1, ruleId: f.ruleId, severity: f.severity, message: f.message, fix: f.fix ?? null })),
   };

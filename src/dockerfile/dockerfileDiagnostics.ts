@@ -1,6 +1,7 @@
 // Diagnostics of open Dockerfiles: what stops a build (parse problems), the static rules (hints and
-// information, no image needed) and, once the linked image is indexed, the image-backed warnings. Updated on
-// open, shortly after typing stops, and when a link or an index changes.
+// information, no image needed) and, once the linked image is indexed, the image-backed warnings — the very
+// findings of `layerlens lint --image` (linkedFindings.ts). Updated on open, shortly after typing stops, and
+// when a link or an index changes.
 import * as vscode from 'vscode';
 import { isDockerfileDocument } from './dockerfileSelector';
 import type { DockerfileViews } from './dockerfileViews';
@@ -59,8 +60,7 @@ export class DockerfileDiagnostics implements vscode.Disposable {
       diagnostic.source = DIAGNOSTIC_SOURCE;
       return diagnostic;
     });
-    const findings = [...this.views.staticFindings(document), ...this.views.imageFindings(document)];
-    this.collection.set(document.uri, [...problems, ...findings.map(toDiagnostic)]);
+    this.collection.set(document.uri, [...problems, ...this.views.findings(document).map(toDiagnostic)]);
   }
 
   dispose(): void {

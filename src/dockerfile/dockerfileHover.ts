@@ -20,7 +20,7 @@ export class DockerfileHoverProvider implements vscode.HoverProvider {
     const instruction = instructionAt(parsed, position.line);
     if (!instruction) return undefined;
     const view = this.views.view(document);
-    const content = hoverContent(view, parsed, instruction, this.views.staticFindings(document), document.uri.toString(), (v) => this.views.labelOf(v.link));
+    const content = hoverContent(view, parsed, instruction, this.views.findings(document), document.uri.toString(), (v) => this.views.labelOf(v.link));
     const markdown = new vscode.MarkdownString(hoverMarkdown(content), true);
     markdown.isTrusted = { enabledCommands: HOVER_COMMANDS };
     const line = instruction.range.startLine;

@@ -13,7 +13,7 @@ export class DockerfileQuickFixes implements vscode.CodeActionProvider {
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
     if (!ours.length) return [];
-    const findings = this.views.staticFindings(document);
+    const findings = this.views.findings(document);
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of ours) {
       const ruleId = ruleIdOf(diagnostic);

@@ -2,12 +2,12 @@
 // the diagnostics and the status bar: not linked (and why), linked but not indexed yet (or failed), or linked
 // and indexed, with the match of this very version of the text. Matches are cached per document version.
 import * as vscode from 'vscode';
-import { imageFindings, matchDockerfile, type DockerfileMatch, type Finding, type ParsedDockerfile } from '../core/dockerfile';
+import { matchDockerfile, type DockerfileMatch, type Finding, type ParsedDockerfile } from '../core/dockerfile';
 import { linkLabel, type DockerfileLinks, type ImageLink } from './dockerfileLinks';
-import { explainedLayerFindings } from './explainedLayerFindings';
 import type { ImageFacts } from './imageFacts';
 import { agreement } from './imageRanking';
 import type { IndexedImages, IndexState } from './indexedImages';
+import { knownTarget, linkedFindings } from './linkedFindings';
 import type { ParsedDockerfiles } from './parsedDockerfiles';
 
 export type DocumentView =
@@ -23,7 +23,7 @@ interface CachedMatch {
   target?: string;
   match: DockerfileMatch;
   score: number;
-  imageFindings?: Finding[];
+  findings?: Finding[];
 }
 
 export class DockerfileViews implements vscode.Disposable {
@@ -62,22 +62,19 @@ export class DockerfileViews implements vscode.Disposable {
     return { kind: 'ready', link, facts: index.facts, parsed: this.parsed.parsed(document), match: cached.match, score: cached.score };
   }
 
-  /** The static rules' findings, for the stage the linked image was built up to. */
-  staticFindings(document: vscode.TextDocument): Finding[] {
-    const state = this.links.stateOf(document);
-    return this.parsed.staticFindings(document, state.kind === 'linked' ? state.link.target : undefined);
-  }
-
-  /** The image-backed findings of an indexed, linked Dockerfile (none otherwise). */
-  imageFindings(document: vscode.TextDocument): Finding[] {
+  /**
+   * What the diagnostics, quick fixes and hovers show: the static rules' findings for the stage the linked
+   * image was built up to and, once that image is indexed, the image-backed ones (as `layerlens lint --image`).
+   */
+  findings(document: vscode.TextDocument): Finding[] {
     const view = this.view(document);
-    if (view.kind !== 'ready') return [];
+    if (view.kind !== 'ready') {
+      const state = this.links.stateOf(document);
+      return this.parsed.staticFindings(document, state.kind === 'linked' ? state.link.target : undefined);
+    }
     const cached = this.matchOf(document, view.link, view.facts);
-    const byLayer = view.facts.layers;
-    cached.imageFindings ??= imageFindings(view.parsed, cached.match, view.facts.analysis, {
-      sources: [explainedLayerFindings((layer) => byLayer[layer]?.findings ?? [])],
-    });
-    return cached.imageFindings;
+    cached.findings ??= linkedFindings(view.parsed, view.link.target, { facts: view.facts, match: cached.match });
+    return cached.findings;
   }
 
   /** Indexes the linked image again after a failure or a cancel. */
@@ -99,8 +96,7 @@ export class DockerfileViews implements vscode.Disposable {
     const cached = this.matches.get(key);
     if (cached && cached.version === document.version && cached.imageId === facts.id && cached.target === link.target) return cached;
     const parsed = this.parsed.parsed(document);
-    const known = link.target === undefined || parsed.stages.some((s) => s.name?.toLowerCase() === link.target!.toLowerCase());
-    const match = matchDockerfile(parsed, facts.steps, { target: known ? link.target : undefined });
+    const match = matchDockerfile(parsed, facts.steps, { target: knownTarget(parsed, link.target) });
     const fresh: CachedMatch = { version: document.version, imageId: facts.id, match, score: agreement(match) };
     if (link.target !== undefined) fresh.target = link.target;
     this.matches.set(key, fresh);

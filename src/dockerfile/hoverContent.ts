@@ -1,7 +1,7 @@
 // What the hover of one line says, from the document's view (dockerfileViews.ts) as plain data: the linked
 // image's facts for the instruction under the cursor, or why there are none and the static hints. No vscode:
 // this and hoverMarkdown.ts are the whole cost of a hover once the image is indexed.
-import { matchAtLine, ruleInfo, type DockerfileInstruction, type Finding, type ParsedDockerfile } from '../core/dockerfile';
+import { matchAtLine, ruleById, type DockerfileInstruction, type Finding, type ParsedDockerfile } from '../core/dockerfile';
 import type { DocumentView } from './dockerfileViews';
 import type { HoverContent, StaticHint } from './hoverMarkdown';
 import { instructionInsight } from './instructionInsight';
@@ -15,11 +15,11 @@ export function hoverContent(
   view: DocumentView,
   parsed: ParsedDockerfile,
   instruction: DockerfileInstruction,
-  staticFindings: readonly Finding[],
+  findings: readonly Finding[],
   documentUri: string,
   imageLabel: (view: Extract<DocumentView, { link: unknown }>) => string,
 ): HoverContent {
-  const hints = hintsFor(instruction, staticFindings);
+  const hints = hintsFor(instruction, findings);
   switch (view.kind) {
     case 'searching':
       return { kind: 'unlinked', reason: 'Looking for the local image built from this Dockerfile…', documentUri, hints };
@@ -44,15 +44,17 @@ export function hoverContent(
   }
 }
 
-/** The static findings inside the instruction, with their rule's title and page. */
+/**
+ * The static rules' findings inside the instruction, with their rule's title and page. The image-backed ones
+ * are the hover's own numbers and findings; a static one the image proved (LL1001 under LL2001) is gone already.
+ */
 function hintsFor(instruction: DockerfileInstruction, findings: readonly Finding[]): StaticHint[] {
   const { startLine, endLine } = instruction.range;
-  return findings
-    .filter((f) => f.range.startLine >= startLine && f.range.startLine <= endLine)
-    .map((f) => {
-      const rule = ruleInfo(f.ruleId);
-      const hint: StaticHint = { ruleId: f.ruleId, title: rule?.title ?? f.ruleId, message: f.message };
-      if (rule && 'url' in rule && rule.url) hint.url = rule.url;
-      return hint;
-    });
+  return findings.flatMap((f) => {
+    const rule = ruleById(f.ruleId);
+    if (!rule || f.range.startLine < startLine || f.range.startLine > endLine) return [];
+    const hint: StaticHint = { ruleId: f.ruleId, title: rule.title, message: f.message };
+    if (rule.url) hint.url = rule.url;
+    return [hint];
+  });
 }

@@ -2,7 +2,9 @@
 // file counts, waste both ways and "Explain This Layer"'s findings. Plain data, no vscode: hovers and CodeLenses
 // then only look numbers up, which keeps them far under 50 ms.
 import type { ImageAnalysis } from '../core/analysis';
+import { explainLayer } from '../core/explain/explainLayer';
 import type { Finding as ExplainFinding } from '../core/explain/explanation';
+import type { ImageModel } from '../core/imageModel';
 import type { Step } from '../core/types';
 
 export interface LayerFacts {
@@ -81,4 +83,22 @@ export function baseFacts(facts: ImageFacts, baseSteps: number): BaseFacts {
 export function shortImageName(label: string): string {
   if (/^sha256:/.test(label)) return label.slice(7, 19);
   return label.slice(label.lastIndexOf('/') + 1); // a tag never holds "/"; a registry's port comes before one
+}
+
+/**
+ * Each layer's "Explain This Layer" findings, giving the event loop a turn between layers (typing stays
+ * smooth). A layer that cannot be explained gets none; `onError` hears why.
+ */
+export async function explainEveryLayer(model: ImageModel, analysis: ImageAnalysis, onError: (layer: number, error: unknown) => void): Promise<ExplainFinding[][]> {
+  const findings: ExplainFinding[][] = [];
+  for (let layer = 0; layer < model.layerCount; layer++) {
+    try {
+      findings.push(explainLayer(model, analysis, layer).findings);
+    } catch (error) {
+      onError(layer, error);
+      findings.push([]);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return findings;
 }

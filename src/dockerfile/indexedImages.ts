@@ -4,14 +4,12 @@
 import * as vscode from 'vscode';
 import { analyzeImage, type ImageAnalysis } from '../core/analysis';
 import { LayerlensError, messageOf } from '../core/errors';
-import { explainLayer } from '../core/explain/explainLayer';
-import type { Finding as ExplainFinding } from '../core/explain/explanation';
 import type { ImageModel } from '../core/imageModel';
 import type { IndexCache } from '../core/indexCache';
 import { loadImage, loadImageFromCache } from '../docker/imageLoader';
 import type { EngineService } from '../views/engineService';
 import { withImageProgress } from '../views/imageProgress';
-import { imageFacts, type ImageFacts } from './imageFacts';
+import { explainEveryLayer, imageFacts, type ImageFacts } from './imageFacts';
 
 export type IndexState =
   | { kind: 'indexing' }
@@ -68,7 +66,7 @@ export class IndexedImages implements vscode.Disposable {
     try {
       const model = await this.loadModel(id, label);
       const analysis = await this.analysisOf(model);
-      const findings = await explainEveryLayer(model, analysis, this.log);
+      const findings = await explainEveryLayer(model, analysis, (layer, error) => this.log.warn(`Could not explain layer ${layer} of ${model.data.id}: ${messageOf(error)}`));
       this.set(id, { kind: 'ready', facts: imageFacts({ id, label, steps: model.steps }, analysis, (layer) => findings[layer] ?? []) });
       this.log.info(`Indexed ${label} for its Dockerfile in ${Date.now() - started} ms.`);
     } catch (error) {
@@ -105,19 +103,4 @@ export class IndexedImages implements vscode.Disposable {
     this.subscription.dispose();
     this.changed.dispose();
   }
-}
-
-/** Each layer's "Explain This Layer" findings, giving the event loop a turn between layers (typing stays smooth). */
-async function explainEveryLayer(model: ImageModel, analysis: ImageAnalysis, log: vscode.LogOutputChannel): Promise<ExplainFinding[][]> {
-  const findings: ExplainFinding[][] = [];
-  for (let layer = 0; layer < model.layerCount; layer++) {
-    try {
-      findings.push(explainLayer(model, analysis, layer).findings);
-    } catch (error) {
-      log.warn(`Could not explain layer ${layer} of ${model.data.id}: ${messageOf(error)}`);
-      findings.push([]);
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return findings;
 }

@@ -2,6 +2,7 @@
 // ask for the same document many times between two edits.
 import type * as vscode from 'vscode';
 import { lintDockerfile, parseDockerfile, type Finding, type ParsedDockerfile } from '../core/dockerfile';
+import { knownTarget } from './linkedFindings';
 
 interface Entry {
   version: number;
@@ -23,8 +24,7 @@ export class ParsedDockerfiles {
     const key = target ?? '';
     let findings = entry.findings.get(key);
     if (!findings) {
-      const known = target === undefined || entry.parsed.stages.some((s) => s.name?.toLowerCase() === target.toLowerCase());
-      findings = lintDockerfile(entry.parsed, { target: known ? target : undefined });
+      findings = lintDockerfile(entry.parsed, { target: knownTarget(entry.parsed, target) });
       entry.findings.set(key, findings);
     }
     return findings;

@@ -1,13 +1,19 @@
 // `layerlens lint` against the real fixture Dockerfiles and their images on every engine: each fixture matches
 // its image 100 % with both builders, an edited copy marks exactly the edited lines, the image-backed warning
-// fires where a RUN deletes earlier files, and the exit codes and JSON contract hold.
+// fires where a RUN deletes earlier files (one finding per rm, not two), the editor's findings for each fixture
+// are exactly the CLI's, and the exit codes and JSON contract hold.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { analyzeImage } from '../../src/core/analysis';
+import { matchDockerfile, parseDockerfile } from '../../src/core/dockerfile';
+import { loadImage } from '../../src/docker/imageLoader';
+import { explainEveryLayer, imageFacts } from '../../src/dockerfile/imageFacts';
+import { knownTarget, linkedFindings } from '../../src/dockerfile/linkedFindings';
 import { runCli } from './support/cli';
-import { fixtureName, oneEngine, ROOT, testEngines } from './support/engines';
+import { connect, fixtureName, oneEngine, ROOT, testEngines } from './support/engines';
 
 const FIXTURES = ['basics', 'whiteouts', 'names'];
 const BUILDERS = ['legacy', 'buildkit'];
@@ -63,14 +69,19 @@ describe('layerlens lint (one engine)', () => {
     }
   });
 
-  test('the image-backed warning: each RUN deleting earlier files, with the bytes; exit 1', async () => {
+  test('the image-backed warning: each RUN deleting earlier files, with the bytes and where they came from; one finding per rm; exit 1', async () => {
     const { code, report } = await lintJson([dockerfileOf('whiteouts'), '--image', fixtureName(engine, 'layerlens-test/whiteouts:buildkit')], host);
     assert.equal(code, 1);
     const warnings = report.findings.filter((f) => f.ruleId === 'LL2001');
     assert.deepEqual(warnings.map((f) => f.line), [17, 21], 'the two RUNs with rm of earlier files');
-    assert.ok(warnings.every((f) => f.severity === 'warning' && /^This RUN deletes \d+ B that earlier layers still ship \(.+\)\.$/.test(f.message)), JSON.stringify(warnings));
-    // The static rule sees the same rm lines without the image.
-    assert.ok(report.findings.some((f) => f.ruleId === 'LL1001' && f.line === 17));
+    assert.ok(
+      warnings.every((f) => f.severity === 'warning' && /^This RUN deletes \d+ B that earlier layers still ship \(.+, added by the RUN on line 6\)\.$/.test(f.message)),
+      JSON.stringify(warnings),
+    );
+    // Without the image the static rule suspects those rm lines; with it, LL2001 proves it and says it once.
+    const { report: alone } = await lintJson([dockerfileOf('whiteouts')], host);
+    assert.ok(alone.findings.some((f) => f.ruleId === 'LL1001' && f.line >= 17 && f.line <= 25), JSON.stringify(alone.findings));
+    assert.deepEqual(report.findings.filter((f) => f.ruleId === 'LL1001'), []);
   });
 
   test('text output: one line per finding, file:line rule-id severity message; the match on stderr', async () => {
@@ -80,7 +91,10 @@ describe('layerlens lint (one engine)', () => {
     const lines = r.stdout.trimEnd().split('\n');
     assert.ok(lines.length >= 4);
     for (const line of lines) assert.match(line, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+ (DL|LL)\\d{4} (hint|info|warning|error) \\S.*$`));
-    assert.ok(lines.includes(`${file}:21 LL2001 warning This RUN deletes 14 B that earlier layers still ship (/app/data/obsolete.txt).`), r.stdout);
+    // On the rm's own line (22), instead of LL1001 there; the setuid finding on the chmod 4755, with no size.
+    assert.ok(lines.includes(`${file}:22 LL2001 warning This RUN deletes 14 B that earlier layers still ship (/app/data/obsolete.txt, added by the RUN on line 12).`), r.stdout);
+    assert.ok(lines.includes(`${file}:36 LL3002 warning chmod 4755 makes /app/setuid-file setuid: it runs with the rights of its owner.`), r.stdout);
+    assert.ok(!lines.some((l) => /:2[12] LL1001 /.test(l)), r.stdout);
     assert.match(r.stderr, /^layerlens-test\/basics:legacy matches .*Dockerfile on 12 of 12 instructions\.\n$/);
   });
 
@@ -123,4 +137,30 @@ describe('layerlens lint (one engine)', () => {
       assert.match(r.stderr, stderr);
     }
   });
+});
+
+describe('the editor and `layerlens lint --image` give the same findings (one engine)', () => {
+  const engine = oneEngine();
+  const docker = connect(engine);
+  for (const fixture of [...FIXTURES, 'findings']) {
+    for (const builder of BUILDERS) {
+      const ref = fixtureName(engine, `layerlens-test/${fixture}:${builder}`);
+      test(`${ref}: the editor's diagnostics are the CLI's findings`, async () => {
+        const { report } = await lintJson([dockerfileOf(fixture), '--image', ref], engine.host);
+        // The editor's way (indexedImages.ts, dockerfileViews.ts): facts of the indexed image, then linkedFindings.
+        const { model } = await loadImage(ref, { engine: () => docker, noCache: true });
+        const analysis = analyzeImage(model);
+        const explained = await explainEveryLayer(model, analysis, (layer, error) => assert.fail(`layer ${layer}: ${String(error)}`));
+        const facts = imageFacts({ id: model.data.id, label: ref, steps: model.steps }, analysis, (layer) => explained[layer] ?? []);
+        const parsed = parseDockerfile(readFileSync(dockerfileOf(fixture), 'utf8'));
+        const match = matchDockerfile(parsed, facts.steps, { target: knownTarget(parsed, undefined) });
+        const editor = linkedFindings(parsed, undefined, { facts, match }).map((f) => ({
+          line: f.range.startLine + 1, ruleId: f.ruleId, severity: f.severity, message: f.message, fix: f.fix ?? null,
+        }));
+        assert.deepEqual(JSON.parse(JSON.stringify(editor)), report.findings);
+        const ids = new Set(editor.map((f) => f.ruleId));
+        if (fixture === 'basics' || fixture === 'findings') assert.ok(ids.has('LL3002') && ids.has('LL2009'), [...ids].join(' '));
+      });
+    }
+  }
 });

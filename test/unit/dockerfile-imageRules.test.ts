@@ -3,8 +3,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeImage } from '../../src/core/analysis';
-import { deletedBytesByLayer, imageFindings, type LayerFindingSource } from '../../src/core/dockerfile/imageRules';
-import { ruleInfo } from '../../src/core/dockerfile/index';
+import { deletedBytesByLayer, imageFindings } from '../../src/core/dockerfile/imageRules';
+import { IMAGE_RULES, STATIC_RULES, ruleInfo } from '../../src/core/dockerfile/index';
+import type { Finding as ExplainFinding } from '../../src/core/explain/explanation';
+import { FINDING_RULES } from '../../src/core/explain/findingRules';
 import { matchDockerfile } from '../../src/core/dockerfile/match';
 import { parseDockerfile } from '../../src/core/dockerfile/parse';
 import { ImageModel } from '../../src/core/imageModel';
@@ -39,7 +41,7 @@ describe('LL2001: a step deleting bytes that earlier layers still ship', () => {
   });
 
   test('deleted bytes per layer: a whited-out directory counts everything below it', () => {
-    assert.deepEqual([...deletedBytesByLayer(analysis)], [[2, { bytes: 1050, files: 3, biggest: '/app/big' }]]);
+    assert.deepEqual([...deletedBytesByLayer(analysis)], [[2, { bytes: 1050, files: 3, biggest: '/app/big', biggestLayer: 1 }]]);
   });
 
   test('a warning on the first line of the RUN that deletes them, nowhere else', () => {
@@ -51,7 +53,7 @@ describe('LL2001: a step deleting bytes that earlier layers still ship', () => {
       {
         ruleId: 'LL2001',
         severity: 'warning',
-        message: 'This RUN deletes 1.1 kB that earlier layers still ship (3 files, the biggest /app/big).',
+        message: 'This RUN deletes 1.1 kB that earlier layers still ship (3 files, the biggest /app/big, added by the RUN on line 3).',
         range: { startLine: 4, startCharacter: 0, endLine: 4, endCharacter: 30 },
       },
     ]);
@@ -65,16 +67,38 @@ describe('LL2001: a step deleting bytes that earlier layers still ship', () => {
   });
 });
 
-describe('the hook for other layer analyses ("Explain This Layer")', () => {
-  test('their findings land on the line that made the layer', () => {
+describe('"Explain This Layer"\'s findings as image-backed findings', () => {
+  test('they land on the line that made the layer, under their LL id; information and undone-later stay out', () => {
     const df = parseDockerfile(DOCKERFILE);
     const asked: number[] = [];
-    const source: LayerFindingSource = (layerIndex) => {
+    const finding = (id: ExplainFinding['id'], severity: ExplainFinding['severity']): ExplainFinding => ({
+      id, ruleId: FINDING_RULES[id].ruleId, severity, title: 'Some `thing` is left in this layer.', evidence: [{ path: '/app/x', bytes: 41 }], total: { paths: 1, bytes: 41 }, fix: 'Fix it.',
+    });
+    const explained = (layerIndex: number) => {
       asked.push(layerIndex);
-      return layerIndex === 1 ? [{ ruleId: 'LL2002', severity: 'warning', message: 'This RUN leaves 41 MB of apt lists.' }] : [];
+      return layerIndex === 1 ? [finding('package-cache', 'warning'), finding('archive', 'info'), finding('undone-later', 'warning'), finding('secret', 'security')] : [];
     };
-    const findings = imageFindings(df, matchDockerfile(df, model.steps), analysis, { sources: [source] });
+    const findings = imageFindings(df, matchDockerfile(df, model.steps), analysis, { explained });
     assert.deepEqual(asked, [0, 1, 2], 'asked once per matched layer');
-    assert.deepEqual(findings.map((f) => [f.range.startLine, f.ruleId]), [[2, 'LL2002'], [4, 'LL2001']]);
+    assert.deepEqual(findings.map((f) => [f.range.startLine, f.ruleId, f.severity, f.message]), [
+      [2, 'LL2002', 'warning', 'Some thing is left in this layer (41 B).'],
+      [2, 'LL3001', 'warning', 'Some thing is left in this layer (/app/x).'],
+      [4, 'LL2001', 'warning', 'This RUN deletes 1.1 kB that earlier layers still ship (3 files, the biggest /app/big, added by the RUN on line 3).'],
+    ]);
+  });
+});
+
+describe('one naming scheme for rule ids', () => {
+  test('DL for hadolint\'s rules, LL1 for the static ones of our own, LL2 for image waste, LL3 for exposure; each id once', () => {
+    const ids = [...STATIC_RULES.map((r) => r.id), ...IMAGE_RULES.map((r) => r.id)];
+    assert.equal(new Set(ids).size, ids.length);
+    for (const r of STATIC_RULES) assert.match(r.id, r.url ? /^DL\d{4}$/ : /^LL1\d{3}$/);
+    for (const r of IMAGE_RULES) assert.match(r.id, /^LL[23]\d{3}$/);
+    const explainIds = Object.values(FINDING_RULES).map((r) => r.ruleId);
+    assert.equal(new Set(explainIds).size, explainIds.length);
+    for (const [id, rule] of Object.entries(FINDING_RULES)) {
+      assert.match(rule.ruleId, ['secret', 'setuid', 'world-writable'].includes(id) ? /^LL3\d{3}$/ : /^LL2\d{3}$/, id);
+      if (IMAGE_RULES.some((r) => r.id === rule.ruleId)) assert.equal(ruleInfo(rule.ruleId)?.title, rule.title);
+    }
   });
 });

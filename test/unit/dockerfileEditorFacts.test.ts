@@ -3,11 +3,11 @@
 // the CodeLens line, and "Explain This Layer"'s findings turned into image-backed diagnostics.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { imageFindings, matchAtLine, matchDockerfile, parseDockerfile } from '../../src/core/dockerfile';
+import { matchAtLine, matchDockerfile, parseDockerfile } from '../../src/core/dockerfile';
 import type { ImageAnalysis } from '../../src/core/analysis';
 import { mapSteps } from '../../src/core/history';
 import { codeLensText } from '../../src/dockerfile/codeLensText';
-import { explainedLayerFindings } from '../../src/dockerfile/explainedLayerFindings';
+import { linkedFindings } from '../../src/dockerfile/linkedFindings';
 import { baseFacts, shortImageName, type ImageFacts } from '../../src/dockerfile/imageFacts';
 import { instructionInsight, type InstructionInsight } from '../../src/dockerfile/instructionInsight';
 import { PROBE_BUILDS } from './dockerfileHistories';
@@ -132,25 +132,24 @@ describe('codeLensText', () => {
   });
 });
 
-describe('explainedLayerFindings: image-backed diagnostics from "Explain This Layer"', () => {
-  const source = explainedLayerFindings((layer) => explained[layer]);
-
-  test('warnings become one-sentence findings; undone-later is left to LL2001 on the deleting line', () => {
+describe('linkedFindings: what the editor shows, "Explain This Layer" included', () => {
+  test('warnings become one-sentence findings under their LL id; undone-later is left to LL2001 on the deleting line', () => {
     assert.ok(explained[1].some((f) => f.id === 'undone-later'), 'the explanation does report it');
-    assert.deepEqual(source(1), [{ ruleId: 'package-cache', severity: 'warning', message: 'The apt package lists or archives are left in this layer (300 kB).' }]);
-    assert.deepEqual(source(0), []);
-  });
-
-  test('on the Dockerfile: the apt lists on the RUN that left them, LL2001 on the RUN that deletes', () => {
     const parsed = parseDockerfile(DOCKERFILE);
-    const findings = imageFindings(parsed, matchDockerfile(parsed, facts.steps), facts.analysis, { sources: [source] });
+    const findings = linkedFindings(parsed, undefined, { facts, match: matchDockerfile(parsed, facts.steps) }).filter((f) => f.severity === 'warning');
     assert.deepEqual(
-      findings.map((f) => [f.range.startLine, f.ruleId, f.severity]),
+      findings.map((f) => [f.range.startLine, f.ruleId, f.message]),
       [
-        [3, 'package-cache', 'warning'],
-        [6, 'LL2001', 'warning'],
+        [3, 'LL2002', 'The apt package lists or archives are left in this layer (300 kB).'],
+        [6, 'LL2001', 'This RUN deletes 1.0 kB that earlier layers still ship (/app/big, added by the RUN on line 4).'],
       ],
     );
-    assert.match(findings[1].message, /deletes 1\.0 kB that earlier layers still ship/);
+  });
+
+  test('without the image: the static rules alone, for the stage the link names if it still exists', () => {
+    const parsed = parseDockerfile(DOCKERFILE);
+    const alone = linkedFindings(parsed, undefined);
+    assert.ok(alone.every((f) => !/^LL[23]/.test(f.ruleId)), JSON.stringify(alone));
+    assert.deepEqual(linkedFindings(parsed, 'no-such-stage'), alone, 'an unknown target falls back to the last stage');
   });
 });
