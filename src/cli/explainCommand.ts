@@ -8,7 +8,6 @@ import { explanationToText } from '../core/explain/plainText';
 import { imagesSharingLayer } from '../core/explain/sharedWith';
 import { parseBytes } from '../core/format';
 import type { ImageModel } from '../core/imageModel';
-import { imageDisplayName } from '../core/imageName';
 import type { DockerEngine } from '../docker/engine';
 import { loadImage, type LoadOptions } from '../docker/imageLoader';
 
@@ -33,15 +32,10 @@ export async function explainCommand(ref: string, flags: ExplainFlags, options: 
   const layer = flags.layer === undefined ? undefined : indexIn(flags.layer, '--layer', model.topLayer, 'layer');
   const step = flags.step === undefined ? undefined : indexIn(flags.step, '--step', model.steps.length - 1, 'step');
   const diffId = model.data.layers[layer ?? model.steps[step!].layerIndex ?? -1]?.diffId;
-  const context: ExplainContext = { largeFileBytes };
+  const context: ExplainContext = { largeFileBytes, imageReference: loaded.source === 'file' ? undefined : ref };
   if (loaded.source !== 'file' && options.engine && diffId) context.sharedWith = await localImagesUsing(options.engine(), model, diffId);
   const explanation = layer !== undefined ? explainLayer(model, analysis, layer, context) : explainStep(model, analysis, step!, context);
-  if (flags.json) return JSON.stringify(explanation, null, 2);
-  // The text's title names the image by its first tag: put the name the user typed first, for the text only
-  // (the JSON keeps the engine's RepoTags order, as its contract says).
-  const name = imageDisplayName(model.data.id, model.data.repoTags, loaded.source === 'file' ? undefined : ref);
-  const tags = [name, ...explanation.image.tags.filter((t) => t !== name)];
-  return explanationToText({ ...explanation, image: { ...explanation.image, tags } });
+  return flags.json ? JSON.stringify(explanation, null, 2) : explanationToText(explanation);
 }
 
 /** Other images on the engine whose rootfs holds `diffId` (list, then inspect each: the list has no layers). */

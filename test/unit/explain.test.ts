@@ -69,9 +69,14 @@ describe('explainLayer: the cost', () => {
 
   test('identity, shared images and the linked Dockerfile line are passed through', () => {
     const e = explainLayer(model, analysis, 0, { sharedWith: ['base:1', 'other:2'], dockerfile: { file: '/src/Dockerfile', line: 3 } });
-    assert.deepEqual([e.kind, e.layer, e.layerCount, e.diffId, e.image], ['layer', 0, 3, L0.diffId, { id: model.data.id, tags: ['app:1'] }]);
+    assert.deepEqual([e.kind, e.layer, e.layerCount, e.diffId, e.image], ['layer', 0, 3, L0.diffId, { id: model.data.id, tags: ['app:1'], name: 'app:1' }]);
     assert.deepEqual(e.sharedWith, ['base:1', 'other:2']);
     assert.deepEqual(e.step?.dockerfile, { file: '/src/Dockerfile', line: 3 });
+  });
+
+  test('the image is named as the caller referred to it; by ID, by its first tag', () => {
+    assert.equal(explainLayer(model, analysis, 0, { imageReference: 'mirror/app:1' }).image.name, 'mirror/app:1');
+    assert.equal(explainStep(model, analysis, 0, { imageReference: model.data.id }).image.name, 'app:1');
   });
 
   test('explainLayers (one pass) gives what explainLayer gives for each layer', () => {

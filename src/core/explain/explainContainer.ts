@@ -2,6 +2,7 @@
 // image file the storage driver first copies it up whole, from the layer holding the visible version.
 import { countChanges, imageLayerSources } from '../containerLayer';
 import type { ImageModel } from '../imageModel';
+import { imageDisplayName } from '../imageName';
 import { comparePaths } from '../paths';
 import { EVIDENCE_LIMIT, type ContainerLayerExplanation, type Evidence } from './explanation';
 import { groupByLayer } from './stackRelation';
@@ -29,7 +30,7 @@ export function explainContainerLayer(changes: { Path: string; Kind: number }[],
   }
   return {
     kind: 'container',
-    image: model ? { id: model.data.id, tags: [...model.data.repoTags] } : null,
+    image: model ? { id: model.data.id, tags: [...model.data.repoTags], name: imageDisplayName(model.data.id, model.data.repoTags) } : null,
     counts: countChanges(changes),
     copiedUp: summarize(copied, copied.map((e) => ({ layer: e.layer!, bytes: e.bytes }))),
     deletedFromImage: summarize(deleted, deletedFiles),

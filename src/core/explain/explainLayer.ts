@@ -2,6 +2,7 @@
 // and rendered by every front end (CLI text and JSON, the extension's Markdown preview).
 import type { ImageAnalysis } from '../analysis';
 import type { ImageModel } from '../imageModel';
+import { imageDisplayName } from '../imageName';
 import type { Step } from '../types';
 import type { DockerfileLocation, Finding, ImageRef, LayerExplanation, Severity, StepExplanation } from './explanation';
 import { buildLeftoverFindings } from './findings/buildLeftovers';
@@ -22,6 +23,8 @@ export interface ExplainContext {
   dockerfile?: DockerfileLocation;
   /** Files this big or bigger are reported (default 50 MB). */
   largeFileBytes?: number;
+  /** How the user referred to the image (a name or an ID; never a file path): the explanation is titled with it. */
+  imageReference?: string;
 }
 
 export function explainLayer(model: ImageModel, analysis: ImageAnalysis, layer: number, context: ExplainContext = {}): LayerExplanation {
@@ -41,7 +44,7 @@ function explainDelta(model: ImageModel, analysis: ImageAnalysis, delta: LayerDe
   const step = model.steps.find((s) => s.layerIndex === layer);
   return {
     kind: 'layer',
-    image: imageRef(model),
+    image: imageRef(model, context.imageReference),
     layer,
     layerCount: model.layerCount,
     diffId: model.data.layers[layer].diffId,
@@ -70,14 +73,14 @@ export function explainStep(model: ImageModel, analysis: ImageAnalysis, stepInde
     throw new RangeError(`There is no step ${stepIndex}; this image has steps 0 to ${model.steps.length - 1}.`);
   }
   if (step.layerIndex !== undefined) return explainLayer(model, analysis, step.layerIndex, context);
-  return explainMetadataStep(model, step, context.dockerfile);
+  return explainMetadataStep(model, step, context);
 }
 
-function explainMetadataStep(model: ImageModel, step: Step, dockerfile?: DockerfileLocation): StepExplanation {
-  const summary = summarizeStep(step, dockerfile);
+function explainMetadataStep(model: ImageModel, step: Step, context: ExplainContext): StepExplanation {
+  const summary = summarizeStep(step, context.dockerfile);
   const configField = configFieldOf(summary.keyword);
   const effect = configField ? 'config' : summary.keyword === 'ARG' ? 'build-only' : 'no-change';
-  return { kind: 'step', image: imageRef(model), step: summary, effect, configField, bytes: 0 };
+  return { kind: 'step', image: imageRef(model, context.imageReference), step: summary, effect, configField, bytes: 0 };
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { security: 0, warning: 1, info: 2 };
@@ -99,6 +102,6 @@ function findingsOf(model: ImageModel, delta: LayerDelta, analysis: ImageAnalysi
   return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.total.bytes - a.total.bytes);
 }
 
-function imageRef(model: ImageModel): ImageRef {
-  return { id: model.data.id, tags: [...model.data.repoTags] };
+function imageRef(model: ImageModel, reference: string | undefined): ImageRef {
+  return { id: model.data.id, tags: [...model.data.repoTags], name: imageDisplayName(model.data.id, model.data.repoTags, reference) };
 }

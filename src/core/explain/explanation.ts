@@ -85,7 +85,10 @@ export type LayerOrigin = 'dockerfile' | 'commit' | 'import' | 'unknown';
 
 export interface ImageRef {
   id: string;
+  /** The engine's RepoTags (or the archive's), in their order. */
   tags: string[];
+  /** The image as the user referred to it, for titles (core/imageName.ts): the name given, else the first tag, else the short ID. */
+  name: string;
 }
 
 export interface DirectoryBytes {

@@ -41,7 +41,7 @@ const BUILDERS: Record<Builder, string | undefined> = { legacy: 'the legacy buil
 const SEVERITIES: Record<Severity, string> = { security: 'Security', warning: 'Warning', info: 'Info' };
 
 function outlineLayer(e: LayerExplanation): Block[] {
-  const blocks: Block[] = [heading(1, `Layer ${e.layer} of `, { literal: imageName(e.image) })];
+  const blocks: Block[] = [heading(1, `Layer ${e.layer} of `, { literal: e.image.name })];
   blocks.push(...outlineOrigin(e));
   const c = e.cost;
   blocks.push(heading(2, 'What it costs'));
@@ -163,7 +163,7 @@ function outlineStep(e: StepExplanation): Block[] {
     'no-change': 'This step changed no file, so it made no layer and adds no bytes.',
   }[e.effect];
   return [
-    heading(1, `Step ${e.step.index} of `, { literal: imageName(e.image) }),
+    heading(1, `Step ${e.step.index} of `, { literal: e.image.name }),
     { kind: 'code', language: 'dockerfile', lines: e.step.instruction.split('\n') },
     paragraph(effect),
     list(stepFacts(e.step)),
@@ -222,10 +222,6 @@ function paragraph(...inlines: Inline[]): Block {
 
 function list(items: Inline[][]): Block {
   return { kind: 'list', items };
-}
-
-function imageName(image: { id: string; tags: string[] }): string {
-  return image.tags[0] ?? image.id.replace(/^sha256:/, '').slice(0, 12);
 }
 
 /** "layer 2: 2.0 MB, layer 5: 1 kB" */
