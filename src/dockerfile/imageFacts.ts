@@ -20,7 +20,10 @@ export interface LayerFacts {
   deleted: number;
   /** Bytes of lower layers this layer deletes or replaces: hidden now, but still shipped by those layers. */
   hidesBytes: number;
-  /** Bytes of this layer that later layers delete or replace: shipped for nothing. */
+  /**
+   * Bytes of this layer that later layers delete or replace: shipped for nothing. Layerlens' exact figure
+   * (LayerStats.wastedBytes, summing to ImageAnalysis.exactWastedBytes), never dive's per-path measure.
+   */
   wastedLaterBytes: number;
   /** "Explain This Layer"'s findings, most severe and biggest first. */
   findings: ExplainFinding[];

@@ -118,6 +118,11 @@ describe('codeLensText', () => {
     assert.equal(codeLensText(insightAt(DOCKERFILE, 6)!), '7 B · +1 file · 1 deleted');
   });
 
+  test('a layer that changed no file says so, and no "+0 files"', () => {
+    const layer = { ...facts.layers[1], size: 0, added: 0, modified: 0, metadataOnly: 0, deleted: 0, wastedLaterBytes: 0 };
+    assert.equal(codeLensText({ kind: 'layer', keyword: 'RUN', stepIndex: 1, layer, layerCount: 3 }), '0 B · no file changed');
+  });
+
   test('big counts get separators, as in "+1,204 files"', () => {
     const layer = { ...facts.layers[1], size: 12_300_000, added: 1204, wastedLaterBytes: 4_100_000 };
     assert.equal(codeLensText({ kind: 'layer', keyword: 'RUN', stepIndex: 1, layer, layerCount: 3 }), '12.3 MB · +1,204 files · 4.1 MB wasted');

@@ -4,13 +4,19 @@
 // hints and the link command. Also the status-bar text of each state.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { matchDockerfile, parseDockerfile, lintDockerfile } from '../../src/core/dockerfile';
+import { analyzeImage } from '../../src/core/analysis';
+import { matchAtLine, matchDockerfile, parseDockerfile, lintDockerfile } from '../../src/core/dockerfile';
+import { ImageModel } from '../../src/core/imageModel';
+import { codeLensText } from '../../src/dockerfile/codeLensText';
+import { imageFacts } from '../../src/dockerfile/imageFacts';
+import { instructionInsight } from '../../src/dockerfile/instructionInsight';
 import type { DocumentView } from '../../src/dockerfile/dockerfileViews';
 import { hoverContent, instructionAt } from '../../src/dockerfile/hoverContent';
 import { commandLink, HOVER_COMMANDS, hoverMarkdown, type HoverContent } from '../../src/dockerfile/hoverMarkdown';
 import { agreement } from '../../src/dockerfile/imageRanking';
 import { linkStatusText } from '../../src/dockerfile/linkStatusText';
 import { DOCKERFILE, exampleFacts, HOSTILE_NAME, IMAGE_ID, IMAGE_LABEL } from './dockerfileEditorImage';
+import { file, image, layer } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const MarkdownIt = require('markdown-it') as new (options: object) => { render(source: string): string };
@@ -189,5 +195,36 @@ describe('status bar text', () => {
     const unlinked = linkStatusText({ kind: 'unlinked', reason: 'There are no local images to link this Dockerfile to.' }, label);
     assert.equal(unlinked.text, '$(link) Link image…');
     assert.doesNotMatch(unlinked.text + failed.text, /spin/);
+  });
+});
+
+describe('the waste a hover and a CodeLens show is Layerlens\' exact figure, never dive\'s', () => {
+  // A 2 MB file, then a chmod of it: dive counts both copies (4 MB), yet only the first ships for nothing (2 MB).
+  const text = ['FROM scratch', 'COPY big.bin /big.bin', 'RUN chmod 600 /big.bin', ''].join('\n');
+  const model = new ImageModel(
+    image([layer([file('/big.bin', 2_000_000, 'B')]), layer([file('/big.bin', 2_000_000, 'B', { mode: 0o600 })])], {
+      history: [{ created_by: `/bin/sh -c #(nop) COPY file:${'f'.repeat(64)} in /big.bin ` }, { created_by: '/bin/sh -c chmod 600 /big.bin' }],
+    }),
+  );
+  const analysis = analyzeImage(model);
+  const chmodFacts = imageFacts({ id: IMAGE_ID, label: IMAGE_LABEL, steps: model.steps }, analysis, () => []);
+
+  test('the two measures differ here, so the test can tell them apart', () => {
+    assert.equal(analysis.exactWastedBytes, 2_000_000);
+    assert.equal(analysis.wastedBytes, 4_000_000, "dive's formula counts the path twice");
+  });
+
+  test('the COPY\'s lens and hover: 2.0 MB wasted, the LayerStats figure', () => {
+    const parsed = parseDockerfile(text);
+    const match = matchDockerfile(parsed, chmodFacts.steps);
+    const insight = instructionInsight(parsed, chmodFacts, matchAtLine(match, 1)!);
+    assert.equal(insight.kind === 'layer' && insight.layer.wastedLaterBytes, analysis.layers[0].wastedBytes);
+    assert.equal(codeLensText(insight), '2.0 MB · +1 file · 2.0 MB wasted');
+    const view: DocumentView = { kind: 'ready', link: { id: IMAGE_ID, reference: IMAGE_LABEL, manual: false, score: 1 }, facts: chmodFacts, parsed, match, score: agreement(match) };
+    const markdown = hoverMarkdown(hoverContent(view, parsed, instructionAt(parsed, 1)!, lintDockerfile(parsed), DOC_URI, label));
+    assert.match(markdown, /2\.0 MB of it is deleted or replaced by later steps: shipped for nothing/);
+    assert.doesNotMatch(markdown, /4\.0 MB/);
+    const chmodLens = codeLensText(instructionInsight(parsed, chmodFacts, matchAtLine(match, 2)!));
+    assert.equal(chmodLens, '2.0 MB · 1 modified', 'the chmod layer wastes nothing itself');
   });
 });
