@@ -1,6 +1,6 @@
 // The selected file's details: path, type, size, mode, owner, link target, its history across the stack, actions.
 import type { FileDetails } from '../src/explorer/protocol';
-import { clear, el, formatBytes, printableName } from './dom';
+import { clear, el, formatBytes, icon, printableName } from './dom';
 
 export interface DetailActions {
   open(details: FileDetails): void;
@@ -25,13 +25,14 @@ export class DetailsPane {
     clear(this.element);
     const facts: [string, string][] = [
       ['Type', d.type],
-      ['Size', `${formatBytes(d.size)} (${d.size.toLocaleString('en')} bytes)`],
+      ['Size', `${formatBytes(d.size)} (${d.size.toLocaleString('en')} bytes${d.type === 'dir' ? ', the files below it' : ''})`],
       ['Mode', d.mode],
       ['Owner', d.owner],
     ];
     if (d.linkTarget !== undefined) facts.push(['Link target', printableName(d.linkTarget)]);
     // Where the link really leads inside the image (symlinks followed), or why it leads nowhere.
     if (d.type === 'symlink') facts.push(['Leads to', d.open.target !== undefined ? printableName(d.open.target) : d.open.title]);
+    if (d.below) facts.push(['Changes below', d.below]);
     const button = (label: string, key: string, enabled: boolean, run: () => void, why?: string) => {
       const title = why ? `${why} (${key})` : `${label} (${key})`;
       const b = el('vscode-button', { secondary: true, disabled: !enabled, title, text: label });
@@ -42,6 +43,9 @@ export class DetailsPane {
     this.element.append(
       el('h3', { class: 'details-path', text: printableName(d.path) }),
       el('dl', {}, ...facts.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })])),
+      ...(d.security ?? []).map((mark) =>
+        el('p', { class: `security-finding security-${mark.kind}`, role: 'note' }, icon(mark.kind === 'secret' ? 'key' : 'shield'), ` ${mark.kind === 'secret' ? 'Secret' : 'Setuid/setgid program'} (the version in #${mark.layer}): ${mark.title}`),
+      ),
       el('ol', { class: 'history', 'aria-label': 'History' }, ...d.history.map((line) => el('li', { text: printableName(line) }))),
       el(
         'div',

@@ -1,6 +1,7 @@
 // The file tree: a flat list of visible rows (expanded directories inline), of which only the rows in the
 // viewport exist in the DOM. Keyboard first (arrows, Home/End, PageUp/Down, Enter), with tree/treeitem roles.
 import type { RowChange, TreeRow } from '../src/explorer/protocol';
+import { describeBelow } from '../src/explorer/rollupText';
 import { el, formatBytes, icon, printableName } from './dom';
 
 const ROW_HEIGHT = 22;
@@ -168,8 +169,9 @@ export class FileTree {
       el('span', { class: 'name', text: printableName(row.name) }),
       row.linkTarget !== undefined ? el('span', { class: 'link-target', text: `→ ${printableName(row.linkTarget)}` }) : undefined,
       row.opaque ? el('span', { class: 'badge opaque', text: 'opaque', title: 'Opaque directory: everything below it from lower layers is hidden' }) : undefined,
-      isDir && row.changedCount ? el('span', { class: 'rollup', text: `${row.changedCount.toLocaleString('en')} changed · ${formatBytes(row.changedBytes)}` }) : undefined,
-      el('span', { class: 'size', text: formatBytes(row.size) }),
+      ...securityBadges(row),
+      isDir && (row.changedCount || row.deletedCount) ? el('span', { class: 'rollup', text: describeBelow(row) }) : undefined,
+      sizeCell(row),
       row.change ? el('span', { class: `marker marker-${row.change}`, text: CHANGE_LETTER[row.change], 'aria-label': CHANGE_LABEL[row.change] }) : el('span', { class: 'marker' }),
     );
     node.style.top = `${index * ROW_HEIGHT}px`;
@@ -276,11 +278,37 @@ export class FileTree {
   }
 }
 
+/** A directory whose every change below is a deletion ships nothing new there: it says so instead of "0 B". */
+function sizeCell(row: TreeRow): HTMLElement {
+  if (row.type === 'dir' && row.change === 'deleted') return el('span', { class: 'size size-deleted', text: `deleted · ${formatBytes(row.size)}`, title: `Deleted with everything below it; its ${formatBytes(row.size)} still ship in #${row.layer}` });
+  if (row.type === 'dir' && !row.changedCount && row.deletedCount) return el('span', { class: 'size size-deleted', text: 'deletions only', title: describeBelow(row) });
+  if (row.change === 'deleted') return el('span', { class: 'size size-deleted', text: formatBytes(row.size), title: `Hidden, still shipped in #${row.layer}` });
+  return el('span', { class: 'size', text: formatBytes(row.size) });
+}
+
+/** A badge per security finding on the row's version, and a count on directories that lead to one. */
+function securityBadges(row: TreeRow): HTMLElement[] {
+  const badges = (row.security ?? []).map((mark) =>
+    el(
+      'span',
+      { class: `badge security security-${mark.kind}`, title: mark.title, 'aria-label': `Security: ${mark.kind === 'secret' ? 'secret' : 'setuid program'}. ${mark.title}` },
+      icon(mark.kind === 'secret' ? 'key' : 'shield'),
+      mark.kind === 'secret' ? ' secret' : ' setuid',
+    ),
+  );
+  if (row.type === 'dir' && row.securityBelow) {
+    const what = `${row.securityBelow} ${row.securityBelow === 1 ? 'path' : 'paths'} below with a security finding`;
+    badges.push(el('span', { class: 'badge security security-below', title: what, 'aria-label': what }, icon('shield'), ` ${row.securityBelow}`));
+  }
+  return badges;
+}
+
 function tooltip(row: TreeRow): string {
   const parts = [printableName(row.path)];
   if (row.change) parts.push(CHANGE_LABEL[row.change] + (row.change === 'type' && row.previousType ? ` (was a ${row.previousType})` : ''));
   if (row.change === 'deleted') parts.push(`deleted by #${row.changedIn}, from #${row.layer}`);
   else parts.push(`version from #${row.layer}`);
   if (row.opaque) parts.push('opaque directory: everything below it from lower layers is hidden');
+  for (const mark of row.security ?? []) parts.push(mark.title);
   return parts.join('\n');
 }

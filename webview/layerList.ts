@@ -1,13 +1,15 @@
 // The layer list: every build step in order, with size (and a bar relative to the largest layer), counts and
 // waste. Click selects a layer, shift-click a range; arrows move, shift+arrows extend. Metadata steps are dimmed.
 import type { LayerInfo, LayerRange } from '../src/explorer/protocol';
-import { clear, el, formatBytes, printableName } from './dom';
+import { clear, el, formatBytes, icon, printableName } from './dom';
 
 export class LayerList {
   readonly element: HTMLElement;
   private layers: LayerInfo[] = [];
   private anchor = 0;
   private range: LayerRange = { from: 0, to: 0 };
+  /** Nothing is selected (nor looks it) until the image is indexed and a layer's tree can be shown. */
+  private interactive = false;
 
   constructor(private readonly onSelect: (range: LayerRange) => void) {
     this.element = el('div', { class: 'layers', role: 'listbox', 'aria-label': 'Layers', 'aria-multiselectable': 'true', tabindex: 0 });
@@ -35,6 +37,7 @@ export class LayerList {
 
   show(layers: LayerInfo[], interactive: boolean): void {
     this.layers = layers;
+    this.interactive = interactive;
     this.element.classList.toggle('waiting', !interactive);
     this.render();
   }
@@ -51,12 +54,17 @@ export class LayerList {
     this.onSelect(this.range);
   }
 
+  /** The selected layers' steps, for the details box under the list. */
+  get selectedInfo(): LayerInfo[] {
+    return this.interactive ? this.layers.filter((l) => l.layer !== undefined && l.layer >= this.range.from && l.layer <= this.range.to) : [];
+  }
+
   private render(): void {
     clear(this.element);
     const largest = Math.max(1, ...this.layers.map((l) => l.size));
     for (const info of this.layers) {
       const isLayer = info.layer !== undefined;
-      const selected = isLayer && info.layer! >= this.range.from && info.layer! <= this.range.to;
+      const selected = this.interactive && isLayer && info.layer! >= this.range.from && info.layer! <= this.range.to;
       const counts =
         info.added === undefined
           ? undefined
@@ -84,10 +92,18 @@ export class LayerList {
           el('span', { class: 'instruction', text: printableName(info.instruction) }),
           el('span', { class: 'layer-size', text: isLayer ? formatBytes(info.size) : 'metadata' }),
           counts,
-          info.wastedBytes ? el('span', { class: 'layer-wasted', text: `${formatBytes(info.wastedBytes)} wasted` }) : undefined,
+          info.wastedBytes ? el('span', { class: 'layer-wasted', 'data-bytes': info.wastedBytes, text: `${formatBytes(info.wastedBytes)} wasted`, title: 'Bytes of this layer that the final filesystem does not use (see the Wasted space tab)' }) : undefined,
+          info.security?.length ? securityBadge(info) : undefined,
           isLayer ? el('span', { class: 'bar-track' }, bar) : undefined,
         ),
       );
     }
   }
+}
+
+/** "2 secrets · 1 setuid", with the findings' sentences for the tooltip and screen readers. */
+function securityBadge(info: LayerInfo): HTMLElement {
+  const parts = info.security!.map((s) => (s.kind === 'secret' ? `${s.paths} ${s.paths === 1 ? 'secret' : 'secrets'}` : `${s.paths} setuid`));
+  const sentences = info.security!.map((s) => s.title).join(' ');
+  return el('span', { class: 'layer-security', title: sentences, 'aria-label': `Security findings: ${parts.join(', ')}. ${sentences}` }, icon('shield'), ` ${parts.join(' · ')}`);
 }

@@ -11,9 +11,12 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { FilterSpec, ImageHeader, LayerInfo, LayerRange, PanelState, RowChange, SortOrder, TreeMode, TreeQuery, TreeRow } from '../src/explorer/protocol';
 import { DetailsPane } from './details';
+import { headerFacts } from './headerFacts';
 import { clear, el, formatBytes, parseBytes, printableName } from './dom';
 import { FileTree } from './fileTree';
+import { LayerDetails } from './layerDetails';
 import { LayerList } from './layerList';
+import { splitter } from './splitter';
 import { RowActions } from './rowActions';
 import { listen, request, send, vscode } from './rpc';
 import { WastedList } from './wastedList';
@@ -22,6 +25,7 @@ interface SavedState {
   panel?: PanelState;
   range?: LayerRange;
   mode?: TreeMode;
+  layerPaneWidth?: number;
 }
 
 const saved = (vscode.getState() ?? {}) as SavedState;
@@ -42,8 +46,10 @@ const status = el('div', { class: 'status', role: 'status' });
 const header = el('header', {}, title, subtitle, progress);
 
 // ---- layers, tree, details, wasted
+const layerDetails = new LayerDetails();
 const layers = new LayerList(() => {
   saveState();
+  layerDetails.show(layers.selectedInfo);
   void reload();
 });
 const details = new DetailsPane({
@@ -59,7 +65,7 @@ const tree = new FileTree({
     if ('error' in response) return fail(response.error), [];
     return 'rows' in response ? response.rows : [];
   },
-  expanded: (_row, ms, count) => measure('expand', ms, `${count.toLocaleString('en')} rows`),
+  expanded: (_row, ms, count) => measure('expand', ms, plural(count, 'row')),
   select: (row) => {
     clearTimeout(detailsTimer);
     if (!row) return details.clear('Select a file to see where it came from.');
@@ -84,7 +90,7 @@ const kindSelect = el('vscode-single-select', { 'aria-label': 'Change kind', tit
 const minSizeField = el('vscode-textfield', { placeholder: 'Min size (e.g. 1MB)', 'aria-label': 'Minimum size', class: 'min-size' }) as HTMLElement & { value: string };
 const onlyChanges = el('vscode-checkbox', { label: 'Only changes', title: 'Only changed paths' }) as HTMLElement & { checked: boolean };
 const sortSelect = el('vscode-single-select', { 'aria-label': 'Sort', title: 'Sort' }, option('name', 'Sort by name'), option('size', 'Sort by size')) as HTMLElement & { value: string };
-const toolbar = el('div', { class: 'toolbar' }, modeSelect, filterField, kindSelect, minSizeField, onlyChanges, sortSelect);
+const toolbar = el('div', { class: 'toolbar' }, el('div', { class: 'toolbar-group' }, modeSelect, sortSelect), el('div', { class: 'toolbar-group filters' }, filterField, kindSelect, minSizeField, onlyChanges));
 
 modeSelect.addEventListener('change', () => {
   mode = modeSelect.value as TreeMode;
@@ -118,7 +124,16 @@ const tabs = el(
   el('vscode-tab-header', { slot: 'header', text: 'Wasted space' }),
   el('vscode-tab-panel', {}, wasted.element),
 ) as HTMLElement & { selectedIndex: number };
-document.body.append(header, el('main', {}, el('aside', { class: 'layer-pane' }, layers.element), tabs), rowActions.menu.element);
+const layerPane = el('aside', { class: 'layer-pane' }, layers.element, layerDetails.element);
+const grid = el('main', {});
+grid.append(layerPane, splitter(grid, layerPane, (width) => vscode.setState({ ...(vscode.getState() as SavedState), layerPaneWidth: width }), saved.layerPaneWidth), tabs);
+document.body.append(header, grid, rowActions.menu.element);
+// The shell shows at once, before the extension answers: the image's name comes from the saved state.
+if (saved.panel) {
+  title.textContent = printableName(saved.panel.label);
+  status.textContent = 'Opening the image…';
+}
+tree.setRows([], [], 'Reading the image…');
 
 // ---- behaviour
 async function reload(): Promise<void> {
@@ -135,9 +150,11 @@ async function reload(): Promise<void> {
   // Which view the rows show, for tests and tools that must not act on the previous layer's rows.
   tree.element.dataset.view = `${mode} ${layers.selection.from}:${layers.selection.to}${filtering ? ' filtered' : ''}`;
   const what = filtering
-    ? `${(response.total ?? 0).toLocaleString('en')} matches${response.truncated ? ` (first ${response.rows.length.toLocaleString('en')} rows shown)` : ''}`
-    : `${response.rows.length.toLocaleString('en')} rows`;
+    ? `${plural(response.total ?? 0, 'match', 'matches')}${response.truncated ? ` (first ${response.rows.length.toLocaleString('en')} rows shown)` : ''}`
+    : plural(response.rows.length, 'row');
   measure(filtering ? 'filter' : 'load', performance.now() - started, what);
+  // When the first tree was on screen, in ms since the page started (the e2e bench reads it).
+  document.body.dataset.firstTreeMs ??= String(Math.round(performance.now()));
 }
 
 /** Selects `path` in the tree (its ancestors expanded); true when it is there. */
@@ -190,6 +207,10 @@ function measure(what: string, ms: number, detail: string): void {
   status.textContent = `${detail} · ${what === 'expand' ? 'expanded' : what === 'filter' ? 'filtered' : 'loaded'} in ${rounded} ms`;
 }
 
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+}
+
 function fail(message: string): void {
   status.textContent = message;
   status.classList.add('error');
@@ -199,12 +220,7 @@ function showHeader(h: ImageHeader): void {
   title.textContent = printableName(h.name);
   document.title = h.name;
   clear(subtitle);
-  const facts = [`${h.id.replace(/^sha256:/, '').slice(0, 12)}`, formatBytes(h.totalSize)];
-  if (h.efficiency !== undefined) facts.push(`efficiency ${(h.efficiency * 100).toFixed(1)} %`);
-  if (h.wastedBytes !== undefined) facts.push(`${formatBytes(h.wastedBytes)} wasted`);
-  facts.push(h.engine);
-  subtitle.append(...facts.map((f) => el('span', { class: 'fact', text: f })));
-  subtitle.title = h.id;
+  subtitle.append(...headerFacts(h).map(({ text, title, kind, bytes }) => el('span', { class: `fact${kind ? ` fact-${kind}` : ''}`, text, title, 'data-bytes': bytes })));
 }
 
 function showLayers(list: LayerInfo[], interactive: boolean): void {
@@ -225,10 +241,11 @@ listen((message) => {
         progress.max = message.expected;
         progress.value = Math.min(message.done, message.expected);
       }
-      status.textContent = `Reading the image: ${formatBytes(message.done)}${message.expected > 0 ? ` of ~${formatBytes(message.expected)}` : ''}`;
+      status.textContent = `Reading the image: ${formatBytes(message.done)}${message.expected > 0 ? ` of ~${formatBytes(message.expected)} (${Math.min(99, Math.floor((message.done / message.expected) * 100))} %)` : ''}`;
       break;
     case 'indexed': {
       indexed = true;
+      if (message.timings) document.body.dataset.loadTimings = JSON.stringify(message.timings);
       progress.remove();
       status.classList.remove('error');
       showHeader(message.header);

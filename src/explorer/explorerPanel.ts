@@ -35,6 +35,10 @@ export class ExplorerPanel implements vscode.Disposable {
   private overview?: Extract<ToWebview, { kind: 'overview' }>;
   private loading?: Promise<void>;
   private failure?: string;
+  /** When each stage of the first load ended, in ms since the panel opened (logged, and sent for the e2e bench). */
+  private readonly timings: Record<string, number> = {};
+  private readonly opened = performance.now();
+  private historyScheduled = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -86,7 +90,9 @@ export class ExplorerPanel implements vscode.Disposable {
     if (message.kind === 'ready') return this.start();
     if ('id' in message) {
       if (!this.session) return this.post({ kind: 'response', id: message.id, error: 'The image is still being read.', elapsedMs: 0 });
-      return this.post(this.session.answer(message));
+      this.post(this.session.answer(message));
+      this.afterFirstAnswer();
+      return;
     }
     void this.run(message).catch((error) => void vscode.window.showErrorMessage(messageOf(error)));
   }
@@ -128,6 +134,8 @@ export class ExplorerPanel implements vscode.Disposable {
   private async load(): Promise<void> {
     const header: ImageHeader = { name: this.state.label, id: this.state.imageId ?? '', engine: this.host.engineLabel() ?? 'image archive', totalSize: 0 };
     let layers: LayerInfo[] = [];
+    // The name at once, while the engine is asked for the layer list.
+    this.post({ kind: 'overview', header: { ...header, id: '' }, layers, state: this.state });
     const engine = isPathReference(this.state.imageRef) ? undefined : this.host.engine();
     if (engine) {
       try {
@@ -142,6 +150,10 @@ export class ExplorerPanel implements vscode.Disposable {
     } else header.engine = 'image archive';
     this.overview = { kind: 'overview', header, layers, state: this.state };
     this.post(this.overview);
+    this.mark('overview');
+    // Let the overview reach the webview before the index is read: reading it from the cache parses JSON
+    // synchronously, and messages posted before that would wait for it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
 
     let last = 0;
     try {
@@ -151,11 +163,15 @@ export class ExplorerPanel implements vscode.Disposable {
         last = now;
         this.post({ kind: 'progress', done, expected });
       });
-      this.session = new ExplorerSession(model, analyzeImage(model));
+      this.mark('read');
+      const analysis = analyzeImage(model);
+      this.mark('analysis');
+      this.session = new ExplorerSession(model, analysis);
+      this.mark('session');
       this.host.indexed(model);
       this.sendIndexed();
-      // Index every path's history now, while the user looks at the layer list: selecting a file is then instant.
-      setTimeout(() => this.session?.pathHistory('/'), 50);
+      this.mark('indexed');
+      this.host.log.info(`Layer Explorer: ${this.state.label} opened (ms since the panel opened: ${JSON.stringify(this.timings)}).`);
       if (this.pendingSelect) this.post({ kind: 'select', ...this.pendingSelect });
       this.pendingSelect = undefined;
     } catch (error) {
@@ -167,6 +183,21 @@ export class ExplorerPanel implements vscode.Disposable {
     }
   }
 
+  private mark(stage: string): void {
+    this.timings[stage] ??= Math.round(performance.now() - this.opened);
+  }
+
+  /**
+   * Once the first tree is on its way, index every path's history while the user looks at it: selecting a file
+   * is then instant. (Done earlier, this pass delayed the first tree.)
+   */
+  private afterFirstAnswer(): void {
+    if (this.historyScheduled) return;
+    this.historyScheduled = true;
+    this.mark('firstAnswer');
+    setTimeout(() => this.session?.pathHistory('/'), 50);
+  }
+
   private sendIndexed(): void {
     const session = this.session!;
     const { analysis, model } = session;
@@ -175,9 +206,10 @@ export class ExplorerPanel implements vscode.Disposable {
       id: model.data.id,
       engine: isPathReference(this.state.imageRef) ? 'image archive' : (this.host.engineLabel() ?? ''),
       totalSize: analysis.totalSize,
+      exactWastedBytes: analysis.exactWastedBytes,
       efficiency: analysis.efficiency,
       wastedBytes: analysis.wastedBytes,
     };
-    this.post({ kind: 'indexed', header, layers: session.layers(), wasted: session.wasted() });
+    this.post({ kind: 'indexed', header, layers: session.layers(), wasted: session.wasted(), timings: { ...this.timings } });
   }
 }

@@ -8,7 +8,9 @@ import { ImageFiles } from '../core/imageFiles';
 import { fileActions, type FileActions } from './fileActions';
 import { describePathHistory } from './fileHistory';
 import { LayerTree } from './layerTree';
-import type { FileDetails, LayerInfo, LayerRange, Request, Response, TreeQuery, WastedRow } from './protocol';
+import { describeBelow } from './rollupText';
+import { SecurityMarks } from './securityMarks';
+import type { FileDetails, LayerInfo, LayerRange, Request, Response, TreeMode, TreeQuery, WastedRow } from './protocol';
 
 const KEPT_TREES = 4;
 
@@ -16,18 +18,22 @@ export class ExplorerSession {
   private readonly trees = new Map<string, LayerTree>();
   private historyIndex?: Map<string, PathEvent[]>;
   private imageFiles?: ImageFiles;
+  /** Secrets and setuid programs by path and layer (Explain's findings), found once per image. */
+  readonly security: SecurityMarks;
 
   constructor(
     readonly model: ImageModel,
     readonly analysis: ImageAnalysis,
-  ) {}
+  ) {
+    this.security = new SecurityMarks(model);
+  }
 
   /** The tree of a range, built on first use; the least recently used ones are dropped. */
   tree(range: LayerRange): LayerTree {
     const key = `${range.from}:${range.to}`;
     let tree = this.trees.get(key);
     if (tree) this.trees.delete(key);
-    else tree = new LayerTree(this.model, range);
+    else tree = new LayerTree(this.model, range, this.security);
     this.trees.set(key, tree);
     while (this.trees.size > KEPT_TREES) this.trees.delete(this.trees.keys().next().value!);
     return tree;
@@ -50,7 +56,7 @@ export class ExplorerSession {
           return { kind: 'response', id: request.id, rows, total, truncated, elapsedMs: elapsed() };
         }
         case 'details': {
-          const details = this.details(tree, request.path);
+          const details = this.details(tree, request.path, mode);
           if (!details) return { kind: 'response', id: request.id, error: 'This path is not in the selected layers.', elapsedMs: elapsed() };
           return { kind: 'response', id: request.id, details, elapsedMs: elapsed() };
         }
@@ -74,6 +80,7 @@ export class ExplorerSession {
         metadataOnly: stats.metadataOnly,
         deleted: stats.deleted,
         wastedBytes: stats.wastedBytes,
+        ...(this.security.ofLayer(step.layerIndex).length ? { security: this.security.ofLayer(step.layerIndex) } : {}),
       };
     });
   }
@@ -82,17 +89,23 @@ export class ExplorerSession {
     return this.analysis.wastedFiles.slice(0, limit).map(({ path, layer, size, reason, by }) => ({ path, layer, size, reason, by }));
   }
 
-  private details(tree: LayerTree, path: string): FileDetails | undefined {
+  private details(tree: LayerTree, path: string, mode: TreeMode): FileDetails | undefined {
     const found = tree.entryAt(path);
     if (!found) return undefined;
     const { entry, layer, deleted } = found;
     const events = this.pathHistory(path);
     // Actions read the view the user sees: the selected layer, or for a deleted path the layer that held it.
     const actions = this.fileActions(path, deleted ? layer : tree.range.to, entry);
+    // A directory's own size is 0: its details show the rolled-up size its row shows.
+    const dir = entry.type === 'dir' ? tree.dirSummary(path, mode) : undefined;
+    const below = dir?.below ? describeBelow({ changedCount: dir.below.count, changedBytes: dir.below.bytes, deletedCount: dir.below.deletedCount, deletedBytes: dir.below.deletedBytes }) : '';
+    const security = this.security.of(path, layer);
     return {
       path,
       type: entry.type,
-      size: entry.size,
+      size: dir?.size ?? entry.size,
+      ...(below ? { below } : {}),
+      ...(security.length ? { security } : {}),
       mode: formatMode(entry.mode, entry.type),
       owner: `${entry.uid}:${entry.gid}`,
       ...(entry.linkTarget !== undefined ? { linkTarget: entry.linkTarget } : {}),

@@ -9,6 +9,7 @@ import { baseName, comparePaths, parentOf, segments } from '../core/paths';
 import type { LayerEntry } from '../core/types';
 import type { FilterSpec, LayerRange, RowChange, SortOrder, TreeMode, TreeRow } from './protocol';
 import { compilePathFilter } from './pathFilter';
+import type { SecurityMarks } from './securityMarks';
 
 interface Change {
   change: RowChange;
@@ -25,9 +26,14 @@ interface Ghost {
   layer: number;
 }
 
+/** What the range changed below a directory: additions and rewrites apart from deletions. */
 interface Rollup {
   count: number;
   bytes: number;
+  deletedCount: number;
+  deletedBytes: number;
+  /** Changed or deleted paths below with a security mark on the version shown. */
+  marked: number;
 }
 
 /** At most this many matches are returned by a filter (the rest is counted, not sent). */
@@ -47,6 +53,7 @@ export class LayerTree {
   constructor(
     model: ImageModel,
     readonly range: LayerRange,
+    private readonly security?: SecurityMarks,
   ) {
     const { from, to } = range;
     if (from > to || from < 0 || to > model.topLayer) throw new RangeError(`There is no layer range ${from}..${to} in this image.`);
@@ -161,17 +168,35 @@ export class LayerTree {
     return node ? { entry: node.entry, layer: node.layer, deleted: false } : undefined;
   }
 
+  /** Counts a change in every directory above it; a deletion apart, as its bytes are hidden, not removed. */
   private record(path: string, change: Change): void {
     this.changes.set(path, change);
-    const size = change.entry.size;
+    const { entry } = change;
+    const deleted = change.change === 'deleted';
+    if (deleted && entry.type === 'dir') return; // its files are counted, and a deleted directory ships nothing
+    const size = entry.type === 'file' ? entry.size : 0;
+    const shownLayer = deleted ? this.ghostByPath.get(path)!.layer : change.changedIn;
+    const marked = this.security?.of(path, shownLayer).length ? 1 : 0;
     for (let dir = parentOf(path); ; dir = parentOf(dir)) {
-      const rollup = this.changedBelow.get(dir);
-      if (rollup) {
+      let rollup = this.changedBelow.get(dir);
+      if (!rollup) this.changedBelow.set(dir, (rollup = { count: 0, bytes: 0, deletedCount: 0, deletedBytes: 0, marked: 0 }));
+      if (deleted) {
+        rollup.deletedCount++;
+        rollup.deletedBytes += size;
+      } else {
         rollup.count++;
         rollup.bytes += size;
-      } else this.changedBelow.set(dir, { count: 1, bytes: size });
+      }
+      rollup.marked += marked;
       if (dir === '/') break;
     }
+  }
+
+  /** The rolled-up size a directory's row shows, and what changed below it (for its details). */
+  dirSummary(path: string, mode: TreeMode): { size: number; below: Rollup | undefined } | undefined {
+    const row = this.rowAt(path, mode);
+    if (!row || row.type !== 'dir') return undefined;
+    return { size: row.size, below: this.changedBelow.get(path) };
   }
 
   /** Bytes below a directory of the upper view; all directories are summed in one walk, on first use. */
@@ -204,9 +229,9 @@ export class LayerTree {
       size: isDir ? (mode === 'changes' ? (rollup?.bytes ?? 0) : this.bytesOf(entry.path)) : entry.size,
       layer: node.layer,
       hasChildren: isDir && ((node.children?.size ?? 0) > 0 || this.ghostsByDir.has(entry.path)),
-      changedCount: rollup?.count ?? 0,
-      changedBytes: rollup?.bytes ?? 0,
+      ...countsOf(rollup),
     };
+    this.markSecurity(row, rollup);
     if (change) {
       row.change = change.change;
       if (change.change !== 'added') row.changedIn = change.changedIn;
@@ -226,17 +251,23 @@ export class LayerTree {
       name: baseName(entry.path),
       depth,
       type: entry.type,
-      size: entry.type === 'dir' ? (rollup?.bytes ?? 0) : entry.size,
+      size: entry.type === 'dir' ? (rollup?.deletedBytes ?? 0) : entry.size,
       change: 'deleted',
       previousType: entry.type,
       layer: ghost.layer,
       changedIn: change.changedIn,
       hasChildren: this.ghostsByDir.has(entry.path),
-      changedCount: rollup?.count ?? 0,
-      changedBytes: rollup?.bytes ?? 0,
+      ...countsOf(rollup),
     };
+    this.markSecurity(row, rollup);
     if (entry.linkTarget !== undefined) row.linkTarget = entry.linkTarget;
     return row;
+  }
+
+  private markSecurity(row: TreeRow, rollup: Rollup | undefined): void {
+    const marks = this.security?.of(row.path, row.layer);
+    if (marks?.length) row.security = marks;
+    if (rollup?.marked) row.securityBelow = rollup.marked;
   }
 
   /** Filter results by size: siblings ordered by size under each shown directory, depth-first. */
@@ -259,6 +290,10 @@ export class LayerTree {
     emit('/');
     return out;
   }
+}
+
+function countsOf(rollup: Rollup | undefined): Pick<TreeRow, 'changedCount' | 'changedBytes' | 'deletedCount' | 'deletedBytes'> {
+  return { changedCount: rollup?.count ?? 0, changedBytes: rollup?.bytes ?? 0, deletedCount: rollup?.deletedCount ?? 0, deletedBytes: rollup?.deletedBytes ?? 0 };
 }
 
 /** By name with directories first, or by size, biggest first (a directory by the bytes below it). */

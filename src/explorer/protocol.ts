@@ -34,7 +34,11 @@ export interface TreeRow {
   name: string;
   depth: number;
   type: RowType;
-  /** File bytes; for a directory, the bytes of all files below it. */
+  /**
+   * File bytes. A directory: in "filesystem" mode the bytes of all files below it; in "changes" mode the bytes
+   * the range adds or rewrites below it (deleted bytes are counted apart, in `deletedBytes`). A deleted
+   * directory: the bytes it hid.
+   */
   size: number;
   change?: RowChange;
   /** For type changes and deletions: the type before. */
@@ -47,9 +51,34 @@ export interface TreeRow {
   changedIn?: number;
   /** Directories: whether there is anything to expand, and what changed below. */
   hasChildren: boolean;
+  /** Paths below that the range adds or changes, and their bytes. */
   changedCount: number;
   changedBytes: number;
+  /** Files below that the range deletes, and their bytes: hidden from the view, still shipped in lower layers. */
+  deletedCount: number;
+  deletedBytes: number;
   linkTarget?: string;
+  /** Security findings on the version shown (a secret, a setuid program), from Explain This Layer's tests. */
+  security?: SecurityMark[];
+  /** Directories: how many marked paths are below, in the range's changes. */
+  securityBelow?: number;
+}
+
+export type SecurityKind = 'secret' | 'setuid';
+
+export interface SecurityMark {
+  kind: SecurityKind;
+  /** The layer whose version of the path the finding is about. */
+  layer: number;
+  /** The finding's sentence (our own text, never a file's content). */
+  title: string;
+}
+
+/** A layer's security findings, one entry per kind. */
+export interface LayerSecurity {
+  kind: SecurityKind;
+  paths: number;
+  title: string;
 }
 
 export interface LayerInfo {
@@ -64,7 +93,9 @@ export interface LayerInfo {
   modified?: number;
   metadataOnly?: number;
   deleted?: number;
+  /** Layerlens' exact figure: bytes of this layer the final filesystem does not use. */
   wastedBytes?: number;
+  security?: LayerSecurity[];
 }
 
 export interface ImageHeader {
@@ -72,6 +103,9 @@ export interface ImageHeader {
   id: string;
   engine: string;
   totalSize: number;
+  /** Layerlens' exact figure, shown as "wasted": Σ of the layers' wastedBytes and of the Wasted space list. */
+  exactWastedBytes?: number;
+  /** dive's efficiency and wasted bytes, shown labelled as dive's (see src/core/analysis.ts). */
   efficiency?: number;
   wastedBytes?: number;
 }
@@ -87,11 +121,15 @@ export interface WastedRow {
 export interface FileDetails {
   path: string;
   type: RowType;
+  /** A directory: the rolled-up size its row shows. */
   size: number;
   mode: string;
   owner: string;
   linkTarget?: string;
   layer: number;
+  /** Directories: what the range changed below it, in words ("+3 changed · 1.2 kB · −2 deleted (…)"). */
+  below?: string;
+  security?: SecurityMark[];
   /** Readable history: "added by #3 RUN …", "rewritten by #4 RUN chmod … (metadata only, 700 kB duplicated)". */
   history: string[];
   /** Whether a previous version exists to compare with. */
@@ -144,7 +182,7 @@ export type Response =
 export type Notification =
   | { kind: 'overview'; header: ImageHeader; layers: LayerInfo[]; state: PanelState }
   | { kind: 'progress'; done: number; expected: number }
-  | { kind: 'indexed'; header: ImageHeader; layers: LayerInfo[]; wasted: WastedRow[] }
+  | { kind: 'indexed'; header: ImageHeader; layers: LayerInfo[]; wasted: WastedRow[]; timings?: Record<string, number> }
   | { kind: 'failed'; message: string }
   | { kind: 'select'; path: string; layer: number };
 

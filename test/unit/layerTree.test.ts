@@ -5,6 +5,8 @@ import { ImageModel } from '../../src/core/imageModel';
 import { LayerTree } from '../../src/explorer/layerTree';
 import { compilePathFilter } from '../../src/explorer/pathFilter';
 import type { FilterSpec, TreeRow } from '../../src/explorer/protocol';
+import { describeBelow } from '../../src/explorer/rollupText';
+import { SecurityMarks } from '../../src/explorer/securityMarks';
 import { dir, file, image, layer } from './helpers';
 
 const model = new ImageModel(
@@ -110,4 +112,59 @@ test('sort by size puts the biggest first, directories by the bytes below them; 
 test('a range outside the image is refused', () => {
   assert.throws(() => new LayerTree(model, { from: 0, to: 3 }), RangeError);
   assert.throws(() => new LayerTree(model, { from: 2, to: 1 }), RangeError);
+});
+
+test('"changes in this layer": deleted bytes are counted apart from added ones, never in a folder\'s size', () => {
+  const two = new LayerTree(model, { from: 2, to: 2 });
+  const a = byName(two.children('/', 'changes', 'name'), 'a');
+  assert.equal(a.size, 0, 'layer 2 adds nothing under /a: its size is not the 30 bytes it deletes');
+  assert.deepEqual([a.changedCount, a.changedBytes, a.deletedCount, a.deletedBytes], [0, 0, 1, 30]);
+  assert.equal(describeBelow(a), '−1 deleted (30 B hidden, still shipped)');
+
+  const one = new LayerTree(model, { from: 1, to: 1 });
+  const opq = byName(one.children('/', 'changes', 'name'), 'opq');
+  assert.equal(opq.size, 2, 'the opaque directory ships /opq/new only');
+  assert.deepEqual([opq.deletedCount, opq.deletedBytes], [1, 3], '/opq/old is hidden');
+  assert.equal(describeBelow(opq), '+1 changed · 2 B · −1 deleted (3 B hidden, still shipped)');
+});
+
+test('a deleted directory: its row shows the bytes it hid, its files are the deletions below it', () => {
+  const gone = new ImageModel(
+    image([layer([dir('/usr'), dir('/usr/share'), file('/usr/share/a', 100, 'ha'), file('/usr/share/b', 50, 'hb'), file('/usr/keep', 6, 'hk')]), layer([file('/new', 6, 'hn')], { whiteouts: ['/usr/share'] })]),
+  );
+  const tree = new LayerTree(gone, { from: 1, to: 1 });
+  const usr = byName(tree.children('/', 'changes', 'name'), 'usr');
+  assert.equal(usr.size, 0, 'a 6-byte layer does not make /usr 150 B');
+  assert.equal(describeBelow(usr), '−2 deleted (150 B hidden, still shipped)');
+  const share = byName(tree.children('/usr', 'changes', 'name'), 'share');
+  assert.equal(share.change, 'deleted');
+  assert.equal(share.size, 150);
+  assert.deepEqual([share.changedCount, share.deletedCount], [0, 2]);
+  const root = tree.dirSummary('/usr', 'changes');
+  assert.deepEqual(root && [root.size, root.below?.deletedBytes], [0, 150]);
+  assert.equal(tree.dirSummary('/usr', 'filesystem')?.size, 6, 'in the whole filesystem, /usr holds 6 bytes');
+});
+
+test('security marks: a secret stays marked on its version in the layer that deletes it; a setuid program', () => {
+  const risky = new ImageModel(
+    image([
+      layer([dir('/root'), dir('/root/.ssh'), file('/root/.ssh/id_rsa', 40, 'hk'), dir('/bin'), file('/bin/tool', 9, 'ht', { mode: 0o4755 }), file('/bin/plain', 9, 'hp')]),
+      layer([], { whiteouts: ['/root/.ssh'] }),
+    ]),
+  );
+  const security = new SecurityMarks(risky);
+  assert.deepEqual(security.ofLayer(0).map((s) => [s.kind, s.paths]), [['secret', 1], ['setuid', 1]]);
+  assert.deepEqual(security.ofLayer(1), []);
+  const zero = new LayerTree(risky, { from: 0, to: 0 }, security);
+  const bin = zero.children('/bin', 'changes', 'name');
+  assert.deepEqual(byName(bin, 'tool').security?.map((m) => m.kind), ['setuid']);
+  assert.equal(byName(bin, 'plain').security, undefined);
+  assert.equal(byName(zero.children('/', 'changes', 'name'), 'bin').securityBelow, 1);
+  const one = new LayerTree(risky, { from: 1, to: 1 }, security);
+  const ssh = one.children('/root/.ssh', 'changes', 'name');
+  const key = byName(ssh, 'id_rsa');
+  assert.equal(key.change, 'deleted');
+  assert.deepEqual(key.security?.map((m) => [m.kind, m.layer]), [['secret', 0]], 'deleted here, still shipped in layer 0');
+  assert.match(key.security![0].title, /private key/);
+  assert.equal(byName(one.children('/', 'changes', 'name'), 'root').securityBelow, 1);
 });

@@ -1,0 +1,228 @@
+// End to end, in code-server + Chromium: the Layer Explorer's figures and marks on the fixture images of
+// Engine 20.10 — one "wasted" figure in the header, the layer list and the CLI; deleted bytes apart from
+// added ones in "Changes in this layer"; secrets and setuid programs marked in the tree, the layer list and the
+// details — and, on the 50,000-file benchmark image, loading feedback and the explorer's cold open next to the
+// CLI's cold `analyze --no-cache` (both printed; no timing is asserted).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { BENCH_IMAGE, ensureBenchImage } from '../../scripts/bench/benchImage';
+import { ROOT } from './support/codeServer';
+import type { Locator, Page } from './support/playwright';
+import { openSession, type Session } from './support/session';
+import { openLayerlens, runCommand, screenshot, SCREENSHOTS } from './support/workbench';
+
+const ENGINE = 'unix:///var/run/docker.sock';
+const CLI = join(ROOT, 'dist', 'cli.js');
+const run = promisify(execFile);
+
+interface Frame {
+  locator(selector: string): Locator;
+}
+interface FrameList {
+  frameLocator(selector: string): FrameList & Frame;
+  last(): FrameList & Frame;
+}
+
+let session: Session | undefined;
+let page: Page;
+
+before(async () => {
+  session = await openSession({ settings: { 'layerlens.dockerHost': ENGINE, 'workbench.editor.enablePreview': false }, viewport: { width: 1400, height: 860 } });
+  page = session.page;
+  await openLayerlens(page);
+  await page.locator('.statusbar-item').filter({ hasText: /Docker Engine/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+});
+
+after(async () => {
+  await session?.close();
+});
+
+/** The shown explorer's document: VS Code nests each webview in two iframes, and keeps hidden ones in the DOM. */
+const explorer = (): Frame => (page as unknown as FrameList).frameLocator('iframe.webview.ready:visible').last().frameLocator('#active-frame');
+const treeRow = (path: string) => explorer().locator(`.tree-row[data-path="${path}"]`).first();
+const layerRow = (instruction: string | RegExp) => explorer().locator('.layer').filter({ hasText: instruction }).first();
+const indexedMarker = '.layers:not(.waiting) .layer.selected';
+
+async function cli(args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [CLI, ...args, '--host', ENGINE], { maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+/** Starts opening an image's explorer alone (other editors closed first); resolves once its tab shows. */
+async function startOpening(image: string): Promise<number> {
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'View: Close All Editors');
+  await page.locator('iframe.webview.ready:visible').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+  await runCommand(page, 'Layerlens: Explore Layers');
+  const quickInput = page.locator('.quick-input-widget');
+  await quickInput.locator('input').waitFor({ state: 'visible' });
+  await page.keyboard.type(image);
+  const item = quickInput.locator('.monaco-list-row').filter({ hasText: image }).first();
+  await item.waitFor({ state: 'visible' });
+  const started = Date.now();
+  await item.click();
+  await page.locator('.tab').filter({ hasText: image }).first().waitFor({ state: 'visible' });
+  return started;
+}
+
+async function openExplorer(image: string): Promise<void> {
+  await startOpening(image);
+  await explorer().locator('.title').filter({ hasText: image }).waitFor({ state: 'visible', timeout: 120_000 });
+  await explorer().locator(indexedMarker).first().waitFor({ state: 'visible', timeout: 180_000 });
+}
+
+async function selectLayer(instruction: string): Promise<void> {
+  const row = layerRow(instruction);
+  await row.click();
+  const layer = await row.getAttribute('data-layer');
+  await explorer().locator(`.tree[data-view$=" ${layer}:${layer}"]`).waitFor({ state: 'attached' });
+}
+
+async function expand(path: string): Promise<void> {
+  const row = treeRow(path);
+  await row.waitFor({ state: 'visible' });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await explorer().locator(`.tree-row[data-path="${path}"][aria-expanded="true"]`).waitFor({ state: 'visible' });
+}
+
+test('one waste figure: the header\'s "wasted" is the layer list\'s sum and the CLI\'s exactWastedBytes; dive\'s figures are labelled', async () => {
+  const image = 'layerlens-test/basics:legacy';
+  const analysis = JSON.parse(await cli(['analyze', image, '--json'])) as { exactWastedBytes: number; wastedBytes: number; efficiency: number };
+  assert.ok(analysis.exactWastedBytes > 0, 'the fixture has a chmod copy to waste bytes');
+  assert.notEqual(analysis.exactWastedBytes, analysis.wastedBytes, "dive's formula counts the kept version too: the two figures differ here");
+
+  await openExplorer(image);
+  const wasted = explorer().locator('.subtitle .fact-wasted');
+  assert.equal(Number(await wasted.getAttribute('data-bytes')), analysis.exactWastedBytes);
+  assert.match(await wasted.innerText(), /^[\d.]+ [kMG]?B wasted$/);
+  const perLayer = (await explorer().locator('.layer .layer-wasted').evaluateAll((items) => items.map((i) => Number((i as { getAttribute(n: string): string | null }).getAttribute('data-bytes')))));
+  assert.ok(perLayer.length > 0, 'the layer list shows the layer that wastes bytes');
+  assert.equal(perLayer.reduce((a, b) => a + b, 0), analysis.exactWastedBytes, "the layer list's figures sum to the header's");
+
+  const dive = explorer().locator('.subtitle .fact-dive');
+  assert.match(await dive.innerText(), /^dive efficiency [\d.]+ % · dive wasted [\d.]+ [kMG]?B$/);
+  assert.equal(Number(await dive.getAttribute('data-bytes')), analysis.wastedBytes);
+  assert.match((await dive.getAttribute('title')) ?? '', /kept one included/, "the tooltip says what dive's figures measure");
+  assert.equal((await explorer().locator('.subtitle').innerText()).match(/wasted/g)?.length, 2, 'exactly one unlabelled "wasted" and one of dive\'s');
+
+  // The Wasted space tab lists the same bytes.
+  await explorer().locator('vscode-tab-header').filter({ hasText: 'Wasted space' }).click();
+  await explorer().locator('.wasted-row').first().waitFor({ state: 'visible' });
+  const listed = await explorer().locator('.wasted-row .size').allTextContents();
+  assert.ok(listed.length >= 1);
+  await explorer().locator('vscode-tab-header').filter({ hasText: 'Files' }).click();
+  await screenshot(page, 'explorer-header');
+});
+
+test('"changes in this layer": deleted bytes are shown apart from added ones, and a deleted folder says so', async () => {
+  await openExplorer('layerlens-test/whiteouts:legacy');
+  // This layer adds /partial/p3 (3 bytes) and deletes p1 and p2 (3 bytes each): /partial is not 9 bytes.
+  await selectLayer('rm -rf /opq');
+  const partial = treeRow('/partial');
+  await partial.waitFor({ state: 'visible' });
+  assert.equal((await partial.locator('.size').innerText()).trim(), '3 B', 'the folder shows the bytes the layer adds, not the ones it deletes');
+  assert.equal((await partial.locator('.rollup').innerText()).trim(), '+1 changed · 3 B · −2 deleted (6 B hidden, still shipped)');
+
+  await selectLayer('rm -rf /dir2file');
+  const gone = treeRow('/gone');
+  await gone.waitFor({ state: 'visible' });
+  assert.match(await gone.getAttribute('class') ?? '', /change-deleted/);
+  assert.match((await gone.locator('.size').innerText()).trim(), /^deleted · 2 B$/);
+  assert.match((await gone.locator('.rollup').innerText()).trim(), /^−1 deleted \(2 B hidden, still shipped\)$/);
+
+  // A directory's details give the rolled-up size its row shows, not its own 0 B.
+  await selectLayer('rm -rf /opq');
+  await partial.click();
+  await explorer().locator('.details-path').filter({ hasText: '/partial' }).waitFor({ state: 'visible' });
+  const facts = await explorer().locator('.details dd').allTextContents();
+  assert.ok(facts.some((f) => /^3 B \(3 bytes, the files below it\)$/.test(f)), `details: ${facts.join(' | ')}`);
+  assert.ok(facts.includes('+1 changed · 3 B · −2 deleted (6 B hidden, still shipped)'));
+  // "1 row", not "1 rows".
+  await expand('/partial');
+  assert.doesNotMatch(await explorer().locator('.status').innerText(), /\b1 rows\b/);
+});
+
+test('security: a secret deleted by the next layer and a setuid program are marked in the layer list, the tree and the details', async () => {
+  await openExplorer('layerlens-test/findings:legacy');
+  const secretLayer = layerRow('mkdir -p /root/.ssh');
+  assert.match(await secretLayer.locator('.layer-security').innerText(), /secrets?/);
+  assert.match((await secretLayer.locator('.layer-security').getAttribute('aria-label')) ?? '', /^Security findings: /);
+  assert.match(await layerRow('chmod 4755').locator('.layer-security').innerText(), /setuid/);
+  assert.equal(await layerRow('head -c 3000000').locator('.layer-security').count(), 0, 'a clean layer has no mark');
+
+  // Deleted in the next layer: the ghost keeps its mark, because layer #10 still ships the key.
+  await selectLayer('rm -rf /root/.ssh');
+  await expand('/root');
+  await expand('/root/.ssh');
+  const key = treeRow('/root/.ssh/id_ed25519');
+  assert.match((await key.getAttribute('class')) ?? '', /change-deleted/);
+  const badge = key.locator('.security-secret');
+  assert.match(await badge.innerText(), /secret/);
+  assert.match((await badge.getAttribute('aria-label')) ?? '', /^Security: secret\. .*private key/i);
+  assert.ok((await treeRow('/root').locator('.security-below').count()) === 1, 'the folder above tells there is a marked path below');
+  await key.click();
+  const finding = explorer().locator('.details .security-finding');
+  await finding.waitFor({ state: 'visible' });
+  assert.match(await finding.innerText(), /Secret \(the version in #\d+\): .*private key/i);
+
+  await selectLayer('chmod 4755');
+  await expand('/usr');
+  await expand('/usr/local');
+  await expand('/usr/local/bin');
+  assert.equal(await treeRow('/usr/local/bin/suid-tool').locator('.security-setuid').count(), 1);
+  assert.equal(await treeRow('/usr/local/bin/sgid-tool').locator('.security-setuid').count(), 1, 'setgid too');
+  await treeRow('/usr/local/bin/suid-tool').click();
+  await explorer().locator('.details .security-finding').filter({ hasText: /Setuid\/setgid program \(the version in #\d+\): .*setuid/ }).waitFor({ state: 'visible' });
+  // The selected layer's full command, in the details box under the layer list.
+  assert.match(await explorer().locator('.layer-details .command').innerText(), /chmod 4755 \/usr\/local\/bin\/suid-tool/);
+  await screenshot(page, 'explorer-security');
+});
+
+test('bench: a cold open shows progress as a percentage with no layer selected, and costs about what the CLI\'s cold analyze does', async () => {
+  await ensureBenchImage({
+    dockerCli: '/usr/bin/docker',
+    host: ENGINE,
+    context: join(ROOT, 'test', 'fixtures', 'bench'),
+    buildLog: join(tmpdir(), 'layerlens-e2e-bench-build.log'),
+    rebuild: false,
+    log: (line) => process.stderr.write(`[bench image] ${line}\n`),
+  });
+  const image = BENCH_IMAGE.replace(/:latest$/, '');
+
+  let started = Date.now();
+  await cli(['analyze', BENCH_IMAGE, '--no-cache', '--json']);
+  const cliColdMs = Date.now() - started;
+
+  // This session's index cache is empty: the first open exports and indexes the whole image.
+  started = await startOpening(image);
+  await explorer().locator('.title').filter({ hasText: image }).waitFor({ state: 'visible', timeout: 60_000 });
+  const shellMs = Date.now() - started;
+  const percent = explorer().locator('.status').filter({ hasText: /^Reading the image: .* of ~.* \(\d+ %\)$/ });
+  await percent.waitFor({ state: 'visible', timeout: 120_000 });
+  assert.equal(await explorer().locator('.layers.waiting').count(), 1, 'still reading');
+  assert.equal(await explorer().locator('.layer.selected').count(), 0, 'no layer looks selected while nothing is shown');
+  await explorer().locator(indexedMarker).first().waitFor({ state: 'visible', timeout: 300_000 });
+  await explorer().locator('.tree-row').first().waitFor({ state: 'visible' });
+  const explorerColdMs = Date.now() - started;
+  const timings = JSON.parse((await explorer().locator('body').getAttribute('data-load-timings')) ?? '{}') as Record<string, number>;
+
+  // Reopened: from the index cache, no export.
+  started = await startOpening(image);
+  await explorer().locator('.title').filter({ hasText: image }).waitFor({ state: 'visible', timeout: 60_000 });
+  const reopenShellMs = Date.now() - started;
+  await explorer().locator(indexedMarker).first().waitFor({ state: 'visible', timeout: 120_000 });
+  await explorer().locator('.tree-row').first().waitFor({ state: 'visible' });
+  const reopenMs = Date.now() - started;
+
+  const results = { image: BENCH_IMAGE, cliColdMs, explorerColdMs, ratio: Math.round((explorerColdMs / cliColdMs) * 100) / 100, shellMs, hostStagesMs: timings, reopenShellMs, reopenMs };
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  writeFileSync(join(SCREENSHOTS, 'explorer-cold-open.json'), JSON.stringify(results, null, 2));
+  process.stderr.write(`[explorer cold open] ${JSON.stringify(results)}\n`);
+  assert.ok(Number.isFinite(timings.read) && timings.read > 0, 'the host reported its stages');
+  assert.ok(cliColdMs > 0 && explorerColdMs > 0);
+});
