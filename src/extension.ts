@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   registerImageCommands(context, engines, images, cache, log);
-  const explorers = registerExplorer(context, { engines, cache, log, fileUri: layerUri });
+  const explorers = registerExplorer(context, { engines, cache, log, fileUri: layerUri, filesOf: (model) => files.service.filesOf(model) });
   // Files of images open in an explorer, read from where the image came from (its engine, or its archive).
   const files = registerLayerFileSystem(
     context,

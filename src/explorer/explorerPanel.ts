@@ -5,6 +5,7 @@ import { analyzeImage } from '../core/analysis';
 import { stepsFromEngineHistory } from '../core/engineHistory';
 import { LayerlensError, messageOf } from '../core/errors';
 import { loadImage, isPathReference, type LoadOptions } from '../docker/imageLoader';
+import type { ImageFiles } from '../core/imageFiles';
 import type { ImageModel } from '../core/imageModel';
 import { explorerHtml } from './explorerHtml';
 import { compareFromExplorer, openFromExplorer } from './fileCommands';
@@ -23,6 +24,8 @@ export interface ExplorerHost {
   fileUri(imageId: string, layer: number, path: string): vscode.Uri;
   /** Told when an image is indexed (the read-only file system serves its files from then on). */
   indexed(model: ImageModel): void;
+  /** The image's files as the `layerlens:` file system reads them: one view per model, its merged views shared. */
+  filesOf?(model: ImageModel): ImageFiles;
 }
 
 export class ExplorerPanel implements vscode.Disposable {
@@ -166,7 +169,7 @@ export class ExplorerPanel implements vscode.Disposable {
       this.mark('read');
       const analysis = analyzeImage(model);
       this.mark('analysis');
-      this.session = new ExplorerSession(model, analysis);
+      this.session = new ExplorerSession(model, analysis, this.host.filesOf?.(model));
       this.mark('session');
       this.host.indexed(model);
       this.sendIndexed();

@@ -17,13 +17,14 @@ const KEPT_TREES = 4;
 export class ExplorerSession {
   private readonly trees = new Map<string, LayerTree>();
   private historyIndex?: Map<string, PathEvent[]>;
-  private imageFiles?: ImageFiles;
   /** Secrets and setuid programs by path and layer (Explain's findings), found once per image. */
   readonly security: SecurityMarks;
 
   constructor(
     readonly model: ImageModel,
     readonly analysis: ImageAnalysis,
+    /** The image's files (symlinks resolved), shared with the file system when the host has them. */
+    private imageFiles?: ImageFiles,
   ) {
     this.security = new SecurityMarks(model);
   }

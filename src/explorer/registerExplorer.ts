@@ -1,5 +1,6 @@
 // Wires the Layer Explorer into VS Code: its panels and serializer, and the commands that open it.
 import * as vscode from 'vscode';
+import type { ImageFiles } from '../core/imageFiles';
 import type { ImageModel } from '../core/imageModel';
 import type { IndexCache } from '../core/indexCache';
 import { loadImage } from '../docker/imageLoader';
@@ -14,6 +15,7 @@ export interface ExplorerDeps {
   log: vscode.LogOutputChannel;
   fileUri(imageId: string, layer: number, path: string): vscode.Uri;
   indexed?(model: ImageModel): void;
+  filesOf?(model: ImageModel): ImageFiles;
 }
 
 export function registerExplorer(context: vscode.ExtensionContext, deps: ExplorerDeps): ExplorerPanels {
@@ -39,6 +41,7 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Explore
       ).then((loaded) => loaded.model),
     fileUri: deps.fileUri,
     indexed: (model) => deps.indexed?.(model),
+    filesOf: deps.filesOf,
   };
   const panels = new ExplorerPanels(host);
   context.subscriptions.push(panels, vscode.window.registerWebviewPanelSerializer(ExplorerPanel.viewType, panels));
