@@ -34,11 +34,33 @@ export async function sniff(source: AsyncIterable<Buffer>, want: number): Promis
   return { head, body: body() };
 }
 
-/** Consumes a stream to its end, discarding its bytes. */
+/**
+ * Consumes a stream to its end, discarding its bytes. A readable stream (a tar entry) is resumed in flowing
+ * mode rather than iterated: skipping a cached layer of hundreds of MB then costs no promise per chunk.
+ */
 export async function drain(source: AsyncIterable<Buffer>): Promise<void> {
+  const stream = source as Partial<FlowingStream>;
+  if (typeof stream.resume === 'function' && typeof stream.once === 'function') {
+    const flowing = stream as FlowingStream;
+    return new Promise((resolve, reject) => {
+      let ended = false;
+      flowing.once('end', () => {
+        ended = true;
+        resolve();
+      });
+      flowing.once('error', reject);
+      flowing.once('close', () => (ended ? resolve() : reject(new Error('premature close'))));
+      flowing.resume();
+    });
+  }
   for await (const _ of source) {
     // discard
   }
+}
+
+interface FlowingStream {
+  resume(): unknown;
+  once(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
 /** Reads a whole (small) stream into memory, refusing more than `limit` bytes. */
