@@ -10,7 +10,7 @@ import type { KnownLayers } from '../../src/core/knownLayers';
 import type { ImageData, LayerIndex } from '../../src/core/types';
 import { buildImageArchive, type BuiltImage, type Layout, type TestImage } from '../support/imageBuilder';
 import { buildTar, type LayerCompression, type TarMember } from '../support/tarBuilder';
-import { chunked } from './helpers';
+import { chunked, rejectsWith } from './helpers';
 
 const baseLayers: TarMember[][] = [
   [{ name: 'bin/', type: 'dir' }, { name: 'bin/sh', content: 'shell', mode: 0o755 }, { name: 'etc/', type: 'dir' }, { name: 'etc/conf', content: 'one' }],
@@ -141,6 +141,27 @@ describe('incremental read: the source is abandoned', () => {
       assert.equal(data.layers[4].entries.at(-1)?.path, '/app/rebuilt');
     });
   }
+});
+
+describe('incremental read: cancel', () => {
+  test('aborting while cached layers are skipped cancels the read; it is not taken for an early stop', async () => {
+    const base = build('oci', 'gzip', baseLayers);
+    const rebuilt = build('oci', 'gzip', [...baseLayers, newLayer]);
+    const archive = archiveIn(rebuilt, 'metadata last');
+    const cold = await readImageTar(chunked(archive, 4096), READ);
+    const facts = new Map<string, string>();
+    const baseData = await readBase(base, facts);
+    const controller = new AbortController();
+    // The user cancels once a tenth of the archive has been read, while the cached layers stream past.
+    async function* source(): AsyncGenerator<Buffer> {
+      for (let offset = 0; offset < archive.length; offset += 512) {
+        if (offset >= archive.length / 10) controller.abort();
+        yield archive.subarray(offset, offset + 512);
+      }
+    }
+    const read = readImageIncrementally(async () => source(), knownFor(rebuilt, cold, baseData, facts), { ...READ, signal: controller.signal });
+    await rejectsWith(read, 'cancelled', /^Cancelled\.$/);
+  });
 });
 
 describe('incremental read: wrong recorded facts', () => {
