@@ -226,7 +226,7 @@ test('basics: an edited line is "changed since the image was built", with no num
   await indexedStatus(/basics:legacy · 100% match/).waitFor({ state: 'visible' });
 });
 
-test('whiteouts: the separate rm steps carry the image-backed LL2001 warning', async () => {
+test('whiteouts: each separate rm step carries one diagnostic, the image-backed LL2001 the CLI finds, on the rm itself', async () => {
   // Only this Dockerfile's problems in the panel: a closed document's diagnostics go with it.
   await runCommand(page, 'View: Close All Editors');
   await openFile('whiteouts/Dockerfile');
@@ -238,17 +238,21 @@ test('whiteouts: the separate rm steps carry the image-backed LL2001 warning', a
   ]);
   const expected = lint.findings.filter((f) => f.ruleId === 'LL2001');
   assert.ok(expected.length >= 2, 'the CLI finds LL2001 on the rm steps');
+  assert.ok(expected.every((f) => /added by the RUN on line \d+/.test(f.message)), 'it says where the bytes came from');
+  assert.deepEqual(lint.findings.filter((f) => f.ruleId === 'LL1001'), [], 'the CLI reports each rm once');
 
   await page.keyboard.press('Control+Shift+M');
   const problems = page.locator('.markers-panel');
   await problems.waitFor({ state: 'visible' });
+  const rows = problems.locator('.monaco-list-row');
   for (const finding of expected) {
-    const row = problems.locator('.monaco-list-row').filter({ hasText: finding.message }).filter({ hasText: `[Ln ${finding.line},` });
+    const row = rows.filter({ hasText: finding.message }).filter({ hasText: `[Ln ${finding.line},` });
     await row.first().waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await row.first().innerText(), /LL2001/);
   }
-  // The rm line also has the static LL1001 hint (no image needed).
-  await problems.locator('.monaco-list-row').filter({ hasText: 'LL1001' }).first().waitFor({ state: 'visible' });
+  // Once the image-backed warnings are in, the static LL1001 on the same rm lines is gone: one diagnostic per rm.
+  assert.equal(await rows.filter({ hasText: 'LL1001' }).count(), 0, 'no LL1001 beside the LL2001 of the same rm');
+  assert.equal(await rows.filter({ hasText: 'LL2001' }).count(), expected.length);
   await screenshot(page, 'dockerfile-diagnostics');
   await page.keyboard.press('Control+Shift+M');
 });
