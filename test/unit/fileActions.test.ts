@@ -78,6 +78,19 @@ test('details carry the same actions as the keys and the menu use', () => {
   assert.equal(dirDetails.details.open.enabled, false);
 });
 
+test('a hardlink is a file to its reader: it opens, and compares with the version it replaced', () => {
+  const linked = new ImageModel(
+    image([
+      layer([dir('/bin'), file('/bin/tool', 10, 'v1')]),
+      layer([file('/bin/tool-2', 12, 'v2'), { path: '/bin/tool', type: 'hardlink', size: 0, mode: 0o755, uid: 0, gid: 0, linkTarget: '/bin/tool-2' }]),
+    ]),
+  );
+  const actions = new ExplorerSession(linked, analyzeImage(linked)).fileActions('/bin/tool', 1);
+  assert.deepEqual([actions.open.kind, actions.open.enabled], ['open', true]);
+  assert.deepEqual([actions.compare.kind, actions.compare.enabled], ['compare', true]);
+  assert.match(actions.compare.title, /of #0 with its version of #1/);
+});
+
 test('binary or text, as VS Code decides: a NUL in the first 512 bytes, unless a BOM or UTF-16 says text', () => {
   assert.equal(looksBinary(Buffer.from('#!/bin/sh\necho hi\n')), false);
   assert.equal(looksBinary(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0])), true, 'an ELF header');
