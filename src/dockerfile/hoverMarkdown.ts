@@ -111,12 +111,16 @@ function fileCounts(facts: { added: number; modified: number; metadataOnly: numb
   return parts.length ? `Files: ${parts.join(' · ')}` : 'No file changed';
 }
 
-/** One finding of "Explain This Layer": its sentence (our own text) and its biggest evidence, escaped. */
+/**
+ * One finding of "Explain This Layer": its rule id, its sentence (our own text) and its biggest evidence,
+ * escaped. A security finding is about exposure: it names a file, not a size.
+ */
 function findingLine(finding: ExplainFinding): string {
   const icon = finding.severity === 'security' ? '$(shield)' : finding.severity === 'warning' ? '$(warning)' : '$(info)';
   const biggest = finding.evidence[0];
-  const where = biggest ? `, e.g. ${escapeMarkdown(biggest.path)}` : '';
-  return `- ${icon} ${finding.title.replace(/\.$/, '')} (${formatBytes(finding.total.bytes)}${where}).`;
+  const title = finding.title.replace(/\.$/, '');
+  if (finding.severity === 'security') return `- ${icon} ${finding.ruleId} ${title}${biggest ? ` (e.g. ${escapeMarkdown(biggest.path)})` : ''}.`;
+  return `- ${icon} ${finding.ruleId} ${title} (${formatBytes(finding.total.bytes)}${biggest ? `, e.g. ${escapeMarkdown(biggest.path)}` : ''}).`;
 }
 
 function hintBlocks(hints: StaticHint[]): string[] {

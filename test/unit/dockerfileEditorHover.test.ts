@@ -62,7 +62,7 @@ describe('hover of a linked, indexed Dockerfile', () => {
     assert.match(markdown, /\*\*301 kB\*\* · 100\.0 % of the image/);
     assert.match(markdown, /^Files: \+8 added {2}$/m, 'counts that are 0 are left out');
     assert.match(markdown, /1\.0 kB of it is deleted or replaced by later steps/);
-    assert.match(markdown, /The apt package lists or archives are left in this layer \(300 kB, e\.g\. \/var\/lib\/apt\/lists\)\./);
+    assert.match(markdown, /LL2002 The apt package lists or archives are left in this layer \(300 kB, e\.g\. \/var\/lib\/apt\/lists\)\./);
     assert.doesNotMatch(markdown, /Later layers delete or overwrite/, 'undone-later: said by the line above already');
     const commands = links(html).map(commandOf);
     assert.deepEqual(commands, [
@@ -226,5 +226,15 @@ describe('the waste a hover and a CodeLens show is Layerlens\' exact figure, nev
     assert.doesNotMatch(markdown, /4\.0 MB/);
     const chmodLens = codeLensText(instructionInsight(parsed, chmodFacts, matchAtLine(match, 2)!));
     assert.equal(chmodLens, '2.0 MB · 1 modified', 'the chmod layer wastes nothing itself');
+  });
+});
+
+describe('a security finding in the hover names a file, not a size', () => {
+  test('a setuid program: its rule id and the file, no bytes', () => {
+    const setuid = { id: 'setuid', ruleId: 'LL3002', severity: 'security', title: 'This layer adds a setuid or setgid program, which runs with the rights of its owner or group.', evidence: [{ path: '/usr/bin/tool', bytes: 20_000 }], total: { paths: 1, bytes: 20_000 }, fix: 'Clear it.' } as const;
+    const layer = { ...facts.layers[1], findings: [{ ...setuid, evidence: [...setuid.evidence] }] };
+    const markdown = hoverMarkdown({ kind: 'linked', image: { id: IMAGE_ID, label: IMAGE_LABEL }, insight: { kind: 'layer', keyword: 'RUN', stepIndex: 1, layer, layerCount: 3 }, hints: [] });
+    assert.match(markdown, /\$\(shield\) LL3002 This layer adds a setuid or setgid program, which runs with the rights of its owner or group \(e\.g\. \/usr\/bin\/tool\)\./);
+    assert.doesNotMatch(markdown, /20\.0 kB/);
   });
 });
