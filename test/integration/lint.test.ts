@@ -95,6 +95,8 @@ describe('layerlens lint (one engine)', () => {
     assert.ok(lines.includes(`${file}:22 LL2001 warning This RUN deletes 14 B that earlier layers still ship (/app/data/obsolete.txt, added by the RUN on line 12).`), r.stdout);
     assert.ok(lines.includes(`${file}:36 LL3002 warning chmod 4755 makes /app/setuid-file setuid: it runs with the rights of its owner.`), r.stdout);
     assert.ok(!lines.some((l) => /:2[12] LL1001 /.test(l)), r.stdout);
+    // The chmod 600 of a file a RUN wrote: one finding, on the chmod, with the bytes copied again.
+    assert.ok(lines.some((l) => l.startsWith(`${file}:24 LL2009 warning `) && l.includes('(2.1 MB: /app/big.bin, added by the RUN on line 12)')), r.stdout);
     assert.match(r.stderr, /^layerlens-test\/basics:legacy matches .*Dockerfile on 12 of 12 instructions\.\n$/);
   });
 
