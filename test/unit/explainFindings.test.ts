@@ -328,7 +328,12 @@ describe('explain findings: the fix fits the step that added the files', () => {
     const md = explanationToMarkdown(e);
     assert.match(md, /### Security \(LL3001\): An \.env file, which usually holds secrets, is in this layer\./);
     assert.match(md, /25 B, deleted or replaced in layer 2 but still readable in this one/);
-    assert.match(md, /It is a secret, which stays readable in this layer for anyone who pulls the image \(see the security findings\)\./);
+    assert.match(md, /A later layer deletes or overwrites 1 file of this layer \(layer 2: 25 B\), a secret, which stays readable in this layer for anyone who pulls the image \(see the security findings\)\./);
+    assert.doesNotMatch(md, /ship for nothing/);
+    // With a file that is no secret beside it, only that file's bytes ship for nothing.
+    const both = layer([dir('/srv'), file('/srv/.env', 25, 'E1'), file('/srv/cache.bin', 100, 'C')]);
+    const mixed = explanationToMarkdown(explainWithHistory([both, layer([], { whiteouts: ['/srv/.env', '/srv/cache.bin'] })], ["/bin/sh -c printf 'x' > /srv/.env", '/bin/sh -c rm /srv/.env /srv/cache.bin'], 1));
+    assert.match(mixed, /deletes or overwrites 2 files of this layer \(layer 2: 125 B\): one of them is a secret, which stays readable in this layer for anyone who pulls the image \(see the security findings\); the other file's 100 B ship for nothing\./);
   });
 
   test('COPY --chown only for files a COPY added; a RUN\'s files and a base layer\'s get their own fix', () => {

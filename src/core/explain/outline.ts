@@ -115,13 +115,19 @@ function stackItems(e: LayerExplanation): Inline[][] {
     ]);
   }
   if (undoneLater.paths > 0) {
-    items.push([
-      `${byCount(undoneLater.byLayers.length, 'A later layer deletes or overwrites', 'Later layers delete or overwrite')} ${plural(undoneLater.paths, 'file')} of this layer (${layerList(undoneLater.byLayers)}): ${them(undoneLater.paths)} ${formatBytes(undoneLater.bytes)} ship for nothing.`,
-    ]);
-    const secrets = e.findings.filter((f) => f.id === 'secret').reduce((n, f) => n + f.evidence.filter((ev) => ev.layer !== undefined).length, 0);
-    if (secrets > 0) {
-      const which = secrets === undoneLater.paths ? byCount(secrets, 'It is a secret', 'They are all secrets') : byCount(secrets, 'One of them is a secret', `${countOf(secrets)} of them are secrets`);
-      items.push([`${which}, which ${byCount(secrets, 'stays', 'stay')} readable in this layer for anyone who pulls the image (see the security findings).`]);
+    // A secret deleted later is exposed, not wasted: it is told apart from the bytes that ship for nothing.
+    const secretEvidence = e.findings.filter((f) => f.id === 'secret').flatMap((f) => f.evidence.filter((ev) => ev.layer !== undefined));
+    const secrets = Math.min(secretEvidence.length, undoneLater.paths);
+    const who = `${byCount(undoneLater.byLayers.length, 'A later layer deletes or overwrites', 'Later layers delete or overwrite')} ${plural(undoneLater.paths, 'file')} of this layer (${layerList(undoneLater.byLayers)})`;
+    const exposed = `${byCount(secrets, 'stays', 'stay')} readable in this layer for anyone who pulls the image (see the security findings)`;
+    if (secrets === 0) items.push([`${who}: ${them(undoneLater.paths)} ${formatBytes(undoneLater.bytes)} ship for nothing.`]);
+    else if (secrets === undoneLater.paths) items.push([`${who}, ${byCount(secrets, 'a secret, which', 'all of them secrets, which')} ${exposed}.`]);
+    else {
+      const others = undoneLater.paths - secrets;
+      const otherBytes = undoneLater.bytes - secretEvidence.reduce((sum, ev) => sum + ev.bytes, 0);
+      items.push([
+        `${who}: ${byCount(secrets, 'one of them is a secret, which', `${countOf(secrets)} of them are secrets, which`)} ${exposed}; the ${byCount(others, 'other file\'s', `other ${countOf(others)} files'`)} ${formatBytes(otherBytes)} ship for nothing.`,
+      ]);
     }
   } else {
     items.push(['No later layer deletes or overwrites its files: none of its bytes are wasted.']);
