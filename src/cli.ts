@@ -5,12 +5,13 @@
 // Exit codes: 0 done (or the reader of the output went away), 1 a --ci rule or a lint warning failed, 2 bad input
 // or an engine/archive error (one line on stderr), 130 cancelled.
 import { LayerlensError, messageOf } from './core/errors';
-import { formatBytes, parseBytes } from './core/format';
+import { formatBytes } from './core/format';
 import { imageDisplayName } from './core/imageName';
 import { IndexCache, defaultCacheDirectory } from './core/indexCache';
-import { analyzeReport, diffReport, evaluateCiRules, layersReport, treeReport, type CiLimits } from './core/reports';
+import { analyzeReport, diffReport, evaluateCiRules, layersReport, treeReport } from './core/reports';
 import { renderAnalysis, renderDiff, renderLayers, renderTree } from './cli/humanOutput';
-import { parseCommandLine, type CliFlags } from './cli/commandLine';
+import { ciLimits } from './cli/ciThresholds';
+import { parseCommandLine } from './cli/commandLine';
 import { explainCommand } from './cli/explainCommand';
 import { lintCommand } from './cli/lintCommand';
 import { stopQuietlyWhenOutputCloses } from './cli/quietPipe';
@@ -60,13 +61,15 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'layers' || command === 'analyze') {
+    // Limits dive would refuse are refused before the image is read.
+    const limits = command === 'analyze' && values.ci ? ciLimits(values) : undefined;
     const { overview, analysis } = await loadAnalysis(ref, options).finally(() => progress?.clear());
     const name = imageDisplayName(overview.data.id, overview.data.repoTags, isPathReference(ref) ? undefined : ref);
     if (command === 'layers') {
       values.json ? json(layersReport(overview, analysis)) : out(renderLayers(overview, analysis, true, name));
       return 0;
     }
-    const ci = values.ci ? evaluateCiRules(analysis, ciLimits(values)) : undefined;
+    const ci = limits ? evaluateCiRules(analysis, limits) : undefined;
     const top = values.top === undefined ? 10 : positiveInteger(values.top, '--top');
     values.json ? json(analyzeReport(overview, analysis, ci)) : out(renderAnalysis(overview, analysis, ci, top, name));
     return ci && !ci.every((r) => r.pass) ? 1 : 0;
@@ -90,28 +93,6 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   return 2;
-}
-
-function ciLimits(values: CliFlags): CiLimits {
-  const ratio = (name: string, fallback: number | undefined) => {
-    const text = values[name as keyof CliFlags] as string | undefined;
-    if (text === undefined) return fallback;
-    if (/^disabled$/i.test(text)) return undefined;
-    const n = Number(text.replace(/%$/, '')) / (text.endsWith('%') ? 100 : 1);
-    if (!Number.isFinite(n) || n < 0) throw new LayerlensError(`--${name} must be a ratio such as 0.9 (or a percentage such as 90%).`);
-    return n;
-  };
-  const sizeText = values['highest-wasted-bytes'] as string | undefined;
-  let highestWastedBytes: number | undefined;
-  if (sizeText !== undefined && !/^disabled$/i.test(sizeText)) {
-    highestWastedBytes = parseBytes(sizeText);
-    if (highestWastedBytes === undefined) throw new LayerlensError('--highest-wasted-bytes must be a size such as 20MB.');
-  }
-  return {
-    lowestEfficiency: ratio('lowest-efficiency', 0.9),
-    highestWastedBytes,
-    highestUserWastedPercent: ratio('highest-user-wasted-percent', 0.1),
-  };
 }
 
 function layerNumber(text: string, flag: string, top: number, allowMinusOne = false): number {

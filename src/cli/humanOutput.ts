@@ -4,6 +4,7 @@ import { formatBytes, formatMode, formatPercent, printablePath } from '../core/f
 import type { ImageOverview, MergedEntry, PathChange } from '../core/imageModel';
 import { imageDisplayName, shortImageId } from '../core/imageName';
 import type { CiRuleResult } from '../core/reports';
+import { describeUserWasted, formatUserWastedRatio } from '../core/userWasted';
 
 const REASONS = { overwritten: 'overwritten', deleted: 'deleted', 'metadata-only': 'metadata-only copy' } as const;
 
@@ -41,7 +42,7 @@ export function renderAnalysis(
   const lines = [renderLayers(model, analysis, true, name), ''];
   lines.push(`Efficiency          ${formatPercent(analysis.efficiency)}`);
   lines.push(`Wasted bytes        ${formatBytes(analysis.wastedBytes)}  (dive's measure)`);
-  lines.push(`User wasted         ${formatPercent(analysis.userWastedPercent)}  (of all layers but the first)`);
+  lines.push(`User wasted         ${describeUserWasted(analysis.userWastedPercent)}`);
   lines.push('');
   if (analysis.wastedFiles.length === 0) lines.push('No wasted files: every byte shipped is in the final filesystem.');
   else {
@@ -83,7 +84,7 @@ export function renderDiff(changes: PathChange[], from: number, to: number): str
 
 function formatRule(r: CiRuleResult): string {
   if (r.rule === 'highestWastedBytes') return `${formatBytes(r.actual)} (limit ${formatBytes(r.limit)})`;
-  return `${formatPercent(r.actual)} (limit ${formatPercent(r.limit)})`;
+  return `${formatUserWastedRatio(r.actual)} (limit ${formatPercent(r.limit)})`;
 }
 
 /** Step and Layer to the left, the numbers to the right, the instruction last (unpadded). */

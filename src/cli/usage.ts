@@ -22,9 +22,10 @@ Options:
   --host <host>                        Docker host (overrides DOCKER_HOST and the docker context)
   --no-cache                           neither read nor write the layer index cache
   --ci                                 analyze: exit 1 when a rule fails (dive's rules and defaults)
-  --lowest-efficiency <ratio>          analyze --ci: minimum efficiency (default 0.9)
+  --lowest-efficiency <ratio>          analyze --ci: minimum efficiency, 0 to 1 or 0% to 100% (default 0.9)
   --highest-wasted-bytes <size>        analyze --ci: e.g. 20MB (default: not checked)
-  --highest-user-wasted-percent <r>    analyze --ci: maximum ratio (default 0.1)
+  --highest-user-wasted-percent <r>    analyze --ci: maximum ratio, 0 to 1 (default 0.1)
+                                       a rule set to off, false or disabled is skipped
   --top <n>                            analyze: wasted files to list (default 10)
   --large-file <size>                  explain: report files of this size or more (default 50MB)
   --target <stage>                     lint: the stage built (default: the last)

@@ -6,13 +6,15 @@
 //   counts everything it hid in the layers below; opaque markers are ignored, as dive does);
 //   efficiency = Σ minimum ÷ Σ cumulative (1 when nothing is counted);
 //   wastedBytes = Σ cumulative of the paths seen in two or more layers;
-//   userWastedPercent = wastedBytes ÷ size of all layers but the first.
+//   userWastedPercent = wastedBytes ÷ size of all layers but the first (+Inf for waste over no user bytes, as
+//   Go's division gives; see userWasted.ts).
 // The per-file waste list is Layerlens' own, exact account: every version of a file whose bytes ship in a
 // layer but are not what the final filesystem shows, with why.
 import { FsStack, type FsNode } from './fsStack';
 import type { ImageModel } from './imageModel';
 import { parentOf } from './paths';
 import type { LayerIndex } from './types';
+import { userWastedRatio } from './userWasted';
 
 export type WasteReason = 'overwritten' | 'deleted' | 'metadata-only';
 
@@ -57,6 +59,7 @@ export interface ImageAnalysis {
   efficiency: number;
   /** dive's wasted bytes: counts every version of a path touched twice, the one kept included. */
   wastedBytes: number;
+  /** dive's wastedBytes ÷ the size of every layer but the first: Infinity when there is waste but no such bytes. */
   userWastedPercent: number;
   /**
    * Layerlens' exact figure, the one to show users as "wasted": bytes shipped in some layer that the final
@@ -138,7 +141,7 @@ export function analyzeImage(model: ImageModel): ImageAnalysis {
     totalSize,
     efficiency: cumulative === 0 ? 1 : minimum / cumulative,
     wastedBytes,
-    userWastedPercent: userSize === 0 ? 0 : wastedBytes / userSize,
+    userWastedPercent: userWastedRatio(wastedBytes, userSize),
     exactWastedBytes: stats.reduce((sum, s) => sum + s.wastedBytes, 0),
     inefficientPaths,
     wastedFiles,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { ImageAnalysis } from './analysis';
 import { memberFactKey } from './knownLayers';
 import type { EntryType, ImageConfig, LayerEntry, LayerIndex } from './types';
+import { reviveUserWastedPercent } from './userWasted';
 
 /** Bump when the stored shape or the meaning of a field changes. */
 export const CACHE_FORMAT = 3;
@@ -77,7 +78,7 @@ export class IndexCache {
     if (!stored || stored.format !== CACHE_FORMAT || stored.id !== id || !a) return undefined;
     const valid =
       Array.isArray(a.layers) && Array.isArray(a.wastedFiles) && Array.isArray(a.inefficientPaths) && Array.isArray(a.warnings) &&
-      [a.totalSize, a.efficiency, a.wastedBytes, a.userWastedPercent, a.exactWastedBytes].every((n) => typeof n === 'number' && Number.isFinite(n));
+      [a.totalSize, a.efficiency, a.wastedBytes, a.exactWastedBytes].every((n) => typeof n === 'number' && Number.isFinite(n)) && reviveUserWastedPercent(a);
     return valid ? a : undefined;
   }
 

@@ -2,6 +2,7 @@
 // Built from the model only, so the extension can produce the very same objects.
 import type { ImageAnalysis, WastedFile } from './analysis';
 import type { ImageOverview, MergedEntry, PathChange } from './imageModel';
+import { jsonRatio, type JsonRatio } from './userWasted';
 
 export interface LayersReport {
   image: { id: string; tags: string[]; size: number };
@@ -28,7 +29,8 @@ export interface LayersReport {
   }[];
   efficiency: number;
   wastedBytes: number;
-  userWastedPercent: number;
+  /** "+Inf" when there is waste but no bytes above the first layer (JSON has no Infinity). */
+  userWastedPercent: JsonRatio;
   /** Layerlens' exact waste: Σ of the layers' wastedBytes (dive's figures are the three above). */
   exactWastedBytes: number;
 }
@@ -60,7 +62,7 @@ export function layersReport(model: ImageOverview, analysis: ImageAnalysis): Lay
     })),
     efficiency: analysis.efficiency,
     wastedBytes: analysis.wastedBytes,
-    userWastedPercent: analysis.userWastedPercent,
+    userWastedPercent: jsonRatio(analysis.userWastedPercent),
     exactWastedBytes: analysis.exactWastedBytes,
   };
 }
@@ -120,13 +122,19 @@ export interface CiRuleResult {
   pass: boolean;
 }
 
+/** A rule's result in the --json output: `actual` is "+Inf" for an infinite userWastedPercent. */
+export type CiRuleReport = Omit<CiRuleResult, 'actual'> & { actual: JsonRatio };
+
 export interface CiLimits {
   lowestEfficiency?: number;
   highestWastedBytes?: number;
   highestUserWastedPercent?: number;
 }
 
-/** dive's CI rules (`.dive-ci`): each one given a limit is checked; the others are skipped. */
+/**
+ * dive's CI rules (`.dive-ci`, cmd/dive/cli/internal/command/ci/rules.go): each one given a limit is checked; the
+ * others are skipped. An infinite userWastedPercent exceeds every limit, so its rule fails, as in dive.
+ */
 export function evaluateCiRules(analysis: ImageAnalysis, limits: CiLimits): CiRuleResult[] {
   const results: CiRuleResult[] = [];
   if (limits.lowestEfficiency !== undefined) {
@@ -150,7 +158,7 @@ export interface AnalyzeReport extends LayersReport {
   wastedFiles: WastedFile[];
   inefficientPaths: ImageAnalysis['inefficientPaths'];
   warnings: string[];
-  ci: { pass: boolean; rules: CiRuleResult[] } | null;
+  ci: { pass: boolean; rules: CiRuleReport[] } | null;
 }
 
 export function analyzeReport(model: ImageOverview, analysis: ImageAnalysis, ci: CiRuleResult[] | undefined): AnalyzeReport {
@@ -159,6 +167,6 @@ export function analyzeReport(model: ImageOverview, analysis: ImageAnalysis, ci:
     wastedFiles: analysis.wastedFiles,
     inefficientPaths: analysis.inefficientPaths,
     warnings: analysis.warnings,
-    ci: ci ? { pass: ci.every((r) => r.pass), rules: ci } : null,
+    ci: ci ? { pass: ci.every((r) => r.pass), rules: ci.map((r) => ({ ...r, actual: jsonRatio(r.actual) })) } : null,
   };
 }
