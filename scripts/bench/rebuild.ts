@@ -63,7 +63,7 @@ function run(file: string, args: string[], input?: string, env: NodeJS.ProcessEn
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'], env: { ...process.env, ...env } });
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-4000)));
+    child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-4000)));
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${file} ${args.join(' ')} exited with ${code}: ${stderr.trim()}`))));
     if (child.stdin) {
