@@ -114,7 +114,8 @@ describe('layerlens lint (one engine)', () => {
         for (const e of f.fix.edits) assert.deepEqual(Object.keys(e.range).sort(), ['endCharacter', 'endLine', 'startCharacter', 'startLine']);
       }
     }
-    assert.ok(report.findings.some((f) => f.ruleId === 'DL3059' && f.fix !== null));
+    // basics' consecutive RUNs each chain commands: Layerlens' LL1004 (hadolint's DL3059 leaves such pairs alone).
+    assert.ok(report.findings.some((f) => f.ruleId === 'LL1004' && f.fix !== null));
   });
 
   test('exit codes: 0 clean, 2 for a file that cannot be read or parsed, or an unknown --target', async () => {

@@ -151,7 +151,10 @@ describe('DL3020: COPY where ADD is not needed', () => {
   });
 });
 
-describe('DL3059: consecutive RUNs', () => {
+describe('DL3059 / LL1004: consecutive RUNs', () => {
+  // The merge hint whichever id it has: DL3059 (hadolint's) for RUNs of one command each, LL1004 where one chains commands.
+  const merges = (text: string) => [...findings('DL3059', text), ...findings('LL1004', text)];
+
   test('raised on the second of two shell-form RUNs; the fix joins them with a continuation, keeping comments between', () => {
     const text = lines('FROM alpine:3.19', 'RUN apk add --no-cache curl', '', '# then the app user', 'RUN adduser -D app', 'USER app');
     const [f] = findings('DL3059', text);
@@ -162,9 +165,9 @@ describe('DL3059: consecutive RUNs', () => {
 
   test('three RUNs in a row: fixing all at once gives one RUN', () => {
     const text = lines('FROM alpine:3.19', 'RUN a', 'RUN --network=none b \\', '  && c', 'RUN d');
-    assert.deepEqual(findings('DL3059', text), [], 'a RUN with other flags is neither merged nor merged into');
+    assert.deepEqual(merges(text), [], 'a RUN with other flags is neither merged nor merged into');
     const plain = lines('FROM alpine:3.19', 'RUN a', 'RUN b \\', '  && c', 'RUN d');
-    assert.equal(fixed('DL3059', plain), lines('FROM alpine:3.19', 'RUN a \\', '    && b \\', '  && c \\', '    && d'));
+    assert.equal(fixed('LL1004', plain), lines('FROM alpine:3.19', 'RUN a \\', '    && b \\', '  && c \\', '    && d'));
   });
 
   test('the escape directive: the continuation uses its character', () => {
@@ -185,17 +188,17 @@ describe('DL3059: consecutive RUNs', () => {
       ['RUN echo a', 'RUN cd /x; make'],
       ['RUN echo a &', 'RUN echo b'],
     ]) {
-      const all = findings('DL3059', lines('FROM alpine:3.19', first, second));
+      const all = merges(lines('FROM alpine:3.19', first, second));
       assert.equal(all.length, 1, `${first} / ${second}`);
       assert.equal(all[0].fix, undefined, `${first} / ${second}`);
     }
-    assert.deepEqual(findings('DL3059', lines('FROM alpine:3.19', 'RUN --mount=type=cache,target=/a a', 'RUN --mount=type=cache,target=/b b')), []);
+    assert.deepEqual(merges(lines('FROM alpine:3.19', 'RUN --mount=type=cache,target=/a a', 'RUN --mount=type=cache,target=/b b')), []);
   });
 
   test('not raised for RUNs apart, in different stages, or in the exec form (often: no shell yet)', () => {
-    assert.deepEqual(findings('DL3059', lines('FROM alpine:3.19', 'RUN a', 'ENV X=1', 'RUN b')), []);
-    assert.deepEqual(findings('DL3059', lines('FROM alpine:3.19 AS a', 'RUN a', 'FROM alpine:3.19', 'RUN b')), []);
-    assert.deepEqual(findings('DL3059', lines('FROM scratch', 'COPY busybox /bin/', 'RUN ["/bin/busybox", "--install", "-s", "/bin"]', 'RUN ln -s x y')), []);
+    assert.deepEqual(merges(lines('FROM alpine:3.19', 'RUN a', 'ENV X=1', 'RUN b')), []);
+    assert.deepEqual(merges(lines('FROM alpine:3.19 AS a', 'RUN a', 'FROM alpine:3.19', 'RUN b')), []);
+    assert.deepEqual(merges(lines('FROM scratch', 'COPY busybox /bin/', 'RUN ["/bin/busybox", "--install", "-s", "/bin"]', 'RUN ln -s x y')), []);
   });
 });
 

@@ -29,12 +29,19 @@ export function globalArgDefaults(dockerfile: ParsedDockerfile): Map<string, str
   return scope;
 }
 
+/** The platform ARGs BuildKit defines in the global scope: FROM may use them undeclared, with values set per build. */
+const PLATFORM_ARGS = ['TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT'];
+
 export function baseImageOf(dockerfile: ParsedDockerfile, stage: DockerfileStage): BaseImageReference {
   const written = stage.baseImage;
   if (stage.baseStage !== undefined) return { written, resolved: written, kind: 'stage' };
-  const segments = expandWord(written, globalArgDefaults(dockerfile), dockerfile.escapeChar, true);
+  const scope = globalArgDefaults(dockerfile);
+  for (const name of PLATFORM_ARGS) if (!scope.has(name)) scope.set(name, undefined);
+  const segments = expandWord(written, scope, dockerfile.escapeChar, true);
   if (!isKnown(segments)) return { written, kind: 'image' };
   const resolved = segmentsText(segments);
+  // Nothing left of the name (`FROM ${UNDECLARED}`): no image to judge; the builder refuses the blank name.
+  if (!resolved.trim()) return { written, kind: 'image' };
   if (resolved.toLowerCase() === 'scratch') return { written, resolved, kind: 'scratch' };
   // A resolved name may still be an earlier stage ("FROM ${BUILDER}").
   if (dockerfile.stages.slice(0, stage.index).some((s) => s.name?.toLowerCase() === resolved.toLowerCase())) return { written, resolved, kind: 'stage' };

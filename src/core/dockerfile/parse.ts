@@ -1,7 +1,7 @@
 // A Dockerfile as plain data, over `dockerfile-ast` (the parser behind the Docker language server):
 // stages, instructions with their ranges, flags, heredocs, the `escape` directive and ARGs before FROM.
 // Lines and characters are 0-based everywhere (VS Code's convention); the CLI adds 1 when it prints.
-import { DockerfileParser, type Flag, type From, type Heredoc, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Flag, type From, type Heredoc, type Instruction, type Onbuild } from 'dockerfile-ast';
 import { rangeOf, type TextPosition, type TextRange } from './textEdits';
 
 export interface InstructionFlag {
@@ -41,6 +41,11 @@ export interface DockerfileInstruction {
   json?: string[];
   /** Index of the stage the instruction belongs to; -1 for an ARG before the first FROM. */
   stage: number;
+  /**
+   * For ONBUILD: the instruction it registers (`ONBUILD RUN …` → the RUN, with its own keyword, flags and
+   * arguments). It runs when another image is built FROM this one, so it is not a step of this stage.
+   */
+  trigger?: DockerfileInstruction;
 }
 
 export interface DockerfileStage {
@@ -175,6 +180,8 @@ function toInstruction(node: Instruction, keyword: string, lines: string[], esca
     heredocs,
     stage,
   };
+  const trigger = keyword === 'ONBUILD' ? (node as Onbuild).getTriggerInstruction() : null;
+  if (trigger) instruction.trigger = toInstruction(trigger, trigger.getKeyword().toUpperCase(), lines, escapeChar, stage);
   if (argumentsRange) {
     const start = argumentsRange.start;
     const end = { line: range.endLine, character: range.endCharacter };

@@ -231,3 +231,28 @@ export function assignments(command: ShellCommand): Map<string, string> {
   }
   return result;
 }
+
+/**
+ * Names that earlier commands of the script export to `command`'s environment: `export NAME=value`, or
+ * `export NAME` after `NAME=value`. Only commands nested no deeper than `command` count (an export inside
+ * a subshell ends with it); the order is the script's, which is how `&&`, `;` and newlines run it.
+ */
+export function exportedNames(script: ShellScript, command: ShellCommand): Set<string> {
+  const exported = new Set<string>();
+  const assigned = new Set<string>();
+  for (const earlier of script.commands) {
+    if (earlier === command) break;
+    if (earlier.depth > command.depth) continue;
+    const p = programIndex(earlier);
+    if (p < 0) {
+      for (const name of assignments(earlier).keys()) assigned.add(name);
+      continue;
+    }
+    if (earlier.words[p].value !== 'export') continue;
+    for (const word of earlier.words.slice(p + 1)) {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(=?)/.exec(word.value);
+      if (m && (m[2] || assigned.has(m[1]))) exported.add(m[1]);
+    }
+  }
+  return exported;
+}

@@ -1,5 +1,6 @@
-// DL3019 (hadolint): `apk add` keeps the package index in /var/cache/apk unless run with --no-cache.
-import { cacheMountCovers, hasWord, insertAfter, invocations, removes, shellRuns, wordRange } from './runQueries';
+// DL3019 (hadolint): `apk add` keeps the package index in /var/cache/apk unless run with --no-cache (or a cache or
+// tmpfs mount holds that directory). ONBUILD RUNs count too: they ship in the images built FROM this one.
+import { mountKeepsOut, hasWord, insertAfter, invocations, removes, shellRuns, wordRange } from './runQueries';
 import { hadolintUrl, type Finding, type StaticRule } from './types';
 
 const CACHE = '/var/cache/apk';
@@ -14,8 +15,8 @@ export const apkNoCache: StaticRule = {
   url: hadolintUrl('DL3019'),
   check(context) {
     const findings: Finding[] = [];
-    for (const run of shellRuns(context, { shippingOnly: true })) {
-      if (removes(run.script, CACHE) || cacheMountCovers(run.instruction, CACHE)) continue;
+    for (const run of shellRuns(context, { shippingOnly: true, onbuild: true })) {
+      if (removes(run.script, CACHE) || mountKeepsOut(run.instruction, CACHE)) continue;
       for (const { command, program, subcommand } of invocations(run.script, ['apk'], ['add'])) {
         if (hasWord(command, '--no-cache')) continue;
         findings.push({

@@ -1,6 +1,7 @@
-// DL3009 (hadolint): `apt-get update`/`install` leaves the package lists (/var/lib/apt/lists, often 20–50 MB)
-// in the layer unless the same RUN deletes them; a later RUN cannot (see LL1001).
-import { appendCommand, cacheMountCovers, invocations, removes, shellRuns, wordRange } from './runQueries';
+// DL3009 (hadolint): `apt-get update`/`install` (or apt, aptitude) leaves the package lists (/var/lib/apt/lists, often 20–50 MB)
+// in the layer unless the same RUN deletes them (a later RUN cannot, see LL1001) or a cache or tmpfs mount holds
+// them. ONBUILD RUNs count too: they ship in the images built FROM this one.
+import { appendCommand, mountKeepsOut, invocations, removes, shellRuns, wordRange } from './runQueries';
 import { hadolintUrl, type Finding, type StaticRule } from './types';
 
 const LISTS = '/var/lib/apt/lists';
@@ -15,9 +16,9 @@ export const aptListsRemoved: StaticRule = {
   url: hadolintUrl('DL3009'),
   check(context) {
     const findings: Finding[] = [];
-    for (const run of shellRuns(context, { shippingOnly: true })) {
-      const apt = invocations(run.script, ['apt-get', 'apt'], ['update', 'install']);
-      if (!apt.length || removes(run.script, LISTS) || cacheMountCovers(run.instruction, LISTS)) continue;
+    for (const run of shellRuns(context, { shippingOnly: true, onbuild: true })) {
+      const apt = invocations(run.script, ['apt-get', 'apt', 'aptitude'], ['update', 'install']);
+      if (!apt.length || removes(run.script, LISTS) || mountKeepsOut(run.instruction, LISTS)) continue;
       const fix = appendCommand(run, `rm -rf ${LISTS}/*`);
       findings.push({
         ruleId: aptListsRemoved.id,

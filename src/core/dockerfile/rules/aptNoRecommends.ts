@@ -1,5 +1,5 @@
 // DL3015 (hadolint): without --no-install-recommends, apt installs every "Recommends" package too,
-// often doubling what the layer ships.
+// often doubling what the layer ships. ONBUILD RUNs count too.
 import { hasWord, insertAfter, invocations, shellRuns, wordRange } from './runQueries';
 import { hadolintUrl, type Finding, type StaticRule } from './types';
 
@@ -13,7 +13,7 @@ export const aptNoRecommends: StaticRule = {
   url: hadolintUrl('DL3015'),
   check(context) {
     const findings: Finding[] = [];
-    for (const run of shellRuns(context)) {
+    for (const run of shellRuns(context, { onbuild: true })) {
       for (const apt of invocations(run.script, ['apt-get', 'apt'], ['install'])) {
         const { command, program, subcommand } = apt;
         if (hasWord(command, '--no-install-recommends') || command.words.some((w) => /^APT::Install-Recommends=(?:false|0)$/i.test(w.value))) continue;

@@ -1,5 +1,8 @@
-// DL3059 (hadolint): each RUN makes a layer; consecutive shell-form RUNs with the same flags can be one, and
-// files one of them deletes then never ship. The fix joins the second to the first with ` && ` on a continuation line.
+// DL3059 (hadolint) and LL1004: each RUN makes a layer; consecutive shell-form RUNs with the same flags can be one,
+// and files one of them deletes then never ship. hadolint's DL3059 flags only RUNs of one command each: where
+// either chains commands (`&&`, `;`, a pipe), it assumes the split is deliberate. Layerlens flags those pairs
+// too, as LL1004, so a pair gets one of the two ids. The fix joins the second to the first with ` && ` on a
+// continuation line.
 import type { DockerfileInstruction, ParsedDockerfile } from '../parse';
 import { runScript } from '../runScript';
 import { rangeOf, type TextEdit } from '../textEdits';
@@ -30,32 +33,59 @@ function mergeEdit(dockerfile: ParsedDockerfile, first: DockerfileInstruction, s
   };
 }
 
+
+/** Commands the RUN runs, as hadolint counts them for DL3059 (simple commands, those of `&&`/`;`/`|` lists each). */
+function commandCount(dockerfile: ParsedDockerfile, run: DockerfileInstruction): number {
+  return runScript(dockerfile, run)?.shell.commands.length ?? 0;
+}
+
+/** Each shell-form RUN right after another with the same flags (comments between do not part them). */
+function consecutivePairs(dockerfile: ParsedDockerfile): { first: DockerfileInstruction; second: DockerfileInstruction }[] {
+  const pairs: { first: DockerfileInstruction; second: DockerfileInstruction }[] = [];
+  for (const stage of dockerfile.stages) {
+    stage.instructions.forEach((second, i) => {
+      const first = stage.instructions[i - 1];
+      if (!first || first.keyword !== 'RUN' || second.keyword !== 'RUN' || flagsKey(first) !== flagsKey(second)) return;
+      // The exec form runs without a shell, often because there is none yet (FROM scratch): not mergeable.
+      if (first.json || second.json) return;
+      pairs.push({ first, second });
+    });
+  }
+  return pairs;
+}
+
+function check(rule: StaticRule, dockerfile: ParsedDockerfile, wants: (chained: boolean) => boolean): Finding[] {
+  return consecutivePairs(dockerfile)
+    .filter(({ first, second }) => wants(commandCount(dockerfile, first) > 1 || commandCount(dockerfile, second) > 1))
+    .map(({ first, second }) => {
+      const edit = mergeEdit(dockerfile, first, second);
+      return {
+        ruleId: rule.id,
+        severity: rule.severity,
+        message: `This RUN follows another RUN (line ${first.range.startLine + 1}) and could be part of it, one layer instead of two.`,
+        range: second.keywordRange,
+        ...(edit ? { fix: { title: 'Merge with the RUN above', edits: [edit] } } : {}),
+      };
+    });
+}
+
 export const consecutiveRuns: StaticRule = {
   id: 'DL3059',
   severity: 'hint',
   title: 'Merge consecutive RUNs',
   explanation:
     'Every RUN adds a layer, and a file written by one RUN ships even if a later RUN deletes it. ' +
-    'Consecutive RUNs with the same flags can be one RUN joined with `&&`.',
+    'Consecutive RUNs of one command each and the same flags can be one RUN joined with `&&`.',
   url: hadolintUrl('DL3059'),
-  check({ dockerfile }) {
-    const findings: Finding[] = [];
-    for (const stage of dockerfile.stages) {
-      stage.instructions.forEach((second, i) => {
-        const first = stage.instructions[i - 1];
-        if (!first || first.keyword !== 'RUN' || second.keyword !== 'RUN' || flagsKey(first) !== flagsKey(second)) return;
-        // The exec form runs without a shell, often because there is none yet (FROM scratch): not mergeable.
-        if (first.json || second.json) return;
-        const edit = mergeEdit(dockerfile, first, second);
-        findings.push({
-          ruleId: consecutiveRuns.id,
-          severity: consecutiveRuns.severity,
-          message: `This RUN follows another RUN (line ${first.range.startLine + 1}) and could be part of it, one layer instead of two.`,
-          range: second.keywordRange,
-          ...(edit ? { fix: { title: 'Merge with the RUN above', edits: [edit] } } : {}),
-        });
-      });
-    }
-    return findings;
-  },
+  check: ({ dockerfile }) => check(consecutiveRuns, dockerfile, (chained) => !chained),
+};
+
+export const consecutiveChainedRuns: StaticRule = {
+  id: 'LL1004',
+  severity: 'hint',
+  title: 'Merge consecutive RUNs that chain commands',
+  explanation:
+    'Every RUN adds a layer, and a file written by one RUN ships even if a later RUN deletes it. ' +
+    'Consecutive RUNs with the same flags can be one RUN joined with `&&`, also where one of them already chains commands (which DL3059 leaves alone).',
+  check: ({ dockerfile }) => check(consecutiveChainedRuns, dockerfile, (chained) => chained),
 };

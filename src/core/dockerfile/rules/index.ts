@@ -5,7 +5,7 @@ import { apkNoCache } from './apkNoCache';
 import { aptListsRemoved } from './aptListsRemoved';
 import { aptNoRecommends } from './aptNoRecommends';
 import { latestBaseImage, untaggedBaseImage } from './baseImageTag';
-import { consecutiveRuns } from './consecutiveRuns';
+import { consecutiveChainedRuns, consecutiveRuns } from './consecutiveRuns';
 import { contextCopyBeforeInstall } from './contextCopyBeforeInstall';
 import { permissionsAfterCopy } from './permissionsAfterCopy';
 import { pipNoCacheDir } from './pipNoCacheDir';
@@ -23,6 +23,7 @@ export const STATIC_RULES: readonly StaticRule[] = [
   addInsteadOfCopy,
   pipNoCacheDir,
   consecutiveRuns,
+  consecutiveChainedRuns,
   removeAddedEarlier,
   contextCopyBeforeInstall,
   permissionsAfterCopy,

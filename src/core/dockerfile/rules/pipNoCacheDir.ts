@@ -1,6 +1,9 @@
-// DL3042 (hadolint): pip keeps every wheel it downloads in ~/.cache/pip unless told not to.
-import { assignments } from '../shellCommands';
-import { cacheMountCovers, envNamesBefore, hasWord, insertAfter, invocations, shellRuns, wordRange } from './runQueries';
+// DL3042 (hadolint): pip keeps every wheel it downloads in ~/.cache/pip unless told not to: --no-cache-dir, or
+// PIP_NO_CACHE_DIR in its environment (ENV, inherited ENV, `export` earlier in the RUN, an assignment before
+// the command), or a cache or tmpfs mount on the directory. Any value of PIP_NO_CACHE_DIR counts, falsy ones
+// included, since pip turns the cache off for every boolean value. ONBUILD RUNs count too.
+import { assignments, exportedNames } from '../shellCommands';
+import { envNamesFor, hasWord, insertAfter, invocations, mountKeepsOut, shellRuns, wordRange } from './runQueries';
 import { hadolintUrl, type Finding, type StaticRule } from './types';
 
 export const pipNoCacheDir: StaticRule = {
@@ -13,10 +16,10 @@ export const pipNoCacheDir: StaticRule = {
   url: hadolintUrl('DL3042'),
   check(context) {
     const findings: Finding[] = [];
-    for (const run of shellRuns(context, { shippingOnly: true })) {
-      if (envNamesBefore(run.stage, run.instruction).has('PIP_NO_CACHE_DIR') || cacheMountCovers(run.instruction, '/root/.cache/pip')) continue;
+    for (const run of shellRuns(context, { shippingOnly: true, onbuild: true })) {
+      if (envNamesFor(context.dockerfile, run).has('PIP_NO_CACHE_DIR') || mountKeepsOut(run.instruction, '/root/.cache/pip')) continue;
       for (const { command, program, subcommand } of invocations(run.script, ['pip'], ['install'])) {
-        if (hasWord(command, '--no-cache-dir') || assignments(command).has('PIP_NO_CACHE_DIR')) continue;
+        if (hasWord(command, '--no-cache-dir') || assignments(command).has('PIP_NO_CACHE_DIR') || exportedNames(run.script.shell, command).has('PIP_NO_CACHE_DIR')) continue;
         findings.push({
           ruleId: pipNoCacheDir.id,
           severity: pipNoCacheDir.severity,

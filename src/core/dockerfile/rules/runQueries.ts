@@ -1,26 +1,36 @@
 // Questions the rules ask about RUN instructions: which package-manager commands they run, which flags those
-// carry, what cache mounts they have, and how to point at or insert after a word of the script.
-import type { DockerfileInstruction, DockerfileStage } from '../parse';
+// carry, what cache and tmpfs mounts they have, what their environment holds, and how to point at or insert
+// after a word of the script.
+import { stageChain, type DockerfileInstruction, type DockerfileStage, type ParsedDockerfile } from '../parse';
 import { runScript, type RunScript } from '../runScript';
 import { programIndex, type ShellCommand, type ShellWord } from '../shellCommands';
 import { insertAt, rangeOf, type TextEdit, type TextRange } from '../textEdits';
 import type { RuleContext } from './types';
 
 export interface RunInStage {
+  /** The RUN itself; for `ONBUILD RUN`, the wrapped RUN. */
   instruction: DockerfileInstruction;
   stage: DockerfileStage;
   script: RunScript;
+  /** The ONBUILD instruction registering this RUN: it runs in the images built FROM this stage, not in it. */
+  onbuild?: DockerfileInstruction;
 }
 
-/** The shell-form RUNs of the file (or of the stages that ship in the target image), in order. */
-export function shellRuns(context: RuleContext, options: { shippingOnly?: boolean } = {}): RunInStage[] {
+/**
+ * The shell-form RUNs of the file (or of the stages that ship in the target image), in order. With `onbuild`,
+ * also the RUNs that ONBUILD registers, in every stage: they run, and ship, in whatever image is built FROM
+ * that stage's image, so what this build ships says nothing about them (hadolint checks them the same way).
+ */
+export function shellRuns(context: RuleContext, options: { shippingOnly?: boolean; onbuild?: boolean } = {}): RunInStage[] {
   const runs: RunInStage[] = [];
   for (const stage of context.dockerfile.stages) {
-    if (options.shippingOnly && !context.shipping.has(stage.index)) continue;
+    const ships = !options.shippingOnly || context.shipping.has(stage.index);
     for (const instruction of stage.instructions) {
-      if (instruction.keyword !== 'RUN') continue;
-      const script = runScript(context.dockerfile, instruction);
-      if (script) runs.push({ instruction, stage, script });
+      const onbuild = instruction.keyword === 'ONBUILD' ? instruction : undefined;
+      const run = onbuild ? (options.onbuild ? onbuild.trigger : undefined) : ships ? instruction : undefined;
+      if (run?.keyword !== 'RUN') continue;
+      const script = runScript(context.dockerfile, run);
+      if (script) runs.push({ instruction: run, stage, script, ...(onbuild ? { onbuild } : {}) });
     }
   }
   return runs;
@@ -38,6 +48,7 @@ const OPTIONS_WITH_VALUES: Record<string, string[]> = {
   'apt-get': ['-o', '-c', '-t', '--option', '--config-file', '--target-release'],
   apt: ['-o', '-c', '-t', '--option', '--config-file', '--target-release'],
   apk: ['-X', '--repository', '-p', '--root', '--arch', '--cache-dir', '--keys-dir', '--repositories-file'],
+  aptitude: ['-o', '-t', '-F', '-w', '--target-release', '--display-format', '--width', '--sort'],
   pip: ['--log', '--proxy', '--retries', '--timeout', '--exists-action', '--trusted-host', '--cert', '--client-cert', '--cache-dir', '--python'],
 };
 
@@ -79,31 +90,48 @@ export function removes(script: RunScript, path: string): boolean {
   });
 }
 
-/** Targets of the RUN's `--mount=type=cache` flags (what a cache mount keeps out of the layer). */
-export function cacheMountTargets(instruction: DockerfileInstruction): string[] {
+/**
+ * Targets of the RUN's `--mount=type=cache` and `--mount=type=tmpfs` flags: what such a mount holds during the
+ * RUN is not written to the layer (a cache mount keeps it for the next build, a tmpfs drops it).
+ */
+export function scratchMountTargets(instruction: DockerfileInstruction): string[] {
   const targets: string[] = [];
   for (const flag of instruction.flags) {
     if (flag.name !== 'mount' || !flag.value) continue;
     const fields = new Map(flag.value.split(',').map((kv) => [kv.split('=')[0], kv.slice(kv.indexOf('=') + 1)] as [string, string]));
-    if (fields.get('type') !== 'cache') continue;
+    if (fields.get('type') !== 'cache' && fields.get('type') !== 'tmpfs') continue;
     const target = fields.get('target') ?? fields.get('dst') ?? fields.get('destination');
     if (target) targets.push(target.replace(/\/+$/, ''));
   }
   return targets;
 }
 
-/** Whether a cache mount covers `path` (the mount is `path` or one of its parents). */
-export function cacheMountCovers(instruction: DockerfileInstruction, path: string): boolean {
-  return cacheMountTargets(instruction).some((t) => path === t || path.startsWith(t + '/'));
+/** Whether a cache or tmpfs mount keeps `path` out of the layer (the mount is `path` or one of its parents). */
+export function mountKeepsOut(instruction: DockerfileInstruction, path: string): boolean {
+  return scratchMountTargets(instruction).some((t) => path === t || path.startsWith(t + '/'));
 }
 
-/** Names set by ENV in `stage` before `before` (e.g. PIP_NO_CACHE_DIR). */
-export function envNamesBefore(stage: DockerfileStage, before: DockerfileInstruction): Set<string> {
+/**
+ * Names in the environment of `run` through ENV (e.g. PIP_NO_CACHE_DIR): ENV earlier in its stage and in the
+ * stages it is built FROM (an image inherits its base's ENV; a base stage's ONBUILD ENV runs in this one too).
+ * An ONBUILD RUN runs in an image built FROM this stage's image, after the whole stage: it sees all of the
+ * stage's ENV, and the ENV that ONBUILD registers before it.
+ */
+export function envNamesFor(dockerfile: ParsedDockerfile, run: RunInStage): Set<string> {
   const names = new Set<string>();
-  for (const instruction of stage.instructions) {
-    if (instruction === before) break;
-    if (instruction.keyword !== 'ENV') continue;
-    for (const m of instruction.argumentsText.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)(?==|\s)/g)) names.add(m[1]);
+  const add = (env: DockerfileInstruction | undefined) => {
+    if (env?.keyword !== 'ENV') return;
+    for (const m of env.argumentsText.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)(?==|\s)/g)) names.add(m[1]);
+  };
+  for (const stage of stageChain(dockerfile, run.stage)) {
+    const own = stage === run.stage;
+    let beforeRun = true;
+    for (const instruction of stage.instructions) {
+      if (own && (instruction === run.instruction || instruction === run.onbuild)) beforeRun = false;
+      if (own && !run.onbuild && !beforeRun) break;
+      add(instruction);
+      if (!own || (run.onbuild && beforeRun)) add(instruction.trigger);
+    }
   }
   return names;
 }
