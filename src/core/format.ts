@@ -48,3 +48,31 @@ export function printablePath(path: string): string {
     c === '\\' ? '\\\\' : '\\x' + (c.charCodeAt(0) & 0xff).toString(16).padStart(2, '0'),
   );
 }
+
+const AGE_UNITS: [number, string][] = [
+  [365 * 86400, 'year'],
+  [30 * 86400, 'month'],
+  [7 * 86400, 'week'],
+  [86400, 'day'],
+  [3600, 'hour'],
+  [60, 'minute'],
+];
+
+/** "2 hours ago", "just now": how people read a date in a list (the ISO time belongs in a tooltip). */
+export function formatAge(whenMs: number, nowMs: number = Date.now()): string {
+  if (!Number.isFinite(whenMs)) return 'at an unknown time';
+  const seconds = (nowMs - whenMs) / 1000;
+  // A clock a little ahead of ours is not "in the future" for a reader.
+  if (seconds < 60) return seconds < -300 ? 'in the future' : 'just now';
+  for (const [size, name] of AGE_UNITS) {
+    const n = Math.floor(seconds / size);
+    if (n >= 1) return `${n} ${name}${n === 1 ? '' : 's'} ago`;
+  }
+  return 'just now';
+}
+
+/** "2 hours ago (2026-12-01T07:01:34.834Z)", for tooltips; the engine's nanoseconds are not worth reading. */
+export function formatDate(whenMs: number, nowMs: number = Date.now()): string {
+  if (!Number.isFinite(whenMs)) return 'unknown';
+  return `${formatAge(whenMs, nowMs)} (${new Date(whenMs).toISOString()})`;
+}

@@ -1,9 +1,11 @@
-// "Explain This Layer" in VS Code: the explanation computed by src/core/explain, rendered as Markdown into a
-// virtual document (scheme `layerlens-explain`) shown in the Markdown preview. One command serves every place:
-// a step in the Images view, a layer in the Layer Explorer or a Dockerfile hover, a container's read-write
-// layer. Documents are refreshed when the engine's images change.
+// "Explain This Layer" and "Analyze Image" in VS Code: the explanation computed by src/core/explain (or the image's
+// analysis), rendered as Markdown into a read-only virtual document (scheme `layerlens-explain`) shown in the
+// Markdown preview: nothing to save, nothing to close but the preview. One command serves every place: a step in
+// the Images view, a layer in the Layer Explorer or a Dockerfile hover, a container's read-write layer.
+// Documents are refreshed when the engine's images change.
 import * as vscode from 'vscode';
 import { analyzeImage } from '../core/analysis';
+import { analysisToMarkdown } from '../core/analysisMarkdown';
 import { LayerlensError, messageOf } from '../core/errors';
 import { explainContainerLayer } from '../core/explain/explainContainer';
 import { explainLayer, explainStep } from '../core/explain/explainLayer';
@@ -12,19 +14,22 @@ import { imagesSharingLayer } from '../core/explain/sharedWith';
 import type { Explanation } from '../core/explain/explanation';
 import type { IndexCache } from '../core/indexCache';
 import type { ImageModel } from '../core/imageModel';
-import { isPathReference, loadImage } from '../docker/imageLoader';
+import { isPathReference, loadAnalysis, loadImage } from '../docker/imageLoader';
 import { stepsFromEngineHistory } from '../core/engineHistory';
+import { formatBytes } from '../core/format';
 import type { EngineService } from './engineService';
+import { pickImage } from './imagePicker';
 import { withImageProgress } from './imageProgress';
 import type { ImagesNode, ImagesProvider } from './imagesProvider';
 
 export const EXPLAIN_SCHEME = 'layerlens-explain';
 
-/** What to explain: a layer or a step of an image, or a container's read-write layer. */
+/** What to explain: a layer or a step of an image, or a container's read-write layer; or a whole image's analysis. */
 export type ExplainTarget =
   | { kind: 'layer'; imageRef: string; label: string; layer: number }
   | { kind: 'step'; imageRef: string; label: string; step: number }
-  | { kind: 'container'; containerId: string; containerName: string; imageRef: string };
+  | { kind: 'container'; containerId: string; containerName: string; imageRef: string }
+  | { kind: 'analysis'; imageRef: string; label: string };
 
 export interface ExplainDeps {
   engines: EngineService;
@@ -54,9 +59,11 @@ export class ExplainDocuments implements vscode.TextDocumentContentProvider, vsc
 
   static uriFor(target: ExplainTarget): vscode.Uri {
     const title =
-      target.kind === 'container' ? `${target.containerName} read-write layer` : `${target.label} ${target.kind === 'layer' ? `#${target.layer}` : `step ${target.step}`}`;
+      target.kind === 'analysis'
+        ? `Analysis of ${target.label}`
+        : `Explain ${target.kind === 'container' ? `${target.containerName} read-write layer` : `${target.label} ${target.kind === 'layer' ? `#${target.layer}` : `step ${target.step}`}`}`;
     // The title becomes the preview's tab name; the target rides in the query.
-    return vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/Explain ${title.replace(/[/\\]/g, '∕')}.md`, query: JSON.stringify(target) });
+    return vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/${title.replace(/[/\\]/g, '∕')}.md`, query: JSON.stringify(target) });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
@@ -76,14 +83,14 @@ export class ExplainDocuments implements vscode.TextDocumentContentProvider, vsc
       const currentId = target.kind === 'container' || isPathReference(target.imageRef) ? undefined : (await this.deps.engines.requireEngine().inspectImage(target.imageRef)).Id;
       const before = this.rendered.get(key);
       if (currentId && before?.imageId === currentId) return before.markdown;
-      const { explanation, model } = await this.explain(target);
-      const markdown = explanationToMarkdown(explanation);
-      if (currentId) this.rendered.set(key, { imageId: model.data.id, markdown });
+      const { markdown, imageId } = await this.render(target);
+      if (currentId) this.rendered.set(key, { imageId, markdown });
       return markdown;
     } catch (error) {
-      if (error instanceof LayerlensError && error.kind === 'cancelled') return 'Reading the image was cancelled; close this preview and run **Explain This Layer** again.\n';
-      this.deps.log.error(`Explain This Layer: ${messageOf(error)}`);
-      return `# Explain This Layer\n\n${escapeMarkdown(messageOf(error))}\n`;
+      const command = target.kind === 'analysis' ? 'Analyze Image' : 'Explain This Layer';
+      if (error instanceof LayerlensError && error.kind === 'cancelled') return `Reading the image was cancelled; close this preview and run **${command}** again.\n`;
+      this.deps.log.error(`${command}: ${messageOf(error)}`);
+      return `# ${command}\n\n${escapeMarkdown(messageOf(error))}\n`;
     }
   }
 
@@ -96,7 +103,17 @@ export class ExplainDocuments implements vscode.TextDocumentContentProvider, vsc
     for (const s of this.subscriptions) s.dispose();
   }
 
-  private async explain(target: ExplainTarget): Promise<{ explanation: Explanation; model: ImageModel }> {
+  private async render(target: ExplainTarget): Promise<{ markdown: string; imageId: string }> {
+    if (target.kind === 'analysis') {
+      const { engines, cache, log } = this.deps;
+      const { overview, analysis } = await withImageProgress(`Analyzing ${target.label}`, engines, cache, log, (options) => loadAnalysis(target.imageRef, options));
+      return { markdown: analysisToMarkdown(target.label, overview, analysis), imageId: overview.data.id };
+    }
+    const { explanation, model } = await this.explain(target);
+    return { markdown: explanationToMarkdown(explanation), imageId: model.data.id };
+  }
+
+  private async explain(target: Exclude<ExplainTarget, { kind: 'analysis' }>): Promise<{ explanation: Explanation; model: ImageModel }> {
     const model = await this.load(target.imageRef, target.kind === 'container' ? target.containerName : target.label);
     if (target.kind === 'container') {
       const changes = await this.deps.engines.requireEngine().containerChanges(target.containerId);
@@ -105,7 +122,9 @@ export class ExplainDocuments implements vscode.TextDocumentContentProvider, vsc
     const analysis = analyzeImage(model);
     const layer = target.kind === 'layer' ? target.layer : model.steps[target.step]?.layerIndex;
     const sharedWith = layer === undefined ? [] : this.sharedWith(model, layer);
-    const explanation = target.kind === 'layer' ? explainLayer(model, analysis, target.layer, { sharedWith }) : explainStep(model, analysis, target.step, { sharedWith });
+    // Titled as the user named the image (not by its first tag); an archive's label is a file name, not a reference.
+    const context = { sharedWith, imageReference: isPathReference(target.imageRef) ? undefined : target.label };
+    const explanation = target.kind === 'layer' ? explainLayer(model, analysis, target.layer, context) : explainStep(model, analysis, target.step, context);
     return { explanation, model };
   }
 
@@ -148,7 +167,8 @@ function toTarget(arg: unknown): ExplainTarget | undefined {
   const a = arg as Record<string, unknown>;
   if (a.kind === 'step') {
     const node = arg as StepNode;
-    const label = node.image.repoTags.find((t) => t !== '<none>:<none>') ?? node.image.id.replace(/^sha256:/, '').slice(0, 12);
+    // Named as the user reached it (the tag the step was expanded under), not by the image's first tag.
+    const label = node.reference ?? node.image.repoTags.find((t) => t !== '<none>:<none>') ?? node.image.id.replace(/^sha256:/, '').slice(0, 12);
     return node.step.layerIndex !== undefined
       ? { kind: 'layer', imageRef: node.image.id, label, layer: node.step.layerIndex }
       : { kind: 'step', imageRef: node.image.id, label, step: node.step.index };
@@ -164,17 +184,13 @@ function toTarget(arg: unknown): ExplainTarget | undefined {
 }
 
 async function pickTarget(deps: ExplainDeps): Promise<ExplainTarget | undefined> {
-  const listed = await deps.engines.requireEngine().listImages();
-  const image = await vscode.window.showQuickPick(
-    listed.flatMap((i) => (i.RepoTags?.length ? i.RepoTags : [i.Id]).map((label) => ({ label, ref: i.Id }))),
-    { placeHolder: 'Explain a layer of which image?' },
-  );
+  const image = await pickImage(deps.engines, 'Explain a layer of which image?');
   if (!image) return undefined;
   const engine = deps.engines.requireEngine();
   const [history, inspect] = await Promise.all([engine.imageHistory(image.ref), engine.inspectImage(image.ref)]);
   const steps = stepsFromEngineHistory(history, inspect.RootFS?.Layers?.length ?? 0);
   const step = await vscode.window.showQuickPick(
-    steps.map((s) => ({ label: s.instruction.replace(/\s+/g, ' ').slice(0, 120), description: s.metadataOnly ? 'metadata' : undefined, s })),
+    steps.map((s) => ({ label: s.instruction.replace(/\s+/g, ' ').slice(0, 120), description: s.metadataOnly ? 'metadata' : formatBytes(s.size), s })),
     { placeHolder: 'Which step?' },
   );
   if (!step) return undefined;

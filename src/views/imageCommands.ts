@@ -1,12 +1,11 @@
 // Commands of the Images view. Each takes the node it was invoked on; from the Command Palette it asks
 // with a quick pick instead.
 import * as vscode from 'vscode';
-import { renderAnalysis } from '../cli/humanOutput';
 import { LayerlensError, messageOf } from '../core/errors';
 import type { IndexCache } from '../core/indexCache';
-import { loadAnalysis, type LoadOptions } from '../docker/imageLoader';
 import type { EngineService } from './engineService';
-import { withImageProgress } from './imageProgress';
+import { ExplainDocuments } from './explainPreview';
+import { pickImage as choose } from './imagePicker';
 import type { ImagesNode, ImagesProvider, ImageSort } from './imagesProvider';
 
 type ImageNode = Extract<ImagesNode, { kind: 'image' }>;
@@ -34,26 +33,7 @@ export function registerImageCommands(
 
   const pickImage = async (node?: ImageNode): Promise<{ ref: string; label: string } | undefined> => {
     if (node) return { ref: node.image.id, label: node.reference ?? node.image.id };
-    const listed = await engines.requireEngine().listImages();
-    const picked = await vscode.window.showQuickPick(
-      listed.flatMap((i) => (i.RepoTags?.length ? i.RepoTags : [i.Id]).map((label) => ({ label, ref: i.Id }))),
-      { placeHolder: 'Choose an image' },
-    );
-    return picked && { ref: picked.ref, label: picked.label };
-  };
-
-  const withImage = <T>(title: string, run: (options: LoadOptions) => Promise<T>) => withImageProgress(title, engines, cache, log, run);
-
-  /** A report as a Markdown preview; the fence outgrows any backtick run a file name could hold. */
-  const showReport = async (title: string, report: string) => {
-    const longest = Math.max(2, ...(report.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longest + 1);
-    await showMarkdown(`# ${title.replace(/[\\`*_<>[\]#]/g, '\\$&')}\n\n${fence}text\n${report}\n${fence}\n`);
-  };
-
-  const showMarkdown = async (content: string) => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-    await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+    return choose(engines, 'Choose an image');
   };
 
   register('layerlens.refresh', () => (engines.state.kind === 'connected' ? images.refresh() : engines.connect()));
@@ -62,6 +42,7 @@ export function registerImageCommands(
     const text = await vscode.window.showInputBox({ prompt: 'Show images whose name contains…', value: images.currentFilter });
     if (text !== undefined) images.setFilter(text);
   });
+  register('layerlens.clearImageFilter', () => images.setFilter(''));
   register('layerlens.sortImages', async () => {
     const sorts: { label: string; sort: ImageSort }[] = [
       { label: 'Name', sort: 'name' },
@@ -98,8 +79,8 @@ export function registerImageCommands(
   register('layerlens.analyzeImage', async (node?: ImageNode) => {
     const image = await pickImage(node);
     if (!image) return;
-    const { overview, analysis } = await withImage(`Analyzing ${image.label}`, (options) => loadAnalysis(image.ref, options));
-    await showReport(image.label, renderAnalysis(overview, analysis, undefined, 25));
+    // A read-only virtual document (the Explain previews' scheme): nothing to save when it is closed.
+    await vscode.commands.executeCommand('markdown.showPreview', ExplainDocuments.uriFor({ kind: 'analysis', imageRef: image.ref, label: image.label }));
   });
   register('layerlens.exploreLayers', async (node?: ImageNode) => {
     const image = await pickImage(node);

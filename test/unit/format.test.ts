@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatMode, formatPercent, parseBytes, printablePath } from '../../src/core/format';
+import { formatAge, formatBytes, formatDate, formatMode, formatPercent, parseBytes, printablePath } from '../../src/core/format';
 
 describe('format', () => {
   test('formatBytes uses decimal units like docker image ls', () => {
@@ -39,5 +39,18 @@ describe('format', () => {
     // A name that spells an escape stays distinguishable from the escape itself.
     assert.notEqual(printablePath('/x\\x0a'), printablePath('/x\n'));
     assert.equal(printablePath('/back\\slash'), '/back\\\\slash');
+  });
+  test('formatAge reads like a person says it, and formatDate adds the exact ISO time', () => {
+    const now = Date.UTC(2026, 11, 1, 10, 0, 0);
+    assert.equal(formatAge(now - 5_000, now), 'just now');
+    assert.equal(formatAge(now + 30_000, now), 'just now');
+    assert.equal(formatAge(now - 61_000, now), '1 minute ago');
+    assert.equal(formatAge(now - 2 * 3600_000 - 5, now), '2 hours ago');
+    assert.equal(formatAge(now - 3 * 86400_000, now), '3 days ago');
+    assert.equal(formatAge(now - 15 * 86400_000, now), '2 weeks ago');
+    assert.equal(formatAge(now - 400 * 86400_000, now), '1 year ago');
+    assert.equal(formatAge(now + 3600_000, now), 'in the future');
+    assert.equal(formatDate(now - 7200_000, now), '2 hours ago (2026-12-01T08:00:00.000Z)');
+    assert.equal(formatDate(Number.NaN, now), 'unknown');
   });
 });
