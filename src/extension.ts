@@ -8,10 +8,12 @@ import { imageSourceResolver } from './fs/imageSources';
 import { withImageProgress } from './views/imageProgress';
 import { layerUri, registerLayerFileSystem } from './fs/layerFileSystem';
 import { ChangeSources } from './views/changeSources';
+import { ContainerFileFacts } from './views/containerFileFacts';
+import { registerContainerFiles } from './views/containerFiles';
 import { ChangeDecorations, ContainersProvider } from './views/containersProvider';
 import { registerImageCommands } from './views/imageCommands';
 import { registerExplainCommand } from './views/explainPreview';
-import { ImagesProvider } from './views/imagesProvider';
+import { ImagesProvider, MetadataStepDecorations } from './views/imagesProvider';
 import { EngineService } from './views/engineService';
 import { createEngineStatusBar } from './views/engineStatusBar';
 
@@ -21,11 +23,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Layerlens', { log: true });
   const config = () => vscode.workspace.getConfiguration('layerlens');
   const engines = new EngineService(() => config().get<string>('dockerHost'), log);
-  const images = new ImagesProvider(engines, () => config().get<boolean>('showMetadataSteps', true), log);
-  const imagesView = vscode.window.createTreeView('layerlens.images', { treeDataProvider: images, showCollapseAll: true });
   const cache = new IndexCache(vscode.Uri.joinPath(context.globalStorageUri, 'index-cache').fsPath);
+  const images = new ImagesProvider(engines, () => config().get<boolean>('showMetadataSteps', true), log, cache);
+  const imagesView = vscode.window.createTreeView('layerlens.images', { treeDataProvider: images, showCollapseAll: true });
   const changeSources = new ChangeSources(engines, cache, log);
-  const containers = new ContainersProvider(engines, changeSources, log);
+  const containers = new ContainersProvider(engines, changeSources, new ContainerFileFacts((message) => log.info(message)), log);
   const containersView = vscode.window.createTreeView('layerlens.containers', { treeDataProvider: containers, showCollapseAll: true });
 
   // The welcome views (per failure kind) explain and offer buttons; they show only while a view has no message.
@@ -39,7 +41,8 @@ export function activate(context: vscode.ExtensionContext): void {
           : state.host
             ? `connecting to ${state.host}…`
             : 'connecting…';
-    imagesView.description = description;
+    // An active filter leads: it explains why images are missing (Clear Filter is in the view's title).
+    imagesView.description = images.currentFilter ? `filter "${images.currentFilter}" · ${description}` : description;
     containersView.description = state.kind === 'connected' ? state.endpoint.host : undefined;
   };
 
@@ -52,7 +55,9 @@ export function activate(context: vscode.ExtensionContext): void {
     containers,
     containersView,
     vscode.window.registerFileDecorationProvider(new ChangeDecorations()),
+    vscode.window.registerFileDecorationProvider(new MetadataStepDecorations()),
     engines.onDidChangeState(describeEngine),
+    images.onDidChangeFilter(describeEngine),
     createEngineStatusBar(engines),
     vscode.commands.registerCommand('layerlens.refreshContainers', () => containers.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -61,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   registerImageCommands(context, engines, images, cache, log);
+  registerContainerFiles(context, engines, log);
   const explorers = registerExplorer(context, { engines, cache, log, fileUri: layerUri, filesOf: (model) => files.service.filesOf(model) });
   // Files of images open in an explorer, read from where the image came from (its engine, or its archive).
   const files = registerLayerFileSystem(

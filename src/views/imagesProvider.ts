@@ -1,9 +1,13 @@
 // The Images view: repositories → tags → build steps, untagged images apart. Built from list/inspect/history
 // only (never an export), refreshed by the engine's events. View state (filter, sort) lives here, not in data.
+// A step's tooltip adds its files and waste when the image was indexed before (the index cache), never exporting.
 import * as vscode from 'vscode';
 import { buildCatalog, layerUsage, type CatalogImage, type Repository } from '../core/catalog';
 import { stepsFromEngineHistory, type EngineHistoryEntry, type ViewStep } from '../core/engineHistory';
-import { formatBytes } from '../core/format';
+import { analyzeImage, type ImageAnalysis } from '../core/analysis';
+import { formatAge, formatBytes, formatDate } from '../core/format';
+import type { IndexCache } from '../core/indexCache';
+import { loadImageFromCache } from '../docker/imageLoader';
 import type { EngineService } from './engineService';
 import { refreshOnEvents, reportListingFailure } from './refreshOnEvents';
 
@@ -11,7 +15,7 @@ export type ImagesNode =
   | { kind: 'repository'; repository: Repository }
   | { kind: 'dangling'; images: CatalogImage[] }
   | { kind: 'image'; image: CatalogImage; reference?: string }
-  | { kind: 'step'; image: CatalogImage; step: ViewStep; sharedWith: number; diffId?: string };
+  | { kind: 'step'; image: CatalogImage; step: ViewStep; sharedWith: number; diffId?: string; reference?: string };
 
 export type ImageSort = 'name' | 'size' | 'created';
 
@@ -32,17 +36,25 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
   /** For every diffID, how many local images use it; recomputed when the inspected set changes. */
   private usage = new Map<string, number>();
   private readonly subscription: vscode.Disposable;
+  private readonly filterChanged = new vscode.EventEmitter<string>();
+  /** Fires with the new filter text ('' when cleared), e.g. to show it in the view's description. */
+  readonly onDidChangeFilter = this.filterChanged.event;
+  /** Analyses of indexed images, for step tooltips; undefined where the image was never indexed. */
+  private readonly analyses = new Map<string, Promise<ImageAnalysis | undefined>>();
 
   constructor(
     private readonly engines: EngineService,
     private readonly showMetadataSteps: () => boolean,
     private readonly log: vscode.LogOutputChannel,
+    private readonly cache?: IndexCache,
   ) {
     this.subscription = refreshOnEvents(engines, 'image', () => this.refresh());
   }
 
   setFilter(text: string): void {
     this.filter = text.trim().toLowerCase();
+    void vscode.commands.executeCommand('setContext', 'layerlens.imagesFiltered', this.filter !== '');
+    this.filterChanged.fire(this.filter);
     this.changed.fire(undefined);
   }
 
@@ -57,7 +69,39 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
 
   refresh(): void {
     this.images = [];
+    // An image indexed meanwhile (explored, analyzed) gets its figures on the next hover.
+    for (const [id, analysis] of this.analyses) void analysis.then((a) => a === undefined && this.analyses.delete(id));
     this.changed.fire(undefined);
+  }
+
+  /** A step's full tooltip, once hovered: its layer's files and waste come from the index cache. */
+  async resolveTreeItem(item: vscode.TreeItem, node: ImagesNode): Promise<vscode.TreeItem> {
+    if (node.kind !== 'step') return item;
+    const analysis = node.step.layerIndex === undefined ? undefined : await this.analysisOf(node.image.id);
+    item.tooltip = stepTooltip(node, analysis);
+    return item;
+  }
+
+  private analysisOf(imageId: string): Promise<ImageAnalysis | undefined> {
+    const cache = this.cache;
+    if (!cache) return Promise.resolve(undefined);
+    let analysis = this.analyses.get(imageId);
+    if (!analysis) {
+      analysis = (async () => {
+        const stored = await cache.readAnalysis(imageId);
+        if (stored) return stored;
+        const loaded = await loadImageFromCache(await this.engines.requireEngine().inspectImage(imageId), cache);
+        if (!loaded) return undefined;
+        const computed = analyzeImage(loaded.model);
+        await cache.writeAnalysis(imageId, computed).catch(() => undefined);
+        return computed;
+      })().catch((error) => {
+        this.log.warn(`Reading the analysis of ${imageId} for a tooltip: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      });
+      this.analyses.set(imageId, analysis);
+    }
+    return analysis;
   }
 
   async getChildren(node?: ImagesNode): Promise<ImagesNode[]> {
@@ -69,7 +113,7 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
       case 'dangling':
         return node.images.map((image) => ({ kind: 'image', image }));
       case 'image':
-        return this.stepNodes(node.image);
+        return this.stepNodes(node.image, node.reference);
       case 'step':
         return [];
     }
@@ -147,7 +191,8 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
     return this.images;
   }
 
-  private async stepNodes(image: CatalogImage): Promise<ImagesNode[]> {
+  /** `reference`: the name the image was expanded under, so that what a step opens is titled as the user chose it. */
+  private async stepNodes(image: CatalogImage, reference?: string): Promise<ImagesNode[]> {
     let history: EngineHistoryEntry[];
     let layers: string[];
     try {
@@ -165,7 +210,7 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
       .filter((s) => this.showMetadataSteps() || !s.metadataOnly)
       .map((step) => {
         const diffId = step.layerIndex !== undefined ? layers[step.layerIndex] : undefined;
-        return { kind: 'step', image, step, diffId, sharedWith: diffId ? (usage.get(diffId) ?? 1) - 1 : 0 };
+        return { kind: 'step', image, step, diffId, reference, sharedWith: diffId ? (usage.get(diffId) ?? 1) - 1 : 0 };
       });
   }
 
@@ -175,7 +220,7 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `image:${reference ?? ''}:${image.id}`;
     item.iconPath = new vscode.ThemeIcon('package');
-    item.description = `${formatBytes(image.size)} · ${age(image.created)}`;
+    item.description = `${formatBytes(image.size)} · ${formatAge(image.created * 1000)}`;
     item.contextValue = 'image';
     const details = this.details.get(image.id);
     const usage = this.usage;
@@ -183,7 +228,7 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
     tooltip.appendText(`${reference ?? '<untagged>'}\n`);
     tooltip.appendText(`ID: ${image.id}\n`);
     for (const digest of image.repoDigests) tooltip.appendText(`Digest: ${digest}\n`);
-    tooltip.appendText(`Created: ${new Date(image.created * 1000).toISOString()}\n`);
+    tooltip.appendText(`Created: ${formatDate(image.created * 1000)}\n`);
     if (details) {
       tooltip.appendText(`Platform: ${details.os}/${details.architecture}\n`);
       const sharedLayers = details.layers.filter((d) => (usage.get(d) ?? 0) > 1).length;
@@ -196,17 +241,20 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
 
   private stepItem(node: Extract<ImagesNode, { kind: 'step' }>): vscode.TreeItem {
     const { step } = node;
-    const item = new vscode.TreeItem(step.instruction.replace(/\s*\n\s*/g, ' '), vscode.TreeItemCollapsibleState.None);
+    const instruction = step.instruction.replace(/\s*\n\s*/g, ' ');
+    // The size leads the label: a description after a long instruction is cut off by any sidebar width.
+    const item = new vscode.TreeItem(step.metadataOnly ? instruction : `${formatBytes(step.size)} · ${instruction}`, vscode.TreeItemCollapsibleState.None);
     item.id = `step:${node.image.id}:${step.index}`;
-    item.tooltip = step.instruction;
+    // Left undefined on purpose: VS Code resolves only undefined properties (resolveTreeItem, on hover).
     if (step.metadataOnly) {
-      item.iconPath = new vscode.ThemeIcon('symbol-property', new vscode.ThemeColor('disabledForeground'));
+      // Labels cannot be coloured directly; a file decoration on a resource URI can colour them (see below).
+      item.resourceUri = vscode.Uri.from({ scheme: METADATA_STEP_SCHEME, path: `/${node.image.id}/${step.index}` });
+      item.iconPath = new vscode.ThemeIcon('symbol-property', new vscode.ThemeColor(METADATA_STEP_COLOR));
       item.description = 'metadata';
       item.contextValue = 'metadataStep';
     } else {
       item.iconPath = new vscode.ThemeIcon('layers');
-      const shared = node.sharedWith > 0 ? ` · shared with ${node.sharedWith} image${node.sharedWith === 1 ? '' : 's'}` : '';
-      item.description = `${formatBytes(step.size)}${shared}`;
+      if (node.sharedWith > 0) item.description = `shared with ${node.sharedWith} image${node.sharedWith === 1 ? '' : 's'}`;
       item.contextValue = 'layerStep';
     }
     return item;
@@ -215,21 +263,40 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();
+    this.filterChanged.dispose();
   }
 }
 
-function age(createdSeconds: number): string {
-  const seconds = Math.max(0, Date.now() / 1000 - createdSeconds);
-  const units: [number, string][] = [
-    [365 * 86400, 'year'],
-    [30 * 86400, 'month'],
-    [86400, 'day'],
-    [3600, 'hour'],
-    [60, 'minute'],
-  ];
-  for (const [size, name] of units) {
-    const n = Math.floor(seconds / size);
-    if (n >= 1) return `${n} ${name}${n === 1 ? '' : 's'} ago`;
+const METADATA_STEP_SCHEME = 'layerlens-metadata-step';
+/** Contributed in package.json (contributes.colors): dimmer than text, still 4.5:1 on the default themes. */
+const METADATA_STEP_COLOR = 'layerlens.metadataStepForeground';
+
+/** Dims the labels of metadata-only steps: VS Code colours a tree label only through a file decoration. */
+export class MetadataStepDecorations implements vscode.FileDecorationProvider {
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme !== METADATA_STEP_SCHEME) return undefined;
+    const decoration = new vscode.FileDecoration(undefined, 'A metadata-only step: it adds no layer', new vscode.ThemeColor(METADATA_STEP_COLOR));
+    decoration.propagate = false;
+    return decoration;
   }
-  return 'just now';
+}
+
+/** Size, files added/modified/deleted, wasted bytes, digest and date of a step; files and waste when indexed. */
+function stepTooltip(node: Extract<ImagesNode, { kind: 'step' }>, analysis: ImageAnalysis | undefined): vscode.MarkdownString {
+  const { step } = node;
+  const tooltip = new vscode.MarkdownString();
+  if (step.metadataOnly) tooltip.appendText('Metadata only: this step adds no layer (it changes the image\'s configuration).\n');
+  else {
+    tooltip.appendText(`${step.layerIndex !== undefined ? `Layer #${step.layerIndex}: ` : ''}${formatBytes(step.size)}\n`);
+    const stats = step.layerIndex !== undefined ? analysis?.layers[step.layerIndex] : undefined;
+    if (stats) {
+      tooltip.appendText(`Files: +${stats.added} ~${stats.modified} −${stats.deleted}\n`);
+      tooltip.appendText(`Wasted: ${formatBytes(stats.wastedBytes)} of it shipped for nothing (overwritten, deleted or copied again by a later layer)\n`);
+    } else tooltip.appendText('Files and wasted bytes: known once the image is explored or analyzed\n');
+    if (node.diffId) tooltip.appendText(`Digest: ${node.diffId}\n`);
+    if (node.sharedWith > 0) tooltip.appendText(`Shared with ${node.sharedWith} other local image${node.sharedWith === 1 ? '' : 's'} (stored once)\n`);
+  }
+  tooltip.appendText(`Created: ${formatDate(step.created * 1000)}\n\n`);
+  tooltip.appendCodeblock(step.instruction, 'dockerfile');
+  return tooltip;
 }

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { containerChangeTree, copyUpTotals, describeSource, imageLayerSources } from '../../src/core/containerLayer';
+import { containerChangeTree, containerFileType, copyUpTotals, describeChange, describeTotals, imageLayerSources, judgeChangedFile } from '../../src/core/containerLayer';
 import { ImageModel } from '../../src/core/imageModel';
 import { dir, file, image, layer } from './helpers';
 
@@ -48,24 +48,54 @@ describe('where a container\'s changed paths came from', () => {
     assert.equal(sources.has('/not-in-image'), false);
   });
 
-  test('a source carries its layer\'s readable instruction, skipping metadata-only steps, and the copied bytes', () => {
-    assert.deepEqual(sources.get('/bin/sh'), { layer: 2, instruction: 'RUN chmod 700 /bin/sh', type: 'file', size: 100 });
+  test('a source carries its layer\'s readable instruction, skipping metadata-only steps, its size and content hash', () => {
+    assert.deepEqual(sources.get('/bin/sh'), { layer: 2, instruction: 'RUN chmod 700 /bin/sh', type: 'file', size: 100, hash: 'sh' });
     assert.equal(sources.get('/etc/conf')?.instruction, 'RUN echo c2 > /etc/conf');
   });
 
-  test('descriptions say copy-up for a change and whiteout for a deletion, on one line', () => {
-    assert.equal(describeSource('changed', sources.get('/bin/sh')!), 'copied up from #2 RUN chmod 700 /bin/sh');
-    assert.equal(describeSource('deleted', sources.get('/data/a')!), 'whiteout over #3 RUN rm /data/a && echo a2 > /data/a');
-    assert.equal(describeSource('changed', { layer: 1, type: 'file', size: 1 }), 'copied up from #1');
+  test('only the same size and bytes show a copy-up; other bytes replace the image\'s version', () => {
+    const sh = sources.get('/bin/sh')!;
+    assert.deepEqual(judgeChangedFile(sh, { type: 'file', size: 100, hash: 'sh' }), { kind: 'copied-up', size: 100 });
+    // `docker cp` of another file, or a rewrite: a new version, whatever the way it was written.
+    assert.deepEqual(judgeChangedFile(sh, { type: 'file', size: 8, hash: 'x' }), { kind: 'replaced', imageSize: 100, containerSize: 8 });
+    assert.deepEqual(judgeChangedFile(sh, { type: 'file', size: 100, hash: 'other' }), { kind: 'replaced', imageSize: 100, containerSize: 100 });
+    assert.deepEqual(judgeChangedFile(sh, { type: 'file', size: 100 }), { kind: 'same-size', size: 100 }, 'not read: not claimed either way');
+    assert.deepEqual(judgeChangedFile(sh, { type: 'symlink', size: 4, linkTarget: '/x' }), { kind: 'retyped', containerType: 'symlink' });
+    assert.equal(judgeChangedFile(sources.get('/bin')!, { type: 'dir', size: 4096 }), undefined, 'directories are not judged');
   });
 
-  test('copy-up totals roll up per directory and for the whole layer, counting changed files only', () => {
-    const totals = copyUpTotals(containerChangeTree(CHANGES), sources);
-    // /bin/sh (100) and /etc/conf (12); the deleted /data/a and the directories copy no file contents up.
-    assert.deepEqual(totals.get('/'), { files: 2, bytes: 112 });
-    assert.deepEqual(totals.get('/bin'), { files: 1, bytes: 100 });
-    assert.deepEqual(totals.get('/data'), { files: 0, bytes: 0 });
+  test('descriptions put the size first, say copy-up only when the bytes show one, and whiteout for a deletion', () => {
+    const sh = sources.get('/bin/sh')!;
+    const conf = sources.get('/etc/conf')!;
+    assert.equal(describeChange('changed', sh, { type: 'file', size: 100 }, { kind: 'copied-up', size: 100 }), '100 B · copied up from #2 RUN chmod 700 /bin/sh');
+    assert.equal(
+      describeChange('changed', conf, { type: 'file', size: 13 }, { kind: 'replaced', imageSize: 12, containerSize: 13 }),
+      "13 B · replaces #1's version (12 B) · RUN echo c2 > /etc/conf",
+    );
+    assert.equal(describeChange('deleted', sources.get('/data/a')!, undefined, undefined), 'whiteout over #3 RUN rm /data/a && echo a2 > /data/a');
+    assert.equal(describeChange('added', undefined, { type: 'file', size: 1500 }, undefined), '1.5 kB');
+    assert.equal(describeChange('added', undefined, { type: 'symlink', size: 4, linkTarget: '/etc' }, undefined), '→ /etc');
+  });
+
+  test('totals roll up per directory and for the whole layer: copy-ups with their bytes, replacements apart', () => {
+    const verdicts = new Map([
+      ['/bin/sh', { kind: 'copied-up', size: 100 } as const],
+      ['/etc/conf', { kind: 'replaced', imageSize: 12, containerSize: 13 } as const],
+    ]);
+    const totals = copyUpTotals(containerChangeTree(CHANGES), verdicts);
+    assert.deepEqual(totals.get('/'), { files: 1, bytes: 100, replaced: 1 });
+    assert.deepEqual(totals.get('/bin'), { files: 1, bytes: 100, replaced: 0 });
+    assert.deepEqual(totals.get('/data'), { files: 0, bytes: 0, replaced: 0 });
     assert.equal(totals.has('/bin/sh'), false, 'files get no rollup of their own');
+    assert.equal(describeTotals(totals.get('/')), '1 copied up · 100 B duplicated · 1 replaced');
+    assert.equal(describeTotals(totals.get('/data')), '');
+  });
+
+  test('the engine\'s Go file modes tell files, directories and links apart', () => {
+    assert.equal(containerFileType(0o644), 'file');
+    assert.equal(containerFileType(2 ** 31 + 0o755), 'dir');
+    assert.equal(containerFileType(2 ** 27 + 0o777), 'symlink');
+    assert.equal(containerFileType(2 ** 26 + 2 ** 21 + 0o600), 'other');
   });
 
   test('without a top view nothing is attributed', () => {
