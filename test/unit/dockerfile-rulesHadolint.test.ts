@@ -150,15 +150,19 @@ describe('DL3059 is hadolint\'s rule; LL1004 the pairs it leaves out', () => {
   test('two RUNs of one command each: DL3059 only', () => {
     const text = lines('FROM alpine:3.19', 'RUN apk add --no-cache curl', '# why', 'RUN adduser -D app');
     assert.deepEqual([findings('DL3059', text).length, findings('LL1004', text).length], [1, 0]);
+    const arithmetic = lines('FROM alpine:3.19', 'RUN echo $((1 + 2)) > /n', 'RUN cat /n');
+    assert.deepEqual([findings('DL3059', arithmetic).length, findings('LL1004', arithmetic).length], [1, 0], 'arithmetic runs no command');
   });
 
-  test('where either chains commands (&&, ;, ||, a pipe, a newline in a heredoc): LL1004 only, with the same fix', () => {
+  test('where either runs more than one command (&&, ;, ||, a pipe, lines of a heredoc, $(…)): LL1004 only, with the same fix', () => {
     for (const [first, second] of [
       ['RUN a && b', 'RUN c'],
       ['RUN a', 'RUN b; c'],
       ['RUN a || true', 'RUN c'],
       ['RUN curl -s x | sh', 'RUN c'],
       ['RUN <<EOF\na\nb\nEOF', 'RUN c'],
+      ['RUN echo "$(date)" > /built', 'RUN c'],
+      ['RUN a > `mktemp`', 'RUN c'],
     ]) {
       const text = lines('FROM alpine:3.19', first, second);
       assert.deepEqual(findings('DL3059', text), [], `${first} / ${second}`);

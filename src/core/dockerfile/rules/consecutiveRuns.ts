@@ -34,9 +34,15 @@ function mergeEdit(dockerfile: ParsedDockerfile, first: DockerfileInstruction, s
 }
 
 
-/** Commands the RUN runs, as hadolint counts them for DL3059 (simple commands, those of `&&`/`;`/`|` lists each). */
+/**
+ * Commands the RUN runs, as hadolint counts them for DL3059: the simple commands of its `&&`/`;`/`|` lists,
+ * and those in command substitutions (`$(…)`, backticks), which this shell reader keeps inside their words.
+ */
 function commandCount(dockerfile: ParsedDockerfile, run: DockerfileInstruction): number {
-  return runScript(dockerfile, run)?.shell.commands.length ?? 0;
+  const shell = runScript(dockerfile, run)?.shell;
+  if (!shell) return 0;
+  const words = shell.commands.flatMap((c) => [...c.words, ...c.redirections.flatMap((r) => (r.target ? [r.target] : []))]);
+  return shell.commands.length + words.reduce((n, w) => n + (w.value.match(/\$\((?!\()|`[^`]*`/g)?.length ?? 0), 0);
 }
 
 /** Each shell-form RUN right after another with the same flags (comments between do not part them). */
