@@ -58,11 +58,6 @@ export class ContainerFileFacts {
     });
     return { verdicts, stats };
   }
-
-  /** Forgets what was read of a container (e.g. once it is removed). */
-  forget(id: string): void {
-    for (const key of this.hashes.keys()) if (key.startsWith(`${id}\0`)) this.hashes.delete(key);
-  }
 }
 
 async function forEachLimited<T>(items: T[], run: (item: T) => Promise<void>): Promise<void> {
