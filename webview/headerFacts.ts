@@ -1,7 +1,7 @@
 // The facts under the explorer's title. "wasted" is Layerlens' exact figure, the same as the layer list's and
 // the Wasted space tab's; dive's two figures follow, labelled as dive's, with what they measure in a tooltip.
 import type { ImageHeader } from '../src/explorer/protocol';
-import { formatBytes } from './dom';
+import { formatBytes } from '../src/core/format';
 
 export interface HeaderFact {
   text: string;

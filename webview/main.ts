@@ -128,11 +128,10 @@ const layerPane = el('aside', { class: 'layer-pane' }, layers.element, layerDeta
 const grid = el('main', {});
 grid.append(layerPane, splitter(grid, layerPane, (width) => vscode.setState({ ...(vscode.getState() as SavedState), layerPaneWidth: width }), saved.layerPaneWidth), tabs);
 document.body.append(header, grid, rowActions.menu.element);
-// The shell shows at once, before the extension answers: the image's name comes from the saved state.
-if (saved.panel) {
-  title.textContent = printableName(saved.panel.label);
-  status.textContent = 'Opening the image…';
-}
+// The shell shows at once, before the extension answers: the image's name is in the page (or the saved state).
+const pageLabel = document.querySelector<HTMLMetaElement>('meta[name="layerlens-image"]')?.content || saved.panel?.label;
+if (pageLabel) title.textContent = printableName(pageLabel);
+status.textContent = 'Opening the image…';
 tree.setRows([], [], 'Reading the image…');
 
 // ---- behaviour

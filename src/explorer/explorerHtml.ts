@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
-export function explorerHtml(webview: vscode.Webview, bundle: vscode.Uri): string {
+/** `label`, the image's name, is in the page itself (escaped), so the shell shows it before any message arrives. */
+export function explorerHtml(webview: vscode.Webview, bundle: vscode.Uri, label: string): string {
   const nonce = randomBytes(18).toString('base64');
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(bundle, name)).toString();
   const csp = [
@@ -19,12 +20,17 @@ export function explorerHtml(webview: vscode.Webview, bundle: vscode.Uri): strin
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="layerlens-image" content="${escapeAttribute(label)}">
 <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${asset('codicon.css')}">
 <link rel="stylesheet" href="${asset('explorer.css')}">
-<title>Layer Explorer</title>
+<title>${escapeAttribute(label)}</title>
 </head>
 <body>
 <script nonce="${nonce}" src="${asset('explorer.js')}"></script>
 </body>
 </html>`;
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

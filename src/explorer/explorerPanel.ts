@@ -62,7 +62,7 @@ export class ExplorerPanel implements vscode.Disposable {
         onDispose();
       }),
     );
-    panel.webview.html = explorerHtml(panel.webview, bundle);
+    panel.webview.html = explorerHtml(panel.webview, bundle, state.label);
   }
 
   get model(): ImageModel | undefined {
@@ -133,34 +133,26 @@ export class ExplorerPanel implements vscode.Disposable {
     this.loading ??= this.load();
   }
 
-  /** The layer list right away (inspect + history only), then the index. */
+  /**
+   * The name at once; the layer list as soon as the engine's inspect and history answer; the index meanwhile.
+   * The export starts at once too: waiting for the overview first cost its round trips on every cold open.
+   */
   private async load(): Promise<void> {
-    const header: ImageHeader = { name: this.state.label, id: this.state.imageId ?? '', engine: this.host.engineLabel() ?? 'image archive', totalSize: 0 };
-    let layers: LayerInfo[] = [];
-    // The name at once, while the engine is asked for the layer list.
-    this.post({ kind: 'overview', header: { ...header, id: '' }, layers, state: this.state });
-    const engine = isPathReference(this.state.imageRef) ? undefined : this.host.engine();
-    if (engine) {
-      try {
-        const docker = engine();
-        const [inspect, history] = await Promise.all([docker.inspectImage(this.state.imageRef), docker.imageHistory(this.state.imageRef)]);
-        header.id = inspect.Id;
-        header.totalSize = inspect.Size;
-        layers = layersFromEngineSteps(stepsFromEngineHistory(history, inspect.RootFS?.Layers?.length ?? 0));
-      } catch (error) {
-        this.host.log.warn(`Layer Explorer: no quick overview of ${this.state.label}: ${messageOf(error)}`);
-      }
-    } else header.engine = 'image archive';
-    this.overview = { kind: 'overview', header, layers, state: this.state };
-    this.post(this.overview);
-    this.mark('overview');
-    // Let the overview reach the webview before the index is read: reading it from the cache parses JSON
-    // synchronously, and messages posted before that would wait for it.
+    this.post({ kind: 'overview', header: { name: this.state.label, id: '', engine: this.host.engineLabel() ?? 'image archive', totalSize: 0 }, layers: [], state: this.state });
+    void this.quickOverview().then((overview) => {
+      if (this.session || this.failure) return; // the index came first: it says more
+      this.overview = overview;
+      this.post(overview);
+      this.mark('overview');
+    });
+    // Let the first messages reach the webview before the index is read: reading it from the cache parses
+    // JSON synchronously, and messages posted before that would wait for it.
     await new Promise((resolve) => setTimeout(resolve, 0));
 
     let last = 0;
     try {
       const model = await this.host.load(this.state.imageRef, this.state.label, this.abort.signal, (done, expected) => {
+        this.mark('firstBytes');
         const now = Date.now();
         if (now - last < 150) return;
         last = now;
@@ -184,6 +176,25 @@ export class ExplorerPanel implements vscode.Disposable {
       this.host.log.error(`Layer Explorer: ${this.state.label}: ${this.failure}`);
       this.post({ kind: 'failed', message: this.failure });
     }
+  }
+
+  /** The layer list from the engine's inspect and history alone (no export). */
+  private async quickOverview(): Promise<Extract<ToWebview, { kind: 'overview' }>> {
+    const header: ImageHeader = { name: this.state.label, id: this.state.imageId ?? '', engine: this.host.engineLabel() ?? 'image archive', totalSize: 0 };
+    let layers: LayerInfo[] = [];
+    const engine = isPathReference(this.state.imageRef) ? undefined : this.host.engine();
+    if (engine) {
+      try {
+        const docker = engine();
+        const [inspect, history] = await Promise.all([docker.inspectImage(this.state.imageRef), docker.imageHistory(this.state.imageRef)]);
+        header.id = inspect.Id;
+        header.totalSize = inspect.Size;
+        layers = layersFromEngineSteps(stepsFromEngineHistory(history, inspect.RootFS?.Layers?.length ?? 0));
+      } catch (error) {
+        this.host.log.warn(`Layer Explorer: no quick overview of ${this.state.label}: ${messageOf(error)}`);
+      }
+    } else header.engine = 'image archive';
+    return { kind: 'overview', header, layers, state: this.state };
   }
 
   private mark(stage: string): void {
