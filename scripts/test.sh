@@ -2,8 +2,8 @@
 # The whole test suite, on a fresh machine of this kind (Debian, root, nothing running) or on one already set up:
 # installs the npm dependencies, type-checks, builds, runs the unit tests, installs and starts the real engines
 # (Docker 20.10, Docker 26, Docker 26 with the containerd store, Podman) and a local sshd for ssh:// hosts,
-# builds the fixture images, and runs the integration tests against them; then installs code-server and
-# Chromium and runs the end-to-end tests in a real VS Code.
+# builds the fixture images, starts loopback registries with those images pushed, and runs the integration tests
+# against them; then installs code-server and Chromium and runs the end-to-end tests in a real VS Code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n=== %s\n' "$*"; }
@@ -22,6 +22,8 @@ step "fixture images"
 bash test/setup/build-fixtures.sh
 step "ssh endpoint"
 bash test/setup/ssh.sh
+step "registry"
+bash test/setup/registry.sh
 step "integration tests"
 npm run -s test:integration
 step "end-to-end tests (code-server + Chromium)"

@@ -19,6 +19,7 @@ import { USAGE, VERSION } from './cli/usage';
 import { resolveEndpoint } from './docker/connection';
 import { DockerEngine } from './docker/engine';
 import { isPathReference, loadAnalysis, loadImage, type LoadOptions } from './docker/imageLoader';
+import { parsePlatform } from './registry/platform';
 
 stopQuietlyWhenOutputCloses();
 
@@ -48,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
     engine: () => new DockerEngine(resolveEndpoint({ explicitHost: values.host, explicitSource: '--host' })),
     cache: new IndexCache(defaultCacheDirectory()),
     noCache: values['no-cache'],
+    platform: values.platform === undefined ? undefined : parsePlatform(values.platform),
     signal: abort.signal,
     onProgress: progress?.update,
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),

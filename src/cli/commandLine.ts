@@ -12,6 +12,7 @@ export type Command = (typeof COMMANDS)[number];
 const OPTIONS = {
   json: '',
   host: 'HOST',
+  platform: 'OS/ARCH',
   'no-cache': '',
   help: '',
   version: '',
@@ -30,7 +31,7 @@ const OPTIONS = {
 } as const;
 type OptionName = keyof typeof OPTIONS;
 
-const EVERY_COMMAND: OptionName[] = ['json', 'host', 'no-cache', 'help', 'version'];
+const EVERY_COMMAND: OptionName[] = ['json', 'host', 'platform', 'no-cache', 'help', 'version'];
 const COMMAND_OPTIONS: Record<Command, OptionName[]> = {
   layers: [],
   tree: ['layer'],
@@ -43,6 +44,7 @@ const COMMAND_OPTIONS: Record<Command, OptionName[]> = {
 export interface CliFlags {
   json?: boolean;
   host?: string;
+  platform?: string;
   'no-cache'?: boolean;
   layer?: string;
   from?: string;

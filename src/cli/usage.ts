@@ -5,7 +5,9 @@ export const VERSION = `layerlens ${version}`;
 
 export const USAGE = `Usage: layerlens <command> <ref> [options]
 
-<ref> is an image name or ID on the Docker engine, or a path to a docker save archive (.tar, .tar.gz) or an OCI layout.
+<ref> is an image name or ID on the Docker engine, a path to a docker save archive (.tar, .tar.gz) or an OCI layout,
+or registry://[HOST[:PORT]/]REPO[:TAG|@sha256:…] to read an image straight from a registry, without pulling it
+(no host: Docker Hub; credentials as the docker CLI finds them).
 (lint takes a Dockerfile instead: layerlens lint <Dockerfile> [--image <ref>] [--target <stage>] [--json].)
 
 Commands:
@@ -20,6 +22,7 @@ Commands:
 Options:
   --json                               machine-readable output (see the README for the contract)
   --host <host>                        Docker host (overrides DOCKER_HOST and the docker context)
+  --platform <os/arch[/variant]>       registry://: the platform to read from a multi-platform image (default: this machine's)
   --no-cache                           neither read nor write the layer index cache
   --ci                                 analyze: exit 1 when a rule fails (dive's rules and defaults)
   --lowest-efficiency <ratio>          analyze --ci: minimum efficiency, 0 to 1 or 0% to 100% (default 0.9)

@@ -15,6 +15,9 @@ import { ImageModel, type ImageOverview } from '../core/imageModel';
 import type { IndexCache } from '../core/indexCache';
 import type { ImageData, LayerIndex, ProgressReporter } from '../core/types';
 import type { DockerEngine } from './engine';
+import type { Platform } from '../core/archiveAssembler';
+import { isRegistryReference, parseRegistryReference } from '../registry/reference';
+import { readRegistryImage, type RegistryReadReport } from '../registry/registrySource';
 
 export interface LoadOptions {
   /** Needed for engine images; paths need none. */
@@ -26,14 +29,18 @@ export interface LoadOptions {
   onProgress?: ProgressReporter;
   /** Told about cache problems that do not stop the load. */
   onWarning?: (message: string) => void;
+  /** The platform to read from a multi-platform registry index (default: this machine's). */
+  platform?: Platform;
 }
 
 export interface LoadedImage {
   model: ImageModel;
-  source: 'engine' | 'cache' | 'file';
+  source: 'engine' | 'cache' | 'file' | 'registry';
   inspect?: ImageInspectInfo;
   /** For an export read with some layers cached: what was skipped, and whether the export was abandoned early. */
   read?: IncrementalReadReport;
+  /** For a registry:// reference: what was downloaded and what the cache had. */
+  registry?: RegistryReadReport;
 }
 
 /** A reference that names something on disk is read from disk; anything else is asked of the engine. */
@@ -42,6 +49,11 @@ export function isPathReference(ref: string): boolean {
 }
 
 export async function loadImage(ref: string, options: LoadOptions): Promise<LoadedImage> {
+  if (isRegistryReference(ref)) {
+    const { signal, onProgress, onWarning, platform } = options;
+    const { data, report } = await readRegistryImage(parseRegistryReference(ref), { cache: options.noCache ? undefined : options.cache, signal, onProgress, onWarning, platform });
+    return { model: new ImageModel(data), source: 'registry', registry: report };
+  }
   if (isPathReference(ref)) {
     const data = await readImageFromPath(ref, { signal: options.signal, onProgress: options.onProgress });
     return { model: new ImageModel(data), source: 'file' };
@@ -100,7 +112,7 @@ export interface LoadedAnalysis {
 /** The analysis of an image; from the cache alone (no layer index read) when this image was analyzed before. */
 export async function loadAnalysis(ref: string, options: LoadOptions): Promise<LoadedAnalysis> {
   const cache = options.noCache ? undefined : options.cache;
-  if (cache && !isPathReference(ref) && options.engine) {
+  if (cache && !isRegistryReference(ref) && !isPathReference(ref) && options.engine) {
     const inspect = await options.engine().inspectImage(ref);
     const [image, analysis] = await Promise.all([cache.readImage(inspect.Id), cache.readAnalysis(inspect.Id)]);
     const layerCount = image?.config.rootfs?.diff_ids?.length;

@@ -1,0 +1,188 @@
+// An image read straight from a registry, into the same ImageData every other source gives, through the same
+// parser: the manifest, the config and the layer blobs are fed to the ArchiveAssembler as the members of an OCI
+// layout. The config comes first, so each layer's diffID is known before its blob: a layer the index cache
+// holds is never downloaded; the others download a few at once, each streaming through decompression into the
+// indexer (never to disk), its blob digest and its diffID both checked.
+import { ArchiveAssembler, type Platform } from '../core/archiveAssembler';
+import { CancelledError, LayerlensError, throwIfAborted } from '../core/errors';
+import type { IndexCache } from '../core/indexCache';
+import { FactMismatchError, type KnownLayers } from '../core/knownLayers';
+import type { ImageConfig, ImageData, LayerIndex, ProgressReporter } from '../core/types';
+import type { Credentials } from './credentials';
+import { choosePlatform, type PlatformDescriptor } from './platform';
+import { formatReference, type RegistryReference } from './reference';
+import { MANIFEST_TYPES, RegistryClient, type FetchedManifest } from './registryClient';
+
+/** Layers downloading at once: enough to fill a link, few enough to keep memory flat. */
+const PARALLEL_DOWNLOADS = 3;
+const CONFIG_LIMIT = 16 * 1024 * 1024;
+const MAX_INDEX_DEPTH = 4;
+
+export interface RegistryReadOptions {
+  cache?: IndexCache;
+  platform?: Platform;
+  signal?: AbortSignal;
+  onProgress?: ProgressReporter;
+  credentials?: (registry: string) => Promise<Credentials | undefined>;
+  /** Told when the cache cannot be written (the read itself succeeded). */
+  onWarning?: (message: string) => void;
+}
+
+/** What a read fetched, for tests and the benchmark. */
+export interface RegistryReadReport {
+  manifestDigest: string;
+  layersCached: number;
+  layersDownloaded: number;
+  bytesDownloaded: number;
+  requests: RegistryClient['requests'];
+}
+
+interface ImageManifest {
+  schemaVersion?: number;
+  mediaType?: string;
+  config?: { digest?: string; size?: number };
+  layers?: { digest?: string; size?: number; mediaType?: string }[];
+}
+
+export async function readRegistryImage(ref: RegistryReference, options: RegistryReadOptions = {}): Promise<{ data: ImageData; report: RegistryReadReport }> {
+  throwIfAborted(options.signal);
+  // One failed download stops the others.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const client = new RegistryClient(ref, { signal, credentials: options.credentials });
+  try {
+    return await read(client, ref, options);
+  } catch (error) {
+    stop.abort();
+    if (options.signal?.aborted) throw new CancelledError();
+    throw error;
+  }
+}
+
+async function read(client: RegistryClient, ref: RegistryReference, options: RegistryReadOptions): Promise<{ data: ImageData; report: RegistryReadReport }> {
+  const fetched = await resolveImageManifest(client, ref, options.platform);
+  const manifest = parseJson<ImageManifest>(fetched.bytes, `the manifest of ${client.where()}`);
+  const configDigest = manifest.config?.digest;
+  if (!configDigest || !Array.isArray(manifest.layers) || manifest.layers.some((l) => typeof l.digest !== 'string')) {
+    const schema1 = manifest.schemaVersion === 1 ? ' (Docker schema 1, which registries stopped serving in 2019)' : '';
+    throw new LayerlensError(`${formatReference(ref)} is not an image manifest Layerlens can read${schema1}.`, 'corrupt');
+  }
+  const layerDigests = manifest.layers.map((l) => l.digest!);
+  const configBytes = await client.readBlob(configDigest, CONFIG_LIMIT);
+  const config = parseJson<ImageConfig>(configBytes, `the image config of ${client.where()}`);
+  const diffIds = config.rootfs?.diff_ids ?? [];
+  if (diffIds.length !== layerDigests.length) {
+    throw new LayerlensError(`The image config of ${formatReference(ref)} lists ${diffIds.length} layers but its manifest ${layerDigests.length}; the image is inconsistent.`, 'corrupt');
+  }
+
+  const cached = new Map<string, LayerIndex>();
+  if (options.cache) {
+    const found = await Promise.all([...new Set(diffIds)].map((d) => options.cache!.readLayer(d)));
+    for (const layer of found) if (layer) cached.set(layer.diffId, layer);
+  }
+  // The manifest pairs each blob with the config's diffID at the same place (image-spec manifest.md), so a
+  // cached layer's blob is skipped on that word; the assembler still checks every layer against the config.
+  const diffIdOfBlob = new Map(layerDigests.map((digest, i) => [blobMember(digest), diffIds[i]]));
+  const known: KnownLayers = { diffIds, cached, lookupFact: async (member) => diffIdOfBlob.get(member) };
+  const assembler = new ArchiveAssembler(undefined, true, known);
+  await assembler.addMember(blobMember(fetched.digest), once(fetched.bytes));
+  await assembler.addMember(blobMember(configDigest), once(configBytes));
+  const index = { schemaVersion: 2, mediaType: MANIFEST_TYPES.ociIndex, manifests: [{ mediaType: fetched.mediaType, digest: fetched.digest, size: fetched.bytes.length }] };
+  await assembler.addMember('index.json', once(Buffer.from(JSON.stringify(index))));
+
+  const blobs = [...new Map(manifest.layers.map((l, i) => [l.digest!, { digest: l.digest!, size: l.size ?? 0, diffId: diffIds[i] }])).values()];
+  const missing = blobs.filter((b) => !cached.has(b.diffId));
+  for (const b of blobs) if (cached.has(b.diffId)) await assembler.addMember(blobMember(b.digest), once(Buffer.alloc(0)));
+  const expected = missing.reduce((sum, b) => sum + b.size, 0);
+  let done = 0;
+  let reported = 0;
+  const onBytes = (n: number) => {
+    done += n;
+    if (options.onProgress && done - reported >= 1024 * 1024) {
+      reported = done;
+      options.onProgress(done, expected);
+    }
+  };
+  await eachAtMost(PARALLEL_DOWNLOADS, missing, (b) => assembler.addMember(blobMember(b.digest), client.streamBlob(b.digest, onBytes)));
+  options.onProgress?.(done, Math.max(done, expected));
+
+  let data: ImageData;
+  try {
+    data = assembler.finish();
+  } catch (error) {
+    // Our only "facts" are the manifest's own pairing of blobs and diffIDs: a mismatch is the image's fault.
+    if (error instanceof FactMismatchError) throw new LayerlensError(`A layer of ${formatReference(ref)} does not match the diffID its config gives; the image in the registry is corrupt.`, 'corrupt');
+    throw error;
+  }
+  data.repoTags = ref.tag ? [`${ref.registry}/${ref.repository}:${ref.tag}`] : [];
+  if (options.cache) {
+    const cache = options.cache;
+    await remember(cache, data, cached, assembler.learnedFacts()).catch((error: unknown) =>
+      options.onWarning?.(`Could not write the index cache in ${cache.directory}: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+  return {
+    data,
+    report: {
+      manifestDigest: fetched.digest,
+      layersCached: blobs.length - missing.length,
+      layersDownloaded: missing.length,
+      bytesDownloaded: done,
+      requests: client.requests,
+    },
+  };
+}
+
+/** The image manifest the reference names, through indexes (nested too) to the wanted platform. */
+async function resolveImageManifest(client: RegistryClient, ref: RegistryReference, platform: Platform | undefined): Promise<FetchedManifest> {
+  let fetched = await client.getManifest(ref.digest ?? ref.tag!);
+  for (let depth = 0; isIndex(fetched.mediaType); depth++) {
+    if (depth >= MAX_INDEX_DEPTH) throw new LayerlensError(`The image index of ${formatReference(ref)} nests too deeply.`, 'corrupt');
+    const index = parseJson<{ manifests?: PlatformDescriptor[] }>(fetched.bytes, `the image index of ${client.where()}`);
+    const entry = choosePlatform(index.manifests ?? [], platform, formatReference(ref));
+    fetched = await client.getManifest(entry.digest);
+  }
+  return fetched;
+}
+
+/** New layer indexes, what each downloaded blob's digest names (blob → diffID), and the image. */
+async function remember(cache: IndexCache, data: ImageData, cached: Map<string, LayerIndex>, facts: [string, string][]): Promise<void> {
+  const written = new Set(cached.keys());
+  for (const layer of data.layers) {
+    if (written.has(layer.diffId)) continue;
+    written.add(layer.diffId);
+    await cache.writeLayer(layer);
+  }
+  for (const [member, diffId] of facts) await cache.writeMemberFact(member, diffId);
+  await cache.writeImage({ id: data.id, configDigest: data.configDigest, manifestDigest: data.manifestDigest, config: data.config });
+}
+
+/** Runs `work` over the items, at most `limit` at a time; the first failure rejects (the caller stops the rest). */
+async function eachAtMost<T>(limit: number, items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function isIndex(mediaType: string): boolean {
+  return mediaType === MANIFEST_TYPES.ociIndex || mediaType === MANIFEST_TYPES.dockerList;
+}
+
+function blobMember(digest: string): string {
+  const [algorithm, hex] = digest.split(':');
+  return `blobs/${algorithm}/${hex}`;
+}
+
+async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
+  if (bytes.length) yield bytes;
+}
+
+function parseJson<T>(bytes: Buffer, what: string): T {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as T;
+  } catch {
+    throw new LayerlensError(`${what[0].toUpperCase()}${what.slice(1)} is not valid JSON; the registry served corrupt data.`, 'corrupt');
+  }
+}

@@ -1,0 +1,201 @@
+// registry:// references against real registries on loopback (test/setup/registry.sh: Debian's docker-registry,
+// plain HTTP and Basic auth over one storage, with the fixture images pushed from Engine 20.10 and from the
+// containerd-store engine). The oracle: the model read from the registry equals the model the engine gives for
+// the same image, tree for tree at every layer. Auth, errors, the cache and redirects are checked through the
+// CLI, as a user meets them, with a small proxy where the registry's traffic must be watched or bent.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { loadImage } from '../../src/docker/imageLoader';
+import { runCli } from './support/cli';
+import { connect, ROOT, testEngines } from './support/engines';
+import { startRegistryProxy } from './support/registryProxy';
+
+interface TestRegistries {
+  plain: string;
+  basic: string;
+  user: string;
+  password: string;
+  images: { engine: string; host: string; source: string; repository: string }[];
+}
+
+function testRegistries(): TestRegistries {
+  const file = join(ROOT, 'test', '.registry.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as TestRegistries;
+  } catch {
+    throw new Error(`${file} is missing: run test/setup/registry.sh (scripts/test.sh does) before the integration tests.`);
+  }
+}
+
+const registries = testRegistries();
+const work = mkdtempSync(join(tmpdir(), 'layerlens-registry-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+const basicAuth = `Basic ${Buffer.from(`${registries.user}:${registries.password}`).toString('base64')}`;
+const IMAGE = 'd20/basics:legacy';
+
+/** A DOCKER_CONFIG directory holding this config.json, and a PATH with the test credential helper. */
+function dockerConfig(name: string, config: unknown): NodeJS.ProcessEnv {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  return { DOCKER_CONFIG: dir, PATH: `${helperDir()}:${process.env.PATH}`, LAYERLENS_CACHE_DIR: join(work, `cache-${name}`) };
+}
+
+function helperDir(): string {
+  const bin = join(work, 'bin');
+  const helper = join(bin, 'docker-credential-layerlens-test');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(helper, `#!/bin/sh\nread server\nprintf '{"ServerURL":"%s","Username":"${registries.user}","Secret":"${registries.password}"}' "$server"\n`);
+  chmodSync(helper, 0o755);
+  return bin;
+}
+
+const auths = (host: string, user: string, password: string) => ({ auths: { [host]: { auth: Buffer.from(`${user}:${password}`).toString('base64') } } });
+/** A loopback port nothing listens on (just released). */
+function unusedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const oneLine = (stderr: string) => stderr.trim().split('\n');
+
+describe('the model read from the registry equals the engine', () => {
+  const engines = new Map(testEngines().map((e) => [e.name, e]));
+  for (const image of registries.images) {
+    test(`${image.repository} (pushed from ${image.engine}) equals ${image.source} on ${image.engine}`, async () => {
+      const engine = engines.get(image.engine);
+      assert.ok(engine, `engine ${image.engine} is in test/.engines.json`);
+      const [fromRegistry, fromEngine] = await Promise.all([
+        loadImage(`registry://${registries.plain}/${image.repository}`, { noCache: true }),
+        loadImage(image.source, { engine: () => connect(engine), noCache: true }),
+      ]);
+      assert.equal(fromRegistry.source, 'registry');
+      assert.equal(fromRegistry.registry!.layersCached, 0, 'no cache: every layer downloaded');
+      assert.equal(fromRegistry.registry!.layersDownloaded, new Set(fromRegistry.model.data.layers.map((l) => l.diffId)).size);
+      const got = fromRegistry.model;
+      const want = fromEngine.model;
+      assert.deepEqual(got.data.config, want.data.config);
+      assert.equal(got.data.configDigest, want.data.configDigest);
+      assert.deepEqual(got.data.layers, want.data.layers, 'layer for layer');
+      assert.deepEqual(got.steps, want.steps);
+      for (let layer = 0; layer < want.layerCount; layer++) assert.deepEqual(got.mergedViewAt(layer), want.mergedViewAt(layer), `merged view at layer ${layer}`);
+    });
+  }
+});
+
+describe('credentials and errors, through the CLI', () => {
+  const ref = `registry://${registries.basic}/${IMAGE}`;
+  let expected: unknown;
+
+  test('every command reads a registry image; --json equals the plain registry read', async () => {
+    const plain = await runCli(['layers', `registry://${registries.plain}/${IMAGE}`, '--json'], dockerConfig('none', {}));
+    assert.equal(plain.code, 0, plain.stderr);
+    expected = JSON.parse(plain.stdout);
+    for (const args of [['tree', '--layer', '1'], ['diff', '--from', '0', '--to', '3'], ['analyze'], ['explain', '--layer', '3']]) {
+      const result = await runCli([args[0], `registry://${registries.plain}/${IMAGE}`, ...args.slice(1), '--json'], dockerConfig('none', {}));
+      assert.equal(result.code, 0, `${args[0]}: ${result.stderr}`);
+      assert.ok(JSON.parse(result.stdout), args[0]);
+    }
+  });
+
+  test('Basic auth with the right credentials, from auths and from a credential helper', async () => {
+    for (const [name, config] of [
+      ['auths', auths(registries.basic, registries.user, registries.password)],
+      ['helper', { credHelpers: { [registries.basic]: 'layerlens-test' } }],
+    ] as const) {
+      const result = await runCli(['layers', ref, '--json'], dockerConfig(name, config));
+      assert.equal(result.code, 0, `${name}: ${result.stderr}`);
+      const { image, ...rest } = JSON.parse(result.stdout) as Record<string, unknown>;
+      const { image: plainImage, ...plainRest } = expected as Record<string, unknown>;
+      assert.deepEqual(rest, plainRest, name);
+      assert.ok(image && plainImage);
+    }
+  });
+
+  test('no credentials, or wrong ones: exit 2 and one sentence saying docker login, never the password', async () => {
+    const none = await runCli(['layers', ref], dockerConfig('empty', {}));
+    assert.equal(none.code, 2);
+    assert.deepEqual(oneLine(none.stderr), [`layerlens: ${registries.basic} wants credentials for d20/basics and none were found; run docker login ${registries.basic}, or check the repository name.`]);
+    const wrong = await runCli(['layers', ref], dockerConfig('wrong', auths(registries.basic, registries.user, 'not-the-password')));
+    assert.equal(wrong.code, 2);
+    assert.equal(oneLine(wrong.stderr).length, 1);
+    assert.match(wrong.stderr, new RegExp(`refused the credentials found for d20/basics; run docker login ${registries.basic.replace(/\./g, '\\.')} again`));
+    assert.doesNotMatch(wrong.stdout + wrong.stderr, /not-the-password/);
+  });
+
+  test('a missing tag, a missing registry, a malformed reference: exit 2, one line', async () => {
+    const closed = await unusedPort();
+    const cases: [string, RegExp][] = [
+      [`registry://${registries.plain}/d20/basics:no-such-tag`, /d20\/basics has no tag no-such-tag \(or no such repository\); check the reference\.$/],
+      [`registry://127.0.0.1:${closed}/d20/basics:legacy`, new RegExp(`Cannot reach the registry 127\\.0\\.0\\.1:${closed} for d20/basics \\(ECONNREFUSED\\)`)],
+      ['registry://127.0.0.1:5101/Bad/Name', /is not a registry reference/],
+    ];
+    for (const [reference, message] of cases) {
+      const result = await runCli(['tree', reference], dockerConfig('none', {}));
+      assert.equal(result.code, 2, reference);
+      assert.equal(oneLine(result.stderr).length, 1, result.stderr);
+      assert.match(result.stderr.trim(), message);
+    }
+  });
+
+  test('--platform on a single-platform image, and a malformed --platform', async () => {
+    const bad = await runCli(['layers', ref, '--platform', 'linux'], dockerConfig('none', {}));
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--platform linux is not a platform/);
+  });
+});
+
+describe('what goes over the wire', () => {
+  test('a second read of the same image downloads no layer (blob GETs counted at a proxy)', async () => {
+    const proxy = await startRegistryProxy(registries.plain);
+    try {
+      const env = dockerConfig('warm', {});
+      const blobGets = () => proxy.requests.filter((r) => r.method === 'GET' && r.path.includes('/blobs/')).length;
+      const first = await runCli(['layers', `registry://${proxy.host}/${IMAGE}`, '--json'], env);
+      assert.equal(first.code, 0, first.stderr);
+      const layers = (JSON.parse(first.stdout) as { layers: unknown[] }).layers.length;
+      const cold = blobGets();
+      assert.ok(layers >= 2 && cold >= 2, `cold read: ${cold} blob GETs for ${layers} layers`);
+      const second = await runCli(['layers', `registry://${proxy.host}/${IMAGE}`, '--json'], env);
+      assert.equal(second.code, 0, second.stderr);
+      assert.equal(blobGets() - cold, 1, 'the warm read fetched the config blob only');
+      assert.deepEqual(JSON.parse(second.stdout), JSON.parse(first.stdout));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a blob redirect to another host is followed without the Authorization header', async () => {
+    const proxy = await startRegistryProxy(registries.basic, { redirectBlobs: true, storageAuthorization: basicAuth });
+    try {
+      const env = dockerConfig('redirect', auths(proxy.host, registries.user, registries.password));
+      const result = await runCli(['layers', `registry://${proxy.host}/${IMAGE}`, '--json'], env);
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(proxy.requests.some((r) => r.path.includes('/manifests/') && r.headers.authorization === basicAuth), 'the registry itself got the credentials');
+      assert.ok(proxy.storageRequests.length >= 2, `the storage host served ${proxy.storageRequests.length} blobs`);
+      for (const r of proxy.storageRequests) assert.equal(r.headers.authorization, undefined, `storage request ${r.path} carried Authorization`);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a blob that does not match its digest: exit 2, one sentence', async () => {
+    const manifest = (await (await fetch(`http://${registries.plain}/v2/d20/basics/manifests/legacy`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } })).json()) as { config: { digest: string } };
+    const proxy = await startRegistryProxy(registries.plain, { corruptBlob: manifest.config.digest });
+    try {
+      const result = await runCli(['layers', `registry://${proxy.host}/${IMAGE}`], dockerConfig('corrupt', {}));
+      assert.equal(result.code, 2);
+      assert.deepEqual(oneLine(result.stderr), [`layerlens: Blob ${manifest.config.digest} of ${proxy.host}/d20/basics does not match its digest; the registry or a proxy served corrupt data.`]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});

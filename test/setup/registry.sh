@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Real registries on loopback for the registry:// tests: Debian's docker-registry (CNCF distribution 2.8) twice,
+# sharing one storage directory (shared/ENVIRONMENT.md: several `serve` processes may), then the fixture
+# images pushed there, and test/.registry.json written for the tests.
+#
+#   plain  http://127.0.0.1:5101   no auth
+#   basic  http://127.0.0.1:5102   Basic auth (htpasswd; user and password in test/.registry.json)
+#
+# Pushed (through the plain one; the basic one serves the same storage):
+#   d20/<fixture>:<legacy|buildkit>   from Engine 20.10 (Docker schema2, gzip)
+#   d26c/<fixture>:<legacy|buildkit>  from the containerd-store engine (its own manifests, gzip)
+# Not yet: token auth, TLS, zstd layers, a multi-platform index (issue 12).
+#
+# Idempotent: a registry that answers /v2/ is left alone; pushing an image already there moves no layer.
+# Usage: test/setup/registry.sh   (as root, after engines.sh and build-fixtures.sh)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DIR=/tmp/layerlens-registry
+PLAIN=127.0.0.1:5101
+BASIC=127.0.0.1:5102
+USER_NAME=layerlens
+PASSWORD=layerlens-test-password
+DOCKER=/usr/bin/docker
+ENGINES=("d20 unix:///var/run/docker.sock" "d26c unix:///tmp/docker26c.sock")
+export DEBIAN_FRONTEND=noninteractive
+
+log() { printf '[registry %s] %s\n' "$(date +%T)" "$*"; }
+die() { printf '[registry] ERROR: %s\n' "$*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "run as root (it installs packages and starts registries)"
+[ -x $DOCKER ] || die "$DOCKER missing: run test/setup/engines.sh first"
+
+need=()
+for p in docker-registry apache2-utils skopeo curl; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  log "apt-get install ${need[*]}"
+  # policy-rc.d 101: the package must not start a registry of its own.
+  prc=/usr/sbin/policy-rc.d; made=0
+  [ -e $prc ] || { printf '#!/bin/sh\nexit 101\n' > $prc; chmod +x $prc; made=1; }
+  rc=0
+  { apt-get install -y -q --no-install-recommends "${need[@]}" || { apt-get -q update && apt-get install -y -q --no-install-recommends "${need[@]}"; }; } \
+    > /tmp/layerlens-registry-apt.log 2>&1 || rc=$?
+  [ $made = 1 ] && rm -f $prc
+  [ $rc = 0 ] || { tail -20 /tmp/layerlens-registry-apt.log >&2; die "installing ${need[*]} failed (log: /tmp/layerlens-registry-apt.log)"; }
+fi
+
+mkdir -p $DIR/data
+htpasswd -Bbn $USER_NAME $PASSWORD > $DIR/htpasswd
+config() {   # name addr [auth yaml]
+  { echo 'version: 0.1'
+    echo 'log: {level: error}'
+    echo "storage: {filesystem: {rootdirectory: $DIR/data}, delete: {enabled: true}}"
+    echo "http: {addr: $2, secret: layerlens-test-$1}"
+    [ -z "${3:-}" ] || echo "$3"
+  } > $DIR/$1.yml
+}
+config plain $PLAIN
+config basic $BASIC "auth: {htpasswd: {realm: layerlens-test, path: $DIR/htpasswd}}"
+
+answers() { local code; code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$1/v2/" || true); [ "$code" = 200 ] || [ "$code" = 401 ]; }
+serve() {   # name addr
+  if answers "$2"; then log "$1: already answering on $2 (left as is)"; return; fi
+  log "$1: starting on $2 ($DIR/$1.log)"
+  setsid docker-registry serve $DIR/$1.yml > $DIR/$1.log 2>&1 < /dev/null &
+  echo $! > $DIR/$1.pid
+  for _ in $(seq 100); do answers "$2" && return; sleep 0.2; done
+  tail -20 $DIR/$1.log >&2; die "$1 registry did not answer on $2"
+}
+serve plain $PLAIN
+serve basic $BASIC
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://$BASIC/v2/")" = 401 ] || die "$BASIC answers without credentials; is another registry on that port?"
+
+images=()
+for e in "${ENGINES[@]}"; do
+  name=${e%% *} host=${e#* }
+  mapfile -t refs < <($DOCKER -H "$host" images --format '{{.Repository}}:{{.Tag}}' | grep -E '^layerlens-test/[a-z0-9-]+:(legacy|buildkit)$' | sort)
+  [ ${#refs[@]} -gt 0 ] || die "no layerlens-test/*:legacy|buildkit images on $host: run test/setup/build-fixtures.sh first"
+  for ref in "${refs[@]}"; do
+    target="$PLAIN/$name/${ref#layerlens-test/}"
+    $DOCKER -H "$host" tag "$ref" "$target"
+    $DOCKER -H "$host" push -q "$target" > $DIR/push.log 2>&1 || { cat $DIR/push.log >&2; die "docker push $target on $host failed"; }
+    images+=("$name $host $ref ${target#"$PLAIN"/}")
+  done
+  log "pushed ${#refs[@]} images from $name"
+done
+
+node -e '
+  const [file, plain, basic, user, password, ...lines] = process.argv.slice(1);
+  const images = lines.map((l) => { const [engine, host, source, repository] = l.split(" "); return { engine, host, source, repository }; });
+  require("fs").writeFileSync(file + ".tmp", JSON.stringify({ plain, basic, user, password, images }, null, 1) + "\n");
+  require("fs").renameSync(file + ".tmp", file);
+' "$ROOT/test/.registry.json" $PLAIN $BASIC $USER_NAME $PASSWORD "${images[@]}"
+touch "$ROOT/.gitignore"
+git -C "$ROOT" check-ignore -q test/.registry.json 2>/dev/null || grep -qxF test/.registry.json "$ROOT/.gitignore" || echo test/.registry.json >> "$ROOT/.gitignore"
+log "wrote test/.registry.json (${#images[@]} images)"
