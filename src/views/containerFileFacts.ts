@@ -12,6 +12,7 @@ const MAX_COMPARED_BYTES = 256 * 1024 * 1024;
 /** A container with more changed files than this has the first ones judged; the others say "not compared". */
 const MAX_JUDGED_FILES = 300;
 const PARALLEL = 6;
+const MAX_KEPT_HASHES = 10_000;
 
 export class ContainerFileFacts {
   private readonly hashes = new Map<string, string>();
@@ -46,6 +47,8 @@ export class ContainerFileFacts {
         if (hash === undefined) {
           try {
             hash = (await hashContainerFile(engine, id, path)).hash;
+            // Keys of removed containers would pile up: a long session starts afresh now and then.
+            if (this.hashes.size >= MAX_KEPT_HASHES) this.hashes.clear();
             if (hash !== undefined) this.hashes.set(key, hash);
           } catch (error) {
             this.log(`Could not read ${path} in container ${id.slice(0, 12)} to compare it with its image: ${messageOf(error)}`);

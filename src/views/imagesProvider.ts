@@ -14,6 +14,8 @@ import { refreshOnEvents, reportListingFailure } from './refreshOnEvents';
 export type ImagesNode =
   | { kind: 'repository'; repository: Repository }
   | { kind: 'dangling'; images: CatalogImage[] }
+  /** A filter that hides every image: said as a row, else the view's welcome would say the engine has none. */
+  | { kind: 'noMatch'; filter: string; total: number }
   | { kind: 'image'; image: CatalogImage; reference?: string }
   | { kind: 'step'; image: CatalogImage; step: ViewStep; sharedWith: number; diffId?: string; reference?: string };
 
@@ -115,6 +117,7 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
       case 'image':
         return this.stepNodes(node.image, node.reference);
       case 'step':
+      case 'noMatch':
         return [];
     }
   }
@@ -139,6 +142,13 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
         return this.imageItem(node);
       case 'step':
         return this.stepItem(node);
+      case 'noMatch': {
+        const item = new vscode.TreeItem(`No image name or ID contains "${node.filter}"`, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('filter');
+        item.description = `${node.total} image${node.total === 1 ? '' : 's'} hidden · click to clear the filter`;
+        item.command = { command: 'layerlens.clearImageFilter', title: 'Clear Filter' };
+        return item;
+      }
     }
   }
 
@@ -162,6 +172,7 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
     if (this.sort === 'created') repositories.sort((a, b) => newest(b) - newest(a));
     const nodes: ImagesNode[] = repositories.map((repository) => ({ kind: 'repository', repository }));
     if (catalog.dangling.length) nodes.push({ kind: 'dangling', images: catalog.dangling });
+    if (nodes.length === 0 && this.filter && this.images.length) return [{ kind: 'noMatch', filter: this.filter, total: this.images.length }];
     return nodes;
   }
 

@@ -233,6 +233,22 @@ test('an active filter shows in the Images view\'s description, and Clear Filter
   await imageRow('layerlens-test/whiteouts').waitFor({ state: 'visible' });
   assert.equal(await imageRow('layerlens-test/basics').count(), 0, 'the filter hides the other images');
   await screenshot(page, 'images-filter');
+  // A filter that hides everything says so (not the welcome for an engine without images), and clears on a click.
+  await runCommand(page, 'Layerlens: Filter Images…');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('no-such-image-anywhere');
+  await page.keyboard.press('Enter');
+  const noMatch = imageRow('No image name or ID contains "no-such-image-anywhere"');
+  await noMatch.waitFor({ state: 'visible' });
+  assert.equal(await sidebar().getByText('No images on this engine yet').count(), 0);
+  await noMatch.click();
+  await imageRow('layerlens-test/basics').waitFor({ state: 'visible' });
+
+  await runCommand(page, 'Layerlens: Filter Images…');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('whiteouts');
+  await page.keyboard.press('Enter');
+  await header.filter({ hasText: 'filter "whiteouts"' }).waitFor({ state: 'visible' });
   await header.hover();
   await header.locator('.action-label[aria-label="Clear Filter"]').click();
   await imageRow('layerlens-test/basics').waitFor({ state: 'visible' });
