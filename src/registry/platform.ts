@@ -58,6 +58,9 @@ export function choosePlatform(entries: PlatformDescriptor[], wanted: Platform |
   const exact = images.find((d) => same(d) && (!wantVariant || normalize(d.platform!).variant === wantVariant));
   const chosen = exact ?? (wantVariant ? undefined : images.find(same));
   if (chosen) return chosen;
+  // An entry with no platform (typically a nested index) may hold the wanted one: it is read, not refused.
+  const unlabelled = images.find((d) => !d.platform);
+  if (unlabelled) return unlabelled;
   const available = [...new Set(images.filter((d) => d.platform).map((d) => formatPlatform(normalize(d.platform!))))];
   throw new LayerlensError(
     `${where} has no ${formatPlatform(want)} image; it has ${available.join(', ') || 'no platform listed'} (choose one with --platform).`,

@@ -4,6 +4,7 @@
 // the same image, tree for tree at every layer. Auth, errors, the cache and redirects are checked through the
 // CLI, as a user meets them, with a small proxy where the registry's traffic must be watched or bent.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,12 +14,14 @@ import { loadImage } from '../../src/docker/imageLoader';
 import { runCli } from './support/cli';
 import { connect, ROOT, testEngines } from './support/engines';
 import { startRegistryProxy } from './support/registryProxy';
+import { startTokenServer } from './support/tokenServer';
 
 interface TestRegistries {
   plain: string;
   basic: string;
   user: string;
   password: string;
+  token: { host: string; realm: string; service: string; issuer: string; key: string; cert: string };
   images: { engine: string; host: string; source: string; repository: string }[];
 }
 
@@ -150,6 +153,142 @@ describe('credentials and errors, through the CLI', () => {
     const bad = await runCli(['layers', ref, '--platform', 'linux'], dockerConfig('none', {}));
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--platform linux is not a platform/);
+  });
+});
+
+describe('token auth (a token server written here, the Bearer flow of distribution and Docker Hub)', () => {
+  const ref = `registry://${registries.token.host}/${IMAGE}`;
+  const refreshToken = 'layerlens-test-refresh-token';
+  const start = () =>
+    startTokenServer({
+      realm: registries.token.realm,
+      service: registries.token.service,
+      issuer: registries.token.issuer,
+      keyFile: registries.token.key,
+      certFile: registries.token.cert,
+      user: registries.user,
+      password: registries.password,
+      refreshToken,
+    });
+
+  test('a password from auths is traded for a pull token of this repository; the read equals the plain one', async () => {
+    const server = await start();
+    try {
+      const result = await runCli(['layers', ref, '--json'], dockerConfig('token-auths', auths(registries.token.host, registries.user, registries.password)));
+      assert.equal(result.code, 0, result.stderr);
+      const plain = await runCli(['layers', `registry://${registries.plain}/${IMAGE}`, '--json'], dockerConfig('none', {}));
+      const { image: _a, ...got } = JSON.parse(result.stdout) as Record<string, unknown>;
+      const { image: _b, ...want } = JSON.parse(plain.stdout) as Record<string, unknown>;
+      assert.deepEqual(got, want);
+      assert.deepEqual(server.requests, [{ method: 'GET', service: registries.token.service, scope: 'repository:d20/basics:pull', as: 'password' }], 'one token for the whole read');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('an identity token from a credential helper ("<token>") goes through the OAuth2 refresh-token POST', async () => {
+    const server = await start();
+    try {
+      const bin = join(work, 'bin-identity');
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(join(bin, 'docker-credential-layerlens-identity'), `#!/bin/sh\nread server\nprintf '{"ServerURL":"%s","Username":"<token>","Secret":"${refreshToken}"}' "$server"\n`);
+      chmodSync(join(bin, 'docker-credential-layerlens-identity'), 0o755);
+      const env = dockerConfig('token-identity', { credHelpers: { [registries.token.host]: 'layerlens-identity' } });
+      const result = await runCli(['layers', ref], { ...env, PATH: `${bin}:${env.PATH}` });
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(server.requests.map((r) => [r.method, r.as, r.scope]), [['POST', 'refresh-token', 'repository:d20/basics:pull']]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('anonymous gets a token that grants nothing, wrong credentials get none: exit 2, docker login', async () => {
+    const server = await start();
+    try {
+      const anonymous = await runCli(['layers', ref], dockerConfig('token-none', {}));
+      assert.equal(anonymous.code, 2);
+      assert.deepEqual(oneLine(anonymous.stderr), [`layerlens: ${registries.token.host} wants credentials for d20/basics and none were found; run docker login ${registries.token.host}, or check the repository name.`]);
+      const wrong = await runCli(['layers', ref], dockerConfig('token-wrong', auths(registries.token.host, registries.user, 'wrong-password')));
+      assert.equal(wrong.code, 2);
+      assert.deepEqual(oneLine(wrong.stderr), [`layerlens: ${registries.token.host} refused the credentials found for d20/basics; run docker login ${registries.token.host} again, or check the repository name.`]);
+      assert.deepEqual(server.requests.map((r) => r.as), ['anonymous', 'wrong']);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** Copies a manifest (mounting its blobs) into another repository of the plain registry; its descriptor there. */
+async function copyManifest(from: string, tag: string, to: string): Promise<{ mediaType: string; digest: string; size: number }> {
+  const base = `http://${registries.plain}/v2/`;
+  const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
+  const answer = await fetch(`${base}${from}/manifests/${tag}`, { headers: { Accept: accept } });
+  assert.equal(answer.status, 200, `${from}:${tag}`);
+  const bytes = Buffer.from(await answer.arrayBuffer());
+  const mediaType = answer.headers.get('content-type')!;
+  const manifest = JSON.parse(bytes.toString('utf8')) as { config: { digest: string }; layers: { digest: string }[] };
+  for (const blob of [manifest.config, ...manifest.layers]) {
+    const mounted = await fetch(`${base}${to}/blobs/uploads/?mount=${blob.digest}&from=${from}`, { method: 'POST' });
+    assert.equal(mounted.status, 201, `mount ${blob.digest}`);
+  }
+  return { mediaType, digest: await putManifest(to, undefined, bytes, mediaType), size: bytes.length };
+}
+
+async function putManifest(repository: string, tag: string | undefined, bytes: Buffer, mediaType: string): Promise<string> {
+  const digest = 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+  const put = await fetch(`http://${registries.plain}/v2/${repository}/manifests/${tag ?? digest}`, { method: 'PUT', body: bytes, headers: { 'Content-Type': mediaType } });
+  assert.equal(put.status, 201, `PUT ${repository}:${tag ?? digest}: ${await put.text()}`);
+  return digest;
+}
+
+describe('multi-platform indexes (made here from pushed images: amd64, arm64 and an attestation listed first)', () => {
+  const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+  const repo = 'multi/basics';
+  const layersOf = async (ref: string, ...flags: string[]) => {
+    const result = await runCli(['layers', `registry://${registries.plain}/${ref}`, '--json', ...flags], dockerConfig('none', {}));
+    assert.equal(result.code, 0, `${ref}: ${result.stderr}`);
+    const { image: _image, ...rest } = JSON.parse(result.stdout) as Record<string, unknown>;
+    return rest;
+  };
+  let made: Promise<void> | undefined;
+  const makeIndexes = () =>
+    (made ??= (async () => {
+      const amd64 = await copyManifest('d20/basics', 'legacy', repo);
+      const arm64 = await copyManifest('d26c/basics', 'buildkit', repo);
+      const stand = await copyManifest('d20/whiteouts', 'legacy', repo);
+      const index = {
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [
+          { ...stand, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': amd64.digest } },
+          { ...amd64, platform: { os: 'linux', architecture: 'amd64' } },
+          { ...arm64, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+        ],
+      };
+      const indexBytes = Buffer.from(JSON.stringify(index));
+      const indexDigest = await putManifest(repo, 'index', indexBytes, OCI_INDEX);
+      const nested = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_INDEX, digest: indexDigest, size: indexBytes.length }] };
+      await putManifest(repo, 'nested', Buffer.from(JSON.stringify(nested)), OCI_INDEX);
+    })());
+
+  test('--platform picks its manifest, through a nested index too; the attestation is never read', async () => {
+    await makeIndexes();
+    const amd64 = await layersOf('d20/basics:legacy');
+    const arm64 = await layersOf('d26c/basics:buildkit');
+    assert.notDeepEqual(amd64, arm64, 'the two platforms are different images');
+    assert.deepEqual(await layersOf(`${repo}:index`, '--platform', 'linux/arm64'), arm64);
+    assert.deepEqual(await layersOf(`${repo}:index`, '--platform', 'linux/amd64'), amd64);
+    assert.deepEqual(await layersOf(`${repo}:nested`, '--platform', 'linux/arm64/v8'), arm64);
+    // This machine is the default (the tests run on amd64 or arm64).
+    const mine = process.arch === 'arm64' ? arm64 : amd64;
+    assert.deepEqual(await layersOf(`${repo}:nested`), mine);
+  });
+
+  test('a platform the index lacks: exit 2, naming those it has', async () => {
+    await makeIndexes();
+    const result = await runCli(['layers', `registry://${registries.plain}/${repo}:index`, '--platform', 'linux/s390x'], dockerConfig('none', {}));
+    assert.equal(result.code, 2);
+    assert.deepEqual(oneLine(result.stderr), [`layerlens: ${registries.plain}/${repo}:index has no linux/s390x image; it has linux/amd64, linux/arm64 (choose one with --platform).`]);
   });
 });
 

@@ -5,11 +5,13 @@
 #
 #   plain  http://127.0.0.1:5101   no auth
 #   basic  http://127.0.0.1:5102   Basic auth (htpasswd; user and password in test/.registry.json)
+#   token  http://127.0.0.1:5103   token auth: its realm http://127.0.0.1:5104/token is the tests' own token
+#          server (test/integration/support/tokenServer.ts), signing with the key made here
 #
 # Pushed (through the plain one; the basic one serves the same storage):
 #   d20/<fixture>:<legacy|buildkit>   from Engine 20.10 (Docker schema2, gzip)
 #   d26c/<fixture>:<legacy|buildkit>  from the containerd-store engine (its own manifests, gzip)
-# Not yet: token auth, TLS, zstd layers, a multi-platform index (issue 12).
+# Not yet: TLS, zstd layers, a multi-platform index (issue 12).
 #
 # Idempotent: a registry that answers /v2/ is left alone; pushing an image already there moves no layer.
 # Usage: test/setup/registry.sh   (as root, after engines.sh and build-fixtures.sh)
@@ -19,6 +21,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=/tmp/layerlens-registry
 PLAIN=127.0.0.1:5101
 BASIC=127.0.0.1:5102
+TOKEN=127.0.0.1:5103
+REALM=http://127.0.0.1:5104/token
+SERVICE=layerlens-test-registry
+ISSUER=layerlens-test-issuer
 USER_NAME=layerlens
 PASSWORD=layerlens-test-password
 DOCKER=/usr/bin/docker
@@ -31,7 +37,7 @@ die() { printf '[registry] ERROR: %s\n' "$*" >&2; exit 1; }
 [ -x $DOCKER ] || die "$DOCKER missing: run test/setup/engines.sh first"
 
 need=()
-for p in docker-registry apache2-utils skopeo curl; do
+for p in docker-registry apache2-utils skopeo curl openssl; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -56,8 +62,11 @@ config() {   # name addr [auth yaml]
     [ -z "${3:-}" ] || echo "$3"
   } > $DIR/$1.yml
 }
+[ -s $DIR/token-key.pem ] && [ -s $DIR/token-cert.pem ] || \
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=layerlens-test-token -keyout $DIR/token-key.pem -out $DIR/token-cert.pem 2> $DIR/openssl.log
 config plain $PLAIN
 config basic $BASIC "auth: {htpasswd: {realm: layerlens-test, path: $DIR/htpasswd}}"
+config token $TOKEN "auth: {token: {realm: \"$REALM\", service: $SERVICE, issuer: $ISSUER, rootcertbundle: $DIR/token-cert.pem}}"
 
 answers() { local code; code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$1/v2/" || true); [ "$code" = 200 ] || [ "$code" = 401 ]; }
 serve() {   # name addr
@@ -70,6 +79,7 @@ serve() {   # name addr
 }
 serve plain $PLAIN
 serve basic $BASIC
+serve token $TOKEN
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$BASIC/v2/")" = 401 ] || die "$BASIC answers without credentials; is another registry on that port?"
 
 images=()
@@ -87,11 +97,12 @@ for e in "${ENGINES[@]}"; do
 done
 
 node -e '
-  const [file, plain, basic, user, password, ...lines] = process.argv.slice(1);
+  const [file, plain, basic, user, password, token, realm, service, issuer, key, cert, ...lines] = process.argv.slice(1);
   const images = lines.map((l) => { const [engine, host, source, repository] = l.split(" "); return { engine, host, source, repository }; });
-  require("fs").writeFileSync(file + ".tmp", JSON.stringify({ plain, basic, user, password, images }, null, 1) + "\n");
+  const tokenAuth = { host: token, realm, service, issuer, key, cert };
+  require("fs").writeFileSync(file + ".tmp", JSON.stringify({ plain, basic, user, password, token: tokenAuth, images }, null, 1) + "\n");
   require("fs").renameSync(file + ".tmp", file);
-' "$ROOT/test/.registry.json" $PLAIN $BASIC $USER_NAME $PASSWORD "${images[@]}"
+' "$ROOT/test/.registry.json" $PLAIN $BASIC $USER_NAME $PASSWORD $TOKEN $REALM $SERVICE $ISSUER $DIR/token-key.pem $DIR/token-cert.pem "${images[@]}"
 touch "$ROOT/.gitignore"
 git -C "$ROOT" check-ignore -q test/.registry.json 2>/dev/null || grep -qxF test/.registry.json "$ROOT/.gitignore" || echo test/.registry.json >> "$ROOT/.gitignore"
 log "wrote test/.registry.json (${#images[@]} images)"

@@ -47,3 +47,9 @@ test('a platform the index lacks is named with those it has', () => {
 test('a malformed --platform is refused', () => {
   for (const bad of ['linux', 'linux/', '/amd64', 'linux/amd64/v1/x', 'linux/am d64']) assert.throws(() => parsePlatform(bad), /is not a platform/, bad);
 });
+
+test('an entry without a platform (a nested index) is followed when no labelled entry matches', () => {
+  const nested: PlatformDescriptor = { digest: 'sha256:' + '9'.repeat(64), mediaType: 'application/vnd.oci.image.index.v1+json' };
+  assert.equal(choosePlatform([attestation, nested], parsePlatform('linux/arm64'), 'x'), nested);
+  assert.equal(choosePlatform([nested, arm64], parsePlatform('linux/arm64'), 'x'), arm64, 'a labelled match wins');
+});
