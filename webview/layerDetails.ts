@@ -1,6 +1,7 @@
 // The selected layer's details under the layer list: its full command (the list cuts it to one line), when it
-// was built, its size, counts, waste and security findings.
+// was built (as people read dates, the ISO time in a tooltip), its size, counts, waste and security findings.
 import type { LayerInfo } from '../src/explorer/protocol';
+import { formatAge } from '../src/core/format';
 import { clear, el, formatBytes, icon, printableName } from './dom';
 
 export class LayerDetails {
@@ -25,6 +26,8 @@ export class LayerDetails {
     ];
     const wasted = sum((l) => l.wastedBytes);
     if (wasted) facts.push(['Wasted', `${formatBytes(wasted)} that the final filesystem does not use`]);
+    const created = selected.length === 1 && first.created ? Date.parse(first.created) : NaN;
+    if (Number.isFinite(created)) facts.push(['Created', formatAge(created), new Date(created).toISOString()]);
     this.element.append(el('dl', {}, ...facts.flatMap(([k, v, title]) => [el('dt', { text: k }), el('dd', { text: v, title })])));
     for (const info of selected) {
       for (const s of info.security ?? []) {

@@ -129,6 +129,8 @@ const grid = el('main', {});
 grid.append(layerPane, splitter(grid, layerPane, (width) => vscode.setState({ ...(vscode.getState() as SavedState), layerPaneWidth: width }), saved.layerPaneWidth), tabs);
 document.body.append(header, grid, rowActions.menu.element);
 // The shell shows at once, before the extension answers: the image's name is in the page (or the saved state).
+// When this script started (wall clock): the e2e bench tells the webview's own start-up from ours by it.
+document.body.dataset.scriptStartedAt = String(Date.now());
 const pageLabel = document.querySelector<HTMLMetaElement>('meta[name="layerlens-image"]')?.content || saved.panel?.label;
 if (pageLabel) title.textContent = printableName(pageLabel);
 status.textContent = 'Opening the image…';
