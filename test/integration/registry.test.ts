@@ -85,8 +85,15 @@ describe('the model read from the registry equals the engine', () => {
       assert.equal(fromRegistry.registry!.layersDownloaded, new Set(fromRegistry.model.data.layers.map((l) => l.diffId)).size);
       const got = fromRegistry.model;
       const want = fromEngine.model;
-      assert.deepEqual(got.data.config, want.data.config);
-      assert.equal(got.data.configDigest, want.data.configDigest);
+      if (image.repository.startsWith('zstd/')) {
+        // skopeo --format oci rewrites the config as an OCI config (Docker's extra fields go): same layers and history.
+        assert.deepEqual(got.data.config.rootfs, want.data.config.rootfs);
+        assert.deepEqual(got.data.config.history, want.data.config.history);
+        assert.ok(got.data.layers.length > 0 && fromRegistry.registry!.bytesDownloaded > 0);
+      } else {
+        assert.deepEqual(got.data.config, want.data.config);
+        assert.equal(got.data.configDigest, want.data.configDigest);
+      }
       assert.deepEqual(got.data.layers, want.data.layers, 'layer for layer');
       assert.deepEqual(got.steps, want.steps);
       for (let layer = 0; layer < want.layerCount; layer++) assert.deepEqual(got.mergedViewAt(layer), want.mergedViewAt(layer), `merged view at layer ${layer}`);

@@ -11,7 +11,8 @@
 # Pushed (through the plain one; the basic one serves the same storage):
 #   d20/<fixture>:<legacy|buildkit>   from Engine 20.10 (Docker schema2, gzip)
 #   d26c/<fixture>:<legacy|buildkit>  from the containerd-store engine (its own manifests, gzip)
-# Not yet: TLS, zstd layers, a multi-platform index (issue 12).
+#   zstd/<fixture>:legacy             Engine 20.10's docker save, recompressed to zstd by skopeo (OCI manifest)
+# (The tests make their multi-platform indexes themselves.) Not yet: TLS with a certs.d CA (issue 12).
 #
 # Idempotent: a registry that answers /v2/ is left alone; pushing an image already there moves no layer.
 # Usage: test/setup/registry.sh   (as root, after engines.sh and build-fixtures.sh)
@@ -95,6 +96,18 @@ for e in "${ENGINES[@]}"; do
   done
   log "pushed ${#refs[@]} images from $name"
 done
+
+# zstd: skopeo from an uncompressed source really recompresses (copying between registries would keep gzip).
+ZSTD_FIXTURES=(basics whiteouts)
+for f in "${ZSTD_FIXTURES[@]}"; do
+  ref=layerlens-test/$f:legacy
+  $DOCKER save "$ref" -o $DIR/zstd-src.tar
+  skopeo copy -q --format oci --dest-compress --dest-compress-format zstd --dest-tls-verify=false \
+    docker-archive:$DIR/zstd-src.tar "docker://$PLAIN/zstd/$f:legacy" > $DIR/skopeo.log 2>&1 || { cat $DIR/skopeo.log >&2; die "skopeo copy of $ref (zstd) failed"; }
+  images+=("d20 unix:///var/run/docker.sock $ref zstd/$f:legacy")
+done
+rm -f $DIR/zstd-src.tar
+log "pushed ${#ZSTD_FIXTURES[@]} zstd images"
 
 node -e '
   const [file, plain, basic, user, password, token, realm, service, issuer, key, cert, ...lines] = process.argv.slice(1);
