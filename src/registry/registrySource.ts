@@ -32,6 +32,8 @@ export interface RegistryReadOptions {
 export interface RegistryReadReport {
   manifestDigest: string;
   layersCached: number;
+  /** The config came from the cache (no config request). */
+  configCached: boolean;
   layersDownloaded: number;
   bytesDownloaded: number;
   requests: RegistryClient['requests'];
@@ -68,7 +70,10 @@ async function read(client: RegistryClient, ref: RegistryReference, options: Reg
     throw new LayerlensError(`${formatReference(ref)} is not an image manifest Layerlens can read${schema1}.`, 'corrupt');
   }
   const layerDigests = manifest.layers.map((l) => l.digest!);
-  const configBytes = await client.readBlob(configDigest, CONFIG_LIMIT);
+  // A config read before is in the cache under its digest (the image ID it gave): then a warm read of an
+  // unchanged tag makes one request, the manifest's.
+  const cachedImage = await options.cache?.readImage(configDigest);
+  const configBytes = cachedImage ? Buffer.from(JSON.stringify(cachedImage.config)) : await client.readBlob(configDigest, CONFIG_LIMIT);
   const config = parseJson<ImageConfig>(configBytes, `the image config of ${client.where()}`);
   const diffIds = config.rootfs?.diff_ids ?? [];
   if (diffIds.length !== layerDigests.length) {
@@ -115,6 +120,8 @@ async function read(client: RegistryClient, ref: RegistryReference, options: Reg
     throw error;
   }
   data.repoTags = ref.tag ? [`${ref.registry}/${ref.repository}:${ref.tag}`] : [];
+  // The config re-serialized from the cache hashes differently; its digest is the one it was stored under.
+  if (cachedImage) data.id = data.configDigest = configDigest;
   if (options.cache) {
     const cache = options.cache;
     await remember(cache, data, cached, assembler.learnedFacts()).catch((error: unknown) =>
@@ -126,6 +133,7 @@ async function read(client: RegistryClient, ref: RegistryReference, options: Reg
     report: {
       manifestDigest: fetched.digest,
       layersCached: blobs.length - missing.length,
+      configCached: !!cachedImage,
       layersDownloaded: missing.length,
       bytesDownloaded: done,
       requests: client.requests,

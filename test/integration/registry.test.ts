@@ -10,6 +10,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { LayerlensError } from '../../src/core/errors';
 import { loadImage } from '../../src/docker/imageLoader';
 import { runCli } from './support/cli';
 import { connect, ROOT, testEngines } from './support/engines';
@@ -300,7 +301,7 @@ describe('multi-platform indexes (made here from pushed images: amd64, arm64 and
 });
 
 describe('what goes over the wire', () => {
-  test('a second read of the same image downloads no layer (blob GETs counted at a proxy)', async () => {
+  test('a second read of the same image downloads no layer and no config: one manifest request (counted at a proxy)', async () => {
     const proxy = await startRegistryProxy(registries.plain);
     try {
       const env = dockerConfig('warm', {});
@@ -312,7 +313,8 @@ describe('what goes over the wire', () => {
       assert.ok(layers >= 2 && cold >= 2, `cold read: ${cold} blob GETs for ${layers} layers`);
       const second = await runCli(['layers', `registry://${proxy.host}/${IMAGE}`, '--json'], env);
       assert.equal(second.code, 0, second.stderr);
-      assert.equal(blobGets() - cold, 1, 'the warm read fetched the config blob only');
+      assert.equal(blobGets(), cold, 'the warm read fetched no blob, not even the config');
+      assert.equal(proxy.requests.filter((r) => r.path.includes('/manifests/')).length, 2, 'one manifest request per read');
       assert.deepEqual(JSON.parse(second.stdout), JSON.parse(first.stdout));
     } finally {
       await proxy.close();
@@ -328,6 +330,30 @@ describe('what goes over the wire', () => {
       assert.ok(proxy.requests.some((r) => r.path.includes('/manifests/') && r.headers.authorization === basicAuth), 'the registry itself got the credentials');
       assert.ok(proxy.storageRequests.length >= 2, `the storage host served ${proxy.storageRequests.length} blobs`);
       for (const r of proxy.storageRequests) assert.equal(r.headers.authorization, undefined, `storage request ${r.path} carried Authorization`);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('progress counts the bytes of the blobs to fetch; cancelling mid-download ends in Cancelled', async () => {
+    const manifest = (await (await fetch(`http://${registries.plain}/v2/d20/basics/manifests/legacy`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } })).json()) as {
+      config: { digest: string };
+      layers: { digest: string; size: number }[];
+    };
+    const layerBytes = [...new Map(manifest.layers.map((l) => [l.digest, l.size])).values()].reduce((a, b) => a + b, 0);
+    const progress: [number, number][] = [];
+    const loaded = await loadImage(`registry://${registries.plain}/${IMAGE}`, { noCache: true, onProgress: (done, expected) => progress.push([done, expected]) });
+    assert.deepEqual(progress.at(-1), [layerBytes, layerBytes]);
+    assert.equal(loaded.registry!.bytesDownloaded, layerBytes);
+
+    const abort = new AbortController();
+    const proxy = await startRegistryProxy(registries.plain, {
+      onRequest: (r) => {
+        if (r.path.includes('/blobs/') && !r.path.endsWith(manifest.config.digest)) abort.abort();
+      },
+    });
+    try {
+      await assert.rejects(loadImage(`registry://${proxy.host}/${IMAGE}`, { noCache: true, signal: abort.signal }), (e: unknown) => e instanceof LayerlensError && e.kind === 'cancelled');
     } finally {
       await proxy.close();
     }

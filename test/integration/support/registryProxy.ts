@@ -17,6 +17,8 @@ export interface RegistryProxyOptions {
   storageAuthorization?: string;
   /** Flip the first byte of this blob. */
   corruptBlob?: string;
+  /** Told of each request before it is answered. */
+  onRequest?: (request: SeenRequest) => void;
 }
 
 export interface RegistryProxy {
@@ -57,7 +59,9 @@ export async function startRegistryProxy(target: string, options: RegistryProxyO
 
   const proxy = http.createServer((request, response) => {
     const path = request.url ?? '';
-    requests.push({ method: request.method ?? '', path, headers: request.headers });
+    const seen = { method: request.method ?? '', path, headers: request.headers };
+    requests.push(seen);
+    options.onRequest?.(seen);
     const isBlobGet = request.method === 'GET' && /\/blobs\/sha256:[a-f0-9]{64}$/.test(path);
     if (isBlobGet && options.redirectBlobs) {
       response.writeHead(307, { Location: `http://localhost:${storagePort}/storage?path=${encodeURIComponent(path)}` });
