@@ -109,7 +109,8 @@ export class RegistryClient {
   /** One API request, authorized as the registry's 401 asks (once), with its failures in words. */
   private async send(path: string, accept: string, subject: string): Promise<Response> {
     let response = await this.fetchFollowing(this.base + path, accept);
-    if (response.status === 401 && this.authorization === undefined) {
+    // No authorization yet, or a token that may have expired during a long read: (re)authorize once.
+    if (response.status === 401 && (this.authorization === undefined || this.authorization.startsWith('Bearer '))) {
       const challenges = parseAuthChallenges(response.headers.get('www-authenticate'));
       await response.body?.cancel().catch(() => undefined);
       await this.authorize(challenges);

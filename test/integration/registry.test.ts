@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { LayerlensError } from '../../src/core/errors';
+import { IndexCache } from '../../src/core/indexCache';
 import { loadImage } from '../../src/docker/imageLoader';
 import { runCli } from './support/cli';
 import { connect, ROOT, testEngines } from './support/engines';
@@ -115,6 +116,9 @@ describe('credentials and errors, through the CLI', () => {
       assert.equal(result.code, 0, `${args[0]}: ${result.stderr}`);
       assert.ok(JSON.parse(result.stdout), args[0]);
     }
+    const lint = await runCli(['lint', join(ROOT, 'test', 'fixtures', 'basics', 'Dockerfile'), '--image', `registry://${registries.plain}/${IMAGE}`], dockerConfig('none', {}));
+    assert.match(lint.stderr, /registry:\/\/.* matches .*Dockerfile on 12 of 12 instructions/);
+    assert.match(lint.stdout, /LL2001 warning This RUN deletes 14 B that earlier layers still ship/, 'an image-backed finding');
   });
 
   test('Basic auth with the right credentials, from auths and from a credential helper', async () => {
@@ -333,6 +337,16 @@ describe('what goes over the wire', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  test('layers the engine read are not downloaded from the registry: one cache for every source', async () => {
+    const engine = testEngines().find((e) => e.name === 'd26c')!;
+    const cache = new IndexCache(join(work, 'cache-cross'));
+    const fromEngine = await loadImage('layerlens-test/findings:buildkit', { engine: () => connect(engine), cache });
+    const fromRegistry = await loadImage(`registry://${registries.plain}/d26c/findings:buildkit`, { cache });
+    assert.equal(fromRegistry.registry!.layersDownloaded, 0);
+    assert.equal(fromRegistry.registry!.layersCached, new Set(fromEngine.model.data.layers.map((l) => l.diffId)).size);
+    assert.deepEqual(fromRegistry.model.data.layers, fromEngine.model.data.layers);
   });
 
   test('progress counts the bytes of the blobs to fetch; cancelling mid-download ends in Cancelled', async () => {
