@@ -44,6 +44,8 @@ export class ArchiveAssembler {
   private readonly layerMembers = new Map<string, LayerIndex>();
   private readonly linkMembers = new Map<string, string>();
   private readonly skippedMembers = new Map<string, SkippedMember>();
+  /** Members that are neither JSON nor a readable layer, with the reason, in case the manifest references them. */
+  private readonly failedMembers = new Map<string, LayerlensError>();
   /** Layers read and hashed in this pass, by diffID (only when hashing). */
   private readonly readLayers = new Map<string, LayerIndex>();
   /** The image's config, recognised by content: its rootfs.diff_ids are the known diffIDs. */
@@ -76,15 +78,29 @@ export class ArchiveAssembler {
       this.skippedMembers.set(name, skip);
       return drain(body);
     }
-    const sniffed = await sniff(body, 512);
-    if (looksLikeJson(sniffed.head)) {
+    // One iterator for the whole member, so that after a failed index the rest can still be drained.
+    const iterator = body[Symbol.asyncIterator]();
+    const sniffed = await sniff({ [Symbol.asyncIterator]: () => iterator }, 512);
+    if (looksLikeJson(sniffed.head) || isJsonName(name)) {
       const tooBig = () => new LayerlensError(`Archive member ${name} is too large to be image metadata.`, 'corrupt');
       const bytes = await readAll(sniffed.body, JSON_LIMIT, tooBig);
       this.jsonMembers.set(name, bytes);
       if (this.known && !this.imageConfig && isConfigOf(bytes, this.known.diffIds)) this.imageConfig = { bytes, digest: sha256Of(bytes) };
       return;
     }
-    const layer = await indexLayerStream(sniffed.head, sniffed.body, name, { computeDiffId: this.hashing });
+    let layer: LayerIndex;
+    try {
+      layer = await indexLayerStream(sniffed.head, sniffed.body, name, { computeDiffId: this.hashing });
+    } catch (error) {
+      if (!(error instanceof LayerlensError)) throw error;
+      // Not a readable layer: an error only if the manifest turns out to reference it (a layout may hold other
+      // blobs, and an archive that is no image at all deserves that message, not one about its first member).
+      this.failedMembers.set(name, error);
+      while (!(await iterator.next()).done) {
+        // drain the rest of the member
+      }
+      return;
+    }
     this.layerMembers.set(name, layer);
     if (layer.diffId && !this.readLayers.has(layer.diffId)) this.readLayers.set(layer.diffId, layer);
   }
@@ -198,7 +214,11 @@ export class ArchiveAssembler {
         throw new LayerlensError(`Layer ${member} does not match its digest ${diffIds[i]}; the archive is corrupt.`, 'corrupt');
       }
       const layer = this.layerMembers.get(member) ?? this.layerMembers.get(this.linkMembers.get(member) ?? '');
-      if (!layer) throw new LayerlensError(`The archive lacks layer ${member}; it is incomplete or truncated.`, 'corrupt');
+      if (!layer) {
+        const failed = this.failedMembers.get(member) ?? this.failedMembers.get(this.linkMembers.get(member) ?? '');
+        if (failed) throw failed;
+        throw new LayerlensError(`The archive lacks layer ${member}; it is incomplete or truncated.`, 'corrupt');
+      }
       if (!this.verifyDiffIds && !layer.diffId) layer.diffId = diffIds[i];
       if (layer.diffId !== diffIds[i]) {
         throw new LayerlensError(`Layer ${member} does not match its digest ${diffIds[i]}; the archive is corrupt.`, 'corrupt');
@@ -347,6 +367,11 @@ function blobMember(digest: string): string {
 /** Legacy per-layer v1 metadata (`<id>/json`, `<id>/VERSION`) and files we never need. */
 function isIgnoredMember(name: string): boolean {
   return name === 'oci-layout' || name === 'repositories' || name.endsWith('/VERSION') || name.endsWith('/json');
+}
+
+/** Members that are image metadata by name, whatever they hold (a manifest.json holding `null` is still the manifest). */
+function isJsonName(name: string): boolean {
+  return name.endsWith('.json');
 }
 
 function looksLikeJson(head: Buffer): boolean {

@@ -9,6 +9,7 @@ import * as tar from 'tar-stream';
 import { createDecompressor, describeUnsupportedMagic, detectCompression } from './compression';
 import { LayerlensError, messageOf } from './errors';
 import { parseTarHeader } from './tarEntry';
+import { TarEndGate } from './tarEndGate';
 import { SECRET_SCAN_LIMIT, SecretScanner } from './secretMarkers';
 import { keepRawPaxNames } from './tarNames';
 
@@ -106,8 +107,9 @@ export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>
   });
 
   try {
-    if (compression === 'none') await pipeline(body, digest, extract);
-    else await pipeline(body, createDecompressor(compression), digest, extract);
+    // The gate stops the tar at its end-of-archive marker; the digest before it still hashes every byte.
+    if (compression === 'none') await pipeline(body, digest, new TarEndGate(), extract);
+    else await pipeline(body, createDecompressor(compression), digest, new TarEndGate(), extract);
   } catch (error) {
     if (error instanceof LayerlensError) throw error;
     throw new LayerlensError(`Layer ${label} is not a readable tar (${describeTarError(error)}).`, 'corrupt', { cause: error });

@@ -16,19 +16,7 @@ const CHECK_PY = join(SUITE, 'check.py');
 const CLI = join(ROOT, 'dist', 'cli.js');
 
 /** Checks still failing, each under the item of issue 15 that will fix it ("archive :: check", as check.py names them). */
-const KNOWN_OPEN: string[] = [
-  // issue 15, "eStargz layers": the TOC after the tar end-of-archive marker is read as a file.
-  "dive/test-oci-estargz-image.tar :: dive efficiency, wasted bytes, user-wasted percent, sizes and inefficient paths (dive algorithm)",
-  'dive/test-oci-estargz-image.tar :: filesystem is /README.md only (COPY README.md /README.md)',
-  'derived/two_layer_toc_after_eoa.tar :: the TOC after the end-of-archive marker is not a file: dive efficiency, wasted, sizes (Go archive/tar, GNU tar and Python tarfile stop at the marker)',
-  // issue 15, "Wrong cause in the message": these are not image archives, and the message must say so.
-  'dive/test-uncompressed-image.tar :: refused: a root-filesystem tar (README.md only), not an image archive',
-  'ggcr/crane/content.tar.zst :: refused: a single zstd layer, not an image archive',
-  'ggcr/tarball/content.tar :: refused: a single layer tar, not an image archive',
-  'ggcr/tarball/null_manifest.tar :: refused: manifest.json is JSON null; the message blames manifest.json, not a layer',
-  // issue 15, "Layouts with other blobs": a blob no manifest references must not stop the layout from loading.
-  "derived/one_image_plus_unreferenced_blob :: a valid OCI layout with an extra unreferenced non-tar blob still loads (ggcr reads only referenced blobs; dive ignores blobs that are neither tar nor JSON): merged filesystem = independent OCI merge",
-];
+const KNOWN_OPEN: string[] = [];
 
 interface CheckResult {
   archive: string;

@@ -1,0 +1,44 @@
+// A layer's tar ends at its end-of-archive marker (two zero blocks), as Go's archive/tar reads it: what an
+// eStargz writer puts after the marker (its TOC entry) is no file, but the diffID still covers every byte.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { buildTar, compress, sha256, type LayerCompression } from '../support/tarBuilder';
+import { indexBlob } from './helpers';
+
+const files = [{ name: 'README.md', content: 'hello' }, { name: 'etc/', type: 'dir' as const }, { name: 'etc/a', content: 'x'.repeat(700) }];
+
+/** A tar with another member after its end-of-archive marker, like an eStargz layer's stargz.index.json. */
+function tarWithTrailer(trailerName = 'stargz.index.json'): Buffer {
+  const main = buildTar(files); // ends with two zero blocks
+  const trailer = buildTar([{ name: trailerName, content: '{"version":1,"entries":[]}' }]);
+  return Buffer.concat([main, trailer]);
+}
+
+describe('the end-of-archive marker ends a layer', () => {
+  for (const compression of ['none', 'gzip', 'zstd'] as LayerCompression[]) {
+    test(`members after the marker are not files, the diffID hashes them too (${compression})`, async () => {
+      const tar = tarWithTrailer();
+      for (const chunk of [1, 511, 512, 513, 65536]) {
+        const index = await indexBlob(compress(tar, compression), 'l', chunk);
+        assert.deepEqual(index.entries.map((e) => e.path), ['/README.md', '/etc', '/etc/a'], `chunk ${chunk}`);
+        assert.equal(index.diffId, sha256(tar));
+        assert.equal(index.tarBytes, tar.length);
+      }
+    });
+  }
+
+  test('a single zero block between members does not end the tar (tar-stream skips it, as before)', async () => {
+    const first = buildTar([files[0]]);
+    const second = buildTar([files[2]]);
+    const tar = Buffer.concat([first.subarray(0, first.length - 1024), Buffer.alloc(512), second]);
+    const index = await indexBlob(tar, 'l', 100);
+    assert.deepEqual(index.entries.map((e) => e.path), ['/README.md', '/etc/a']);
+  });
+
+  test('PAX long names and sizes keep the walk in step with the members', async () => {
+    const long = 'd/' + 'n'.repeat(300);
+    const tar = Buffer.concat([buildTar([{ name: long, content: 'y'.repeat(1500) }, { name: 'z' + 'q'.repeat(200), longName: 'gnu', content: 'z' }]), buildTar([{ name: 'after' }])]);
+    const index = await indexBlob(tar, 'l', 7);
+    assert.deepEqual(index.entries.map((e) => e.path), ['/' + long, '/z' + 'q'.repeat(200)]);
+  });
+});
