@@ -184,6 +184,53 @@ test('security: a secret deleted by the next layer and a setuid program are mark
   await screenshot(page, 'explorer-security');
 });
 
+/** WCAG contrast of an element's text against the page background, from their computed colours. */
+async function contrastOf(locator: Locator): Promise<number> {
+  // Colours are read in the page; the arithmetic is done here (the page gets a function without helpers).
+  const [fgCss, bgCss, opacity] = (await locator.evaluateAll((nodes) => {
+    const win = globalThis as unknown as { getComputedStyle(n: unknown): { color: string; backgroundColor: string; opacity: string }; document: { body: unknown } };
+    // Opacity fades the text without changing its computed colour: it counts too, up to the page.
+    let faded = 1;
+    for (let n = nodes[0] as { parentElement: unknown } | null; n; n = n.parentElement as typeof n) faded *= Number(win.getComputedStyle(n).opacity);
+    return [win.getComputedStyle(nodes[0]).color, win.getComputedStyle(win.document.body).backgroundColor, String(faded)];
+  })) as string[];
+  assert.equal(Number(opacity), 1, 'no text is dimmed by opacity');
+  const luminance = (css: string) => {
+    const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((c) => {
+      const v = Number(c) / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [fg, bg] = [luminance(fgCss), luminance(bgCss)];
+  return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+}
+
+test('contrast: dimmed metadata steps, the amber "wasted" and the red counts reach 4.5:1 in Light Modern and Dark Modern', async () => {
+  await openExplorer('layerlens-test/basics:legacy');
+  const figures: Record<string, Record<string, number>> = {};
+  for (const theme of ['Light Modern', 'Dark Modern']) {
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'Preferences: Color Theme');
+    const quickInput = page.locator('.quick-input-widget');
+    await quickInput.locator('input').waitFor({ state: 'visible' });
+    await page.keyboard.type(theme);
+    await quickInput.locator('.monaco-list-row').filter({ hasText: new RegExp(`^\\s*${theme}`) }).first().click();
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible' });
+    await page.waitForTimeout(800); // the webview gets the new theme's variables
+    const measured = {
+      metadataStep: await contrastOf(explorer().locator('.layer.metadata .instruction')),
+      wastedInList: await contrastOf(explorer().locator('.layer:not(.selected) .layer-wasted')),
+      wastedInHeader: await contrastOf(explorer().locator('.subtitle .fact-wasted')),
+      deletedCount: await contrastOf(explorer().locator('.layer:not(.selected) .count-deleted')),
+      addedCount: await contrastOf(explorer().locator('.layer:not(.selected) .count-added')),
+    };
+    figures[theme] = Object.fromEntries(Object.entries(measured).map(([k, v]) => [k, Math.round(v * 100) / 100]));
+    for (const [what, ratio] of Object.entries(measured)) assert.ok(ratio >= 4.5, `${theme}: ${what} has a contrast of ${ratio.toFixed(2)}:1`);
+  }
+  process.stderr.write(`[explorer contrast] ${JSON.stringify(figures)}\n`);
+});
+
 test('bench: a cold open shows progress as a percentage with no layer selected, and costs about what the CLI\'s cold analyze does', async () => {
   await ensureBenchImage({
     dockerCli: '/usr/bin/docker',
