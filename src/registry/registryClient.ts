@@ -3,9 +3,12 @@
 // that the Authorization header never goes to another host (blob storage, a CDN), and every failure turned
 // into one sentence that names the registry and the repository and says what to do.
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { CancelledError, LayerlensError, messageOf } from '../core/errors';
 import { parseAuthChallenges, type AuthChallenge } from './authChallenge';
+import { CERTS_DIRECTORY, tlsFilesFor, type TlsFiles } from './certsDirectory';
 import { lookupCredentials, type Credentials } from './credentials';
+import { send } from './transport';
 import { formatReference, isLoopbackHost, type RegistryReference } from './reference';
 
 export const MANIFEST_TYPES = {
@@ -22,6 +25,8 @@ export interface RegistryClientOptions {
   /** Where credentials come from (default: the docker CLI's config, see credentials.ts). */
   credentials?: (registry: string) => Promise<Credentials | undefined>;
   signal?: AbortSignal;
+  /** Where per-registry CAs and client certificates live (default /etc/docker/certs.d). */
+  certsDirectory?: string;
 }
 
 export interface FetchedManifest {
@@ -34,7 +39,8 @@ export interface FetchedManifest {
 export class RegistryClient {
   private authorization: string | undefined;
   private credentialsFound = false;
-  private readonly base: string;
+  private base: string | undefined;
+  private readonly tls = new Map<string, Promise<TlsFiles | undefined>>();
   /** Requests made, by kind: tests and the benchmark count them. */
   readonly requests = { manifests: 0, blobs: 0, tokens: 0 };
 
@@ -42,7 +48,24 @@ export class RegistryClient {
     readonly ref: RegistryReference,
     private readonly options: RegistryClientOptions = {},
   ) {
-    this.base = `${ref.plainHttp ? 'http' : 'https'}://${ref.apiHost}/v2/${ref.repository}/`;
+  }
+
+  /**
+   * HTTPS, except on loopback, where plain HTTP is the default as Docker allows it; a loopback registry with a
+   * certs.d directory speaks TLS.
+   */
+  private async baseUrl(): Promise<string> {
+    if (this.base === undefined) {
+      const plain = this.ref.plainHttp && !(await this.tlsFor(this.ref.apiHost));
+      this.base = `${plain ? 'http' : 'https'}://${this.ref.apiHost}/v2/${this.ref.repository}/`;
+    }
+    return this.base;
+  }
+
+  private tlsFor(host: string): Promise<TlsFiles | undefined> {
+    let files = this.tls.get(host);
+    if (!files) this.tls.set(host, (files = tlsFilesFor(host, this.options.certsDirectory ?? CERTS_DIRECTORY)));
+    return files;
   }
 
   /** The manifest (or index) a tag or digest names; its digest is checked when the reference or the registry gives one. */
@@ -108,13 +131,14 @@ export class RegistryClient {
 
   /** One API request, authorized as the registry's 401 asks (once), with its failures in words. */
   private async send(path: string, accept: string, subject: string): Promise<Response> {
-    let response = await this.fetchFollowing(this.base + path, accept);
+    const url = (await this.baseUrl()) + path;
+    let response = await this.fetchFollowing(url, accept);
     // No authorization yet, or a token that may have expired during a long read: (re)authorize once.
     if (response.status === 401 && (this.authorization === undefined || this.authorization.startsWith('Bearer '))) {
       const challenges = parseAuthChallenges(response.headers.get('www-authenticate'));
       await response.body?.cancel().catch(() => undefined);
       await this.authorize(challenges);
-      response = await this.fetchFollowing(this.base + path, accept);
+      response = await this.fetchFollowing(url, accept);
     }
     if (response.ok) return response;
     const body = await response.text().catch(() => '');
@@ -140,13 +164,21 @@ export class RegistryClient {
     }
   }
 
-  private async fetch(url: URL, init: RequestInit): Promise<Response> {
+  private async fetch(url: URL, init: { method?: string; headers?: Record<string, string>; body?: string; redirect?: 'manual' }): Promise<Response> {
+    const tls = url.protocol === 'https:' ? await this.tlsFor(url.host) : undefined;
     try {
-      return await fetch(url, { ...init, signal: this.options.signal });
+      return await send(url, { method: init.method, headers: init.headers, body: init.body, signal: this.options.signal, tls });
     } catch (error) {
       if (this.options.signal?.aborted) throw new CancelledError();
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? messageOf(error);
+      const code = (error as { code?: string }).code;
+      if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|EPROTO/.test(code)) {
+        throw new LayerlensError(
+          `The TLS connection to ${url.host} for ${this.ref.repository} failed (${code}); put its CA in ${join(this.options.certsDirectory ?? CERTS_DIRECTORY, url.host, 'ca.crt')} as for dockerd.`,
+          'unreachable',
+          { cause: error },
+        );
+      }
+      const why = code ?? messageOf(error);
       throw new LayerlensError(
         `Cannot reach the registry ${url.host} for ${this.ref.repository} (${why}); check the name, the network and that the registry runs.`,
         'unreachable',
@@ -184,7 +216,7 @@ export class RegistryClient {
     if (credentials && 'identityToken' in credentials) {
       const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credentials.identityToken, client_id: 'layerlens', scope });
       if (service) form.set('service', service);
-      response = await this.fetch(realm, { method: 'POST', body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+      response = await this.fetch(realm, { method: 'POST', body: form.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
     } else {
       if (service) realm.searchParams.set('service', service);
       realm.searchParams.set('scope', scope);

@@ -24,6 +24,8 @@ export interface RegistryReadOptions {
   signal?: AbortSignal;
   onProgress?: ProgressReporter;
   credentials?: (registry: string) => Promise<Credentials | undefined>;
+  /** Where per-registry CAs and client certificates live (default /etc/docker/certs.d). */
+  certsDirectory?: string;
   /** Told when the cache cannot be written (the read itself succeeded). */
   onWarning?: (message: string) => void;
 }
@@ -51,7 +53,7 @@ export async function readRegistryImage(ref: RegistryReference, options: Registr
   // One failed download stops the others.
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const client = new RegistryClient(ref, { signal, credentials: options.credentials });
+  const client = new RegistryClient(ref, { signal, credentials: options.credentials, certsDirectory: options.certsDirectory });
   try {
     return await read(client, ref, options);
   } catch (error) {

@@ -13,6 +13,8 @@ import { after, describe, test } from 'node:test';
 import { LayerlensError } from '../../src/core/errors';
 import { IndexCache } from '../../src/core/indexCache';
 import { loadImage } from '../../src/docker/imageLoader';
+import { parseRegistryReference } from '../../src/registry/reference';
+import { readRegistryImage } from '../../src/registry/registrySource';
 import { runCli } from './support/cli';
 import { connect, ROOT, testEngines } from './support/engines';
 import { startRegistryProxy } from './support/registryProxy';
@@ -24,6 +26,7 @@ interface TestRegistries {
   user: string;
   password: string;
   token: { host: string; realm: string; service: string; issuer: string; key: string; cert: string };
+  tls: { host: string; ca: string };
   images: { engine: string; host: string; source: string; repository: string }[];
 }
 
@@ -227,6 +230,31 @@ describe('token auth (a token server written here, the Bearer flow of distributi
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('TLS with a CA in certs.d, as dockerd reads it', () => {
+  test('a registry whose CA is in /etc/docker/certs.d/<host>/ca.crt is read over HTTPS and equals the plain read', async () => {
+    const tls = await runCli(['layers', `registry://${registries.tls.host}/${IMAGE}`, '--json'], dockerConfig('none', {}));
+    assert.equal(tls.code, 0, tls.stderr);
+    const plain = await runCli(['layers', `registry://${registries.plain}/${IMAGE}`, '--json'], dockerConfig('none', {}));
+    const { image: _a, ...got } = JSON.parse(tls.stdout) as Record<string, unknown>;
+    const { image: _b, ...want } = JSON.parse(plain.stdout) as Record<string, unknown>;
+    assert.deepEqual(got, want);
+  });
+
+  test('a certs.d CA that did not sign the certificate: one sentence saying where the CA goes', async () => {
+    const certs = join(work, 'certs.d');
+    mkdirSync(join(certs, registries.tls.host), { recursive: true });
+    writeFileSync(join(certs, registries.tls.host, 'ca.crt'), readFileSync(registries.token.cert));
+    await assert.rejects(
+      readRegistryImage(parseRegistryReference(`registry://${registries.tls.host}/${IMAGE}`), { certsDirectory: certs }),
+      (e: unknown) =>
+        e instanceof LayerlensError &&
+        e.kind === 'unreachable' &&
+        e.message.startsWith(`The TLS connection to ${registries.tls.host} for d20/basics failed (`) &&
+        e.message.endsWith(`); put its CA in ${join(certs, registries.tls.host, 'ca.crt')} as for dockerd.`),
+    );
   });
 });
 

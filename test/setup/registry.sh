@@ -7,12 +7,13 @@
 #   basic  http://127.0.0.1:5102   Basic auth (htpasswd; user and password in test/.registry.json)
 #   token  http://127.0.0.1:5103   token auth: its realm http://127.0.0.1:5104/token is the tests' own token
 #          server (test/integration/support/tokenServer.ts), signing with the key made here
+#   tls    https://127.0.0.1:5105  TLS with a test CA, placed where dockerd reads it: /etc/docker/certs.d/127.0.0.1:5105/ca.crt
 #
 # Pushed (through the plain one; the basic one serves the same storage):
 #   d20/<fixture>:<legacy|buildkit>   from Engine 20.10 (Docker schema2, gzip)
 #   d26c/<fixture>:<legacy|buildkit>  from the containerd-store engine (its own manifests, gzip)
 #   zstd/<fixture>:legacy             Engine 20.10's docker save, recompressed to zstd by skopeo (OCI manifest)
-# (The tests make their multi-platform indexes themselves.) Not yet: TLS with a certs.d CA (issue 12).
+# (The tests make their multi-platform indexes themselves.)
 #
 # Idempotent: a registry that answers /v2/ is left alone; pushing an image already there moves no layer.
 # Usage: test/setup/registry.sh   (as root, after engines.sh and build-fixtures.sh)
@@ -23,6 +24,7 @@ DIR=/tmp/layerlens-registry
 PLAIN=127.0.0.1:5101
 BASIC=127.0.0.1:5102
 TOKEN=127.0.0.1:5103
+TLS=127.0.0.1:5105
 REALM=http://127.0.0.1:5104/token
 SERVICE=layerlens-test-registry
 ISSUER=layerlens-test-issuer
@@ -55,32 +57,46 @@ fi
 
 mkdir -p $DIR/data
 htpasswd -Bbn $USER_NAME $PASSWORD > $DIR/htpasswd
-config() {   # name addr [auth yaml]
+config() {   # name addr [auth yaml] [more http settings]
   { echo 'version: 0.1'
     echo 'log: {level: error}'
     echo "storage: {filesystem: {rootdirectory: $DIR/data}, delete: {enabled: true}}"
-    echo "http: {addr: $2, secret: layerlens-test-$1}"
+    echo "http: {addr: $2, secret: layerlens-test-$1${4:+, $4}}"
     [ -z "${3:-}" ] || echo "$3"
   } > $DIR/$1.yml
 }
+# The TLS registry's test CA and its server certificate (for the IP address 127.0.0.1).
+if [ ! -s $DIR/tls-server.pem ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=layerlens-test-ca -keyout $DIR/tls-ca-key.pem -out $DIR/tls-ca.pem 2>> $DIR/openssl.log
+  openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout $DIR/tls-server-key.pem -out $DIR/tls-server.csr 2>> $DIR/openssl.log
+  printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > $DIR/tls-server.ext
+  openssl x509 -req -in $DIR/tls-server.csr -CA $DIR/tls-ca.pem -CAkey $DIR/tls-ca-key.pem -CAcreateserial -days 3650 \
+    -extfile $DIR/tls-server.ext -out $DIR/tls-server.pem 2>> $DIR/openssl.log
+fi
+mkdir -p "/etc/docker/certs.d/$TLS" && cp $DIR/tls-ca.pem "/etc/docker/certs.d/$TLS/ca.crt"
 [ -s $DIR/token-key.pem ] && [ -s $DIR/token-cert.pem ] || \
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=layerlens-test-token -keyout $DIR/token-key.pem -out $DIR/token-cert.pem 2> $DIR/openssl.log
 config plain $PLAIN
 config basic $BASIC "auth: {htpasswd: {realm: layerlens-test, path: $DIR/htpasswd}}"
+config tls $TLS "" "tls: {certificate: $DIR/tls-server.pem, key: $DIR/tls-server-key.pem}"
 config token $TOKEN "auth: {token: {realm: \"$REALM\", service: $SERVICE, issuer: $ISSUER, rootcertbundle: $DIR/token-cert.pem}}"
 
-answers() { local code; code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$1/v2/" || true); [ "$code" = 200 ] || [ "$code" = 401 ]; }
-serve() {   # name addr
-  if answers "$2"; then log "$1: already answering on $2 (left as is)"; return; fi
+answers() {   # addr [scheme]
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 --cacert $DIR/tls-ca.pem "${2:-http}://$1/v2/" || true)
+  [ "$code" = 200 ] || [ "$code" = 401 ]
+}
+serve() {   # name addr [scheme]
+  if answers "$2" "${3:-}"; then log "$1: already answering on $2 (left as is)"; return; fi
   log "$1: starting on $2 ($DIR/$1.log)"
   setsid docker-registry serve $DIR/$1.yml > $DIR/$1.log 2>&1 < /dev/null &
   echo $! > $DIR/$1.pid
-  for _ in $(seq 100); do answers "$2" && return; sleep 0.2; done
+  for _ in $(seq 100); do answers "$2" "${3:-}" && return; sleep 0.2; done
   tail -20 $DIR/$1.log >&2; die "$1 registry did not answer on $2"
 }
 serve plain $PLAIN
 serve basic $BASIC
 serve token $TOKEN
+serve tls $TLS https
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$BASIC/v2/")" = 401 ] || die "$BASIC answers without credentials; is another registry on that port?"
 
 images=()
@@ -110,12 +126,12 @@ rm -f $DIR/zstd-src.tar
 log "pushed ${#ZSTD_FIXTURES[@]} zstd images"
 
 node -e '
-  const [file, plain, basic, user, password, token, realm, service, issuer, key, cert, ...lines] = process.argv.slice(1);
+  const [file, plain, basic, user, password, token, realm, service, issuer, key, cert, tls, tlsCa, ...lines] = process.argv.slice(1);
   const images = lines.map((l) => { const [engine, host, source, repository] = l.split(" "); return { engine, host, source, repository }; });
   const tokenAuth = { host: token, realm, service, issuer, key, cert };
-  require("fs").writeFileSync(file + ".tmp", JSON.stringify({ plain, basic, user, password, token: tokenAuth, images }, null, 1) + "\n");
+  require("fs").writeFileSync(file + ".tmp", JSON.stringify({ plain, basic, user, password, token: tokenAuth, tls: { host: tls, ca: tlsCa }, images }, null, 1) + "\n");
   require("fs").renameSync(file + ".tmp", file);
-' "$ROOT/test/.registry.json" $PLAIN $BASIC $USER_NAME $PASSWORD $TOKEN $REALM $SERVICE $ISSUER $DIR/token-key.pem $DIR/token-cert.pem "${images[@]}"
+' "$ROOT/test/.registry.json" $PLAIN $BASIC $USER_NAME $PASSWORD $TOKEN $REALM $SERVICE $ISSUER $DIR/token-key.pem $DIR/token-cert.pem $TLS $DIR/tls-ca.pem "${images[@]}"
 touch "$ROOT/.gitignore"
 git -C "$ROOT" check-ignore -q test/.registry.json 2>/dev/null || grep -qxF test/.registry.json "$ROOT/.gitignore" || echo test/.registry.json >> "$ROOT/.gitignore"
 log "wrote test/.registry.json (${#images[@]} images)"
