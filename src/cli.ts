@@ -18,6 +18,7 @@ import { stopQuietlyWhenOutputCloses } from './cli/quietPipe';
 import { USAGE, VERSION } from './cli/usage';
 import { resolveEndpoint } from './docker/connection';
 import { DockerEngine } from './docker/engine';
+import { parseIdleSeconds } from './docker/idleBound';
 import { isPathReference, loadAnalysis, loadImage, type LoadOptions } from './docker/imageLoader';
 import { parsePlatform } from './registry/platform';
 
@@ -42,11 +43,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const { command, ref, flags: values } = commandLine;
 
+  const idleSeconds = values['engine-idle-timeout'] === undefined ? undefined : parseIdleSeconds(values['engine-idle-timeout']);
+  if (values['engine-idle-timeout'] !== undefined && idleSeconds === undefined) throw new LayerlensError('--engine-idle-timeout must be a number of seconds above 0.');
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   const progress = process.stderr.isTTY ? new TerminalProgress() : undefined;
   const options: LoadOptions = {
-    engine: () => new DockerEngine(resolveEndpoint({ explicitHost: values.host, explicitSource: '--host' })),
+    // The engine gets the Ctrl-C too: a request to an engine that never answers ends at once.
+    engine: () => new DockerEngine(resolveEndpoint({ explicitHost: values.host, explicitSource: '--host' }), { idleSeconds, signal: abort.signal }),
     cache: new IndexCache(defaultCacheDirectory()),
     noCache: values['no-cache'],
     platform: values.platform === undefined ? undefined : parsePlatform(values.platform),

@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
     createEngineStatusBar(engines),
     vscode.commands.registerCommand('layerlens.refreshContainers', () => containers.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('layerlens.dockerHost')) void engines.connect();
+      if (e.affectsConfiguration('layerlens.dockerHost') || e.affectsConfiguration('layerlens.engineIdleTimeout')) void engines.connect();
       if (e.affectsConfiguration('layerlens.showMetadataSteps')) images.refresh();
     }),
   );

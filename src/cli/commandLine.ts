@@ -12,6 +12,7 @@ export type Command = (typeof COMMANDS)[number];
 const OPTIONS = {
   json: '',
   host: 'HOST',
+  'engine-idle-timeout': 'SECONDS',
   platform: 'OS/ARCH',
   'no-cache': '',
   help: '',
@@ -31,7 +32,7 @@ const OPTIONS = {
 } as const;
 type OptionName = keyof typeof OPTIONS;
 
-const EVERY_COMMAND: OptionName[] = ['json', 'host', 'platform', 'no-cache', 'help', 'version'];
+const EVERY_COMMAND: OptionName[] = ['json', 'host', 'engine-idle-timeout', 'platform', 'no-cache', 'help', 'version'];
 const COMMAND_OPTIONS: Record<Command, OptionName[]> = {
   layers: [],
   tree: ['layer'],
@@ -44,6 +45,7 @@ const COMMAND_OPTIONS: Record<Command, OptionName[]> = {
 export interface CliFlags {
   json?: boolean;
   host?: string;
+  'engine-idle-timeout'?: string;
   platform?: string;
   'no-cache'?: boolean;
   layer?: string;

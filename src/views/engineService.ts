@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { LayerlensError, messageOf } from '../core/errors';
 import { resolveEndpoint, type DockerEndpoint } from '../docker/connection';
 import { DockerEngine, type EngineVersion } from '../docker/engine';
+import { parseIdleSeconds } from '../docker/idleBound';
 import { watchEngineEvents, type EngineEvent } from '../docker/events';
 
 /** Why no engine answers, for the welcome view (one per kind, see package.json viewsWelcome). */
@@ -61,7 +62,8 @@ export class EngineService implements vscode.Disposable {
     }
     // A retry while unreachable stays "unreachable" until it succeeds: no flicker through "connecting".
     if (this.current.kind !== 'unreachable' || this.current.host !== endpoint.host) this.setState({ kind: 'connecting', host: endpoint.host });
-    const engine = new DockerEngine(endpoint);
+    // The setting bounds how long the engine may stay silent in any request (src/docker/idleBound.ts).
+    const engine = new DockerEngine(endpoint, { idleSeconds: parseIdleSeconds(vscode.workspace.getConfiguration('layerlens').get<number>('engineIdleTimeout')) });
     try {
       const version = await withTimeout(engine.version(), ANSWER_TIMEOUT_MS, `The Docker engine at ${endpoint.host} (from ${endpoint.source}) accepts connections but does not answer.`);
       if (this.disposed || attempt !== this.attempt) return;
