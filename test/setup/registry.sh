@@ -108,6 +108,8 @@ for e in "${ENGINES[@]}"; do
     target="$PLAIN/$name/${ref#layerlens-test/}"
     $DOCKER -H "$host" tag "$ref" "$target"
     $DOCKER -H "$host" push -q "$target" > $DIR/push.log 2>&1 || { cat $DIR/push.log >&2; die "docker push $target on $host failed"; }
+    # The push tag goes again: a fixture's tags must not change under other tests (they list them).
+    $DOCKER -H "$host" rmi "$target" > /dev/null
     images+=("$name $host $ref ${target#"$PLAIN"/}")
   done
   log "pushed ${#refs[@]} images from $name"
