@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ROOT } from './support/engines';
+import { conformanceDirectory } from '../support/conformanceSuites';
 
-const SUITE = join(ROOT, '..', 'shared', 'conformance', 'external');
+const SUITE = join(conformanceDirectory(), 'external');
 const CHECK_PY = join(SUITE, 'check.py');
 const CLI = join(ROOT, 'dist', 'cli.js');
 

@@ -6,9 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { conformanceDirectory } from '../support/conformanceSuites';
 
 const ROOT = join(__dirname, '..', '..');
-const SUITE = join(ROOT, '..', 'shared', 'conformance', 'hadolint');
+const SUITE = join(conformanceDirectory(), 'hadolint');
 const CLI = join(ROOT, 'dist', 'cli.js');
 
 test("hadolint's rule tests: every case passes (layerlens lint --json on each)", () => {
