@@ -1,18 +1,23 @@
 // Layer indexes on disk, keyed by diffID. A diffID is the layer's content address, so an entry never goes
 // stale: it is written once and never invalidated. Anything unreadable, of another format, or not matching its
 // key is ignored (and later overwritten), never trusted. Writes go through a temporary file and a rename, so a
-// crash or a full disk leaves no half-written entry.
+// crash or a full disk leaves no half-written entry. Entries are read with a bound (a regular file, no symlink
+// followed, at most MAX_ENTRY_BYTES), and their paths pass the same checks as a tar's.
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageAnalysis } from './analysis';
 import { memberFactKey } from './knownLayers';
+import { normalizeMemberPath } from './paths';
 import type { EntryType, ImageConfig, LayerEntry, LayerIndex } from './types';
 import { reviveUserWastedPercent } from './userWasted';
 
 /** Bump when the stored shape or the meaning of a field changes. */
 export const CACHE_FORMAT = 3;
+
+/** No entry is larger: a layer of two million files packs to about 250 MB. Larger files are not read (nor written). */
+export const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
 
 const TYPE_CODES: Record<EntryType, string> = { file: 'f', dir: 'd', symlink: 'l', hardlink: 'h', fifo: 'p', char: 'c', block: 'b' };
 const CODE_TYPES = Object.fromEntries(Object.entries(TYPE_CODES).map(([t, c]) => [c, t])) as Record<string, EntryType>;
@@ -33,6 +38,9 @@ export function defaultCacheDirectory(env: NodeJS.ProcessEnv = process.env): str
 }
 
 export class IndexCache {
+  /** The first write failure that will recur (permissions, a file in the way, a full disk): reported once, then writes stop. */
+  private unwritable: Error | undefined;
+
   constructor(readonly directory: string) {}
 
   async readLayer(diffId: string): Promise<LayerIndex | undefined> {
@@ -112,26 +120,59 @@ export class IndexCache {
     return join(this.directory, 'images', safeKey(id) + '.json');
   }
 
+  /** The entry's JSON, or undefined when it is missing, not a regular file (a symlink is not followed), too big or not JSON. */
   private async readJson(file: string): Promise<unknown> {
+    let handle: fs.FileHandle | undefined;
     try {
-      return JSON.parse(await fs.readFile(file, 'utf8'));
+      // O_NONBLOCK: a FIFO put in place of an entry must not block the open.
+      handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      const stat = await handle.stat();
+      if (!stat.isFile() || stat.size > MAX_ENTRY_BYTES) return undefined;
+      const bytes = Buffer.alloc(stat.size);
+      const { bytesRead } = await handle.read(bytes, 0, stat.size, 0);
+      return JSON.parse(bytes.toString('utf8', 0, bytesRead));
     } catch {
       return undefined;
+    } finally {
+      await handle?.close().catch(() => undefined);
     }
   }
 
   private async writeJson(file: string, value: unknown): Promise<void> {
-    const dir = join(file, '..');
-    await fs.mkdir(dir, { recursive: true });
+    if (this.unwritable) return;
+    const text = JSON.stringify(value);
+    if (Buffer.byteLength(text) > MAX_ENTRY_BYTES) return; // it would never be read back
     const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      await fs.writeFile(temporary, JSON.stringify(value));
+      await fs.mkdir(join(file, '..'), { recursive: true });
+      await fs.writeFile(temporary, text, { flag: 'wx' });
       await fs.rename(temporary, file);
     } catch (error) {
-      await fs.rm(temporary, { force: true });
-      throw error;
+      await fs.rm(temporary, { force: true }).catch(() => undefined);
+      const reason = lastingWriteFailure(error);
+      if (!reason) throw error;
+      this.unwritable = new Error(reason);
+      throw this.unwritable;
     }
   }
+}
+
+/** The sentence for a write failure that every later write would meet too, else undefined. */
+function lastingWriteFailure(error: unknown): string | undefined {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a file stands where a directory of the cache should be';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk is full';
+  }
+  return undefined;
 }
 
 /** "sha256:abc…" → "sha256-abc…"; anything that is not a plain digest is refused as a key. */
@@ -159,6 +200,7 @@ function unpackLayer(stored: unknown, diffId: string): LayerIndex | undefined {
   const s = stored as Record<string, unknown>;
   if (s.format !== CACHE_FORMAT || s.diffId !== diffId || typeof s.tarBytes !== 'number') return undefined;
   if (!isStringArray(s.whiteouts) || !isStringArray(s.opaqueDirs) || !isStringArray(s.warnings) || !Array.isArray(s.entries)) return undefined;
+  if (!s.whiteouts.every(isImagePath) || !s.opaqueDirs.every(isImagePath)) return undefined;
   const entries: LayerEntry[] = [];
   for (const item of s.entries as unknown[]) {
     const entry = unpackEntry(item);
@@ -172,10 +214,14 @@ function unpackEntry(item: unknown): LayerEntry | undefined {
   if (!Array.isArray(item) || item.length < 8) return undefined;
   const [path, code, size, mode, uid, gid, link, hash, major, minor, secretMarkers] = item as PackedEntry;
   const type = CODE_TYPES[code];
-  if (typeof path !== 'string' || path[0] !== '/' || !type) return undefined;
+  if (typeof path !== 'string' || !isImagePath(path) || !type) return undefined;
   if (![size, mode, uid, gid].every((n) => typeof n === 'number' && Number.isFinite(n))) return undefined;
   const entry: LayerEntry = { path, type, size, mode, uid, gid };
-  if (typeof link === 'string') entry.linkTarget = link;
+  if (typeof link === 'string') {
+    // A hard link names a path inside the image, as a tar's does once read; a symlink's target is free text.
+    if (type === 'hardlink' && !isImagePath(link)) return undefined;
+    entry.linkTarget = link;
+  }
   if (typeof hash === 'string') entry.hash = hash;
   if (typeof major === 'number') {
     entry.devMajor = major;
@@ -183,6 +229,12 @@ function unpackEntry(item: unknown): LayerEntry | undefined {
   }
   if (typeof secretMarkers === 'number' && secretMarkers > 0) entry.secretMarkers = secretMarkers;
   return entry;
+}
+
+/** A path as a tar's comes out of normalizeMemberPath: absolute, inside the image, nothing left to resolve. */
+function isImagePath(path: string): boolean {
+  const normalized = normalizeMemberPath(path);
+  return !normalized.escaped && normalized.path === path;
 }
 
 function isStringArray(v: unknown): v is string[] {
