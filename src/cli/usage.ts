@@ -23,7 +23,8 @@ Options:
   --json                               machine-readable output (see the README for the contract)
   --host <host>                        Docker host (overrides DOCKER_HOST and the docker context)
   --engine-idle-timeout <seconds>      give up when the engine stays silent this long (default 30, or LAYERLENS_ENGINE_IDLE_TIMEOUT)
-  --platform <os/arch[/variant]>       registry://: the platform to read from a multi-platform image (default: this machine's)
+  --platform <os/arch[/variant]>       registry:// and OCI layouts: the platform to read from a multi-platform image
+                                       (default: this machine's)
   --no-cache                           neither read nor write the layer index cache
   --ci                                 analyze: exit 1 when a rule fails (dive's rules and defaults)
   --lowest-efficiency <ratio>          analyze --ci: minimum efficiency, 0 to 1 or 0% to 100% (default 0.9)

@@ -29,7 +29,7 @@ export interface LoadOptions {
   onProgress?: ProgressReporter;
   /** Told about cache problems that do not stop the load. */
   onWarning?: (message: string) => void;
-  /** The platform to read from a multi-platform registry index (default: this machine's). */
+  /** The platform to read from a multi-platform registry index or OCI layout (default: this machine's). */
   platform?: Platform;
 }
 
@@ -55,7 +55,7 @@ export async function loadImage(ref: string, options: LoadOptions): Promise<Load
     return { model: new ImageModel(data), source: 'registry', registry: report };
   }
   if (isPathReference(ref)) {
-    const data = await readImageFromPath(ref, { signal: options.signal, onProgress: options.onProgress });
+    const data = await readImageFromPath(ref, { signal: options.signal, onProgress: options.onProgress, platform: options.platform });
     return { model: new ImageModel(data), source: 'file' };
   }
   if (!options.engine) throw new LayerlensError(`"${ref}" is not a file, and no Docker engine is configured.`, 'bad-input');
