@@ -377,6 +377,18 @@ describe('what goes over the wire', () => {
     assert.deepEqual(fromRegistry.model.data.layers, fromEngine.model.data.layers);
   });
 
+  test('blob → diffID facts a registry read records let a containerd-store export skip those blobs unread', async () => {
+    const engine = testEngines().find((e) => e.name === 'd26c')!;
+    const cache = new IndexCache(join(work, 'cache-facts'));
+    const fromRegistry = await loadImage(`registry://${registries.plain}/d26c/whiteouts:buildkit`, { cache });
+    const fromEngine = await loadImage('layerlens-test/whiteouts:buildkit', { engine: () => connect(engine), cache });
+    assert.equal(fromEngine.source, 'engine');
+    assert.equal(fromEngine.read!.indexedMembers, 0, 'no layer parsed again');
+    assert.ok(fromEngine.read!.skippedMembers >= 1);
+    assert.equal(fromEngine.read!.retriedWithoutFacts, false);
+    assert.deepEqual(fromEngine.model.data.layers, fromRegistry.model.data.layers);
+  });
+
   test('progress counts the bytes of the blobs to fetch; cancelling mid-download ends in Cancelled', async () => {
     const manifest = (await (await fetch(`http://${registries.plain}/v2/d20/basics/manifests/legacy`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } })).json()) as {
       config: { digest: string };
