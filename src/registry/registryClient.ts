@@ -152,7 +152,7 @@ export class RegistryClient {
     for (let hop = 0; ; hop++) {
       const headers: Record<string, string> = { Accept: accept, 'User-Agent': 'layerlens' };
       if (this.authorization && url.origin === origin) headers.Authorization = this.authorization;
-      const response = await this.fetch(url, { headers, redirect: 'manual' });
+      const response = await this.fetch(url, { headers });
       const location = response.headers.get('location');
       if (response.status < 300 || response.status >= 400 || !location) return response;
       await response.body?.cancel().catch(() => undefined);
@@ -164,7 +164,8 @@ export class RegistryClient {
     }
   }
 
-  private async fetch(url: URL, init: { method?: string; headers?: Record<string, string>; body?: string; redirect?: 'manual' }): Promise<Response> {
+  /** One request (transport.ts follows no redirect), its network and TLS failures in words. */
+  private async fetch(url: URL, init: { method?: string; headers?: Record<string, string>; body?: string }): Promise<Response> {
     const tls = url.protocol === 'https:' ? await this.tlsFor(url.host) : undefined;
     try {
       return await send(url, { method: init.method, headers: init.headers, body: init.body, signal: this.options.signal, tls });

@@ -24,7 +24,7 @@ export function send(url: URL, options: SendOptions = {}): Promise<Response> {
       url,
       {
         method: options.method ?? 'GET',
-        headers: options.headers,
+        headers: options.body === undefined ? options.headers : { ...options.headers, 'Content-Length': String(Buffer.byteLength(options.body)) },
         signal: options.signal,
         ...(secure && tls ? { ca: tls.ca.length ? [...rootCertificates, ...tls.ca] : undefined, cert: tls.cert, key: tls.key } : {}),
       },
