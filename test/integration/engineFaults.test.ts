@@ -9,6 +9,9 @@ import type { Socket } from 'node:net';
 import { before, describe, test } from 'node:test';
 import { FakeEngine, fetchFromEngine, head, sendJson, type Behaviour } from './support/fakeEngine';
 import { ROOT } from './support/engines';
+import { endpointFor } from '../../src/docker/connection';
+import { DockerEngine } from '../../src/docker/engine';
+import { watchEngineEvents, type EngineEvent } from '../../src/docker/events';
 
 const REAL_SOCKET = '/var/run/docker.sock';
 const IMAGE = 'layerlens-test/basics:legacy';
@@ -147,8 +150,10 @@ describe('engines that misbehave', () => {
     let zerosSent = 0;
     const { run } = await withFake(
       serving((socket) => {
-        socket.write(Buffer.concat([Buffer.from(head(200, 'application/x-tar')), exported]));
         const zeros = Buffer.alloc(64 * 1024);
+        // The first zeros go with the export, so they are on the wire whenever the reader stops.
+        socket.write(Buffer.concat([Buffer.from(head(200, 'application/x-tar')), exported, zeros]));
+        zerosSent += zeros.length;
         const pump = () => {
           while (!socket.destroyed && socket.write(zeros)) zerosSent += zeros.length;
         };
@@ -216,6 +221,30 @@ describe('engines that misbehave', () => {
   test('no engine at the socket', async () => {
     const run = await runCli('unix:///tmp/layerlens-no-such-engine.sock');
     assertOneLine(run, /No Docker engine at .*the socket does not exist/);
+  });
+
+  test('the event stream may stay quiet far beyond the bound once it has answered; its answer is bounded', async () => {
+    let subscriptions = 0;
+    const fake = await new FakeEngine((_req, socket) => {
+      if (++subscriptions > 1) return; // the second subscription is never answered
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+      const line = JSON.stringify({ Type: 'image', Action: 'tag', Actor: { ID: 'sha256:' + 'a'.repeat(64), Attributes: { name: 'x:1' } } }) + '\n';
+      // Quiet for 5 bounds, then one event.
+      const timer = setTimeout(() => socket.write(`${Buffer.byteLength(line).toString(16)}\r\n${line}\r\n`), 1000);
+      socket.on('close', () => clearTimeout(timer));
+    }).listen();
+    try {
+      const engine = new DockerEngine(endpointFor(fake.host, 'test', undefined), { idleSeconds: 0.2 });
+      const abort = new AbortController();
+      const events: EngineEvent[] = [];
+      await watchEngineEvents(engine, (event) => (events.push(event), abort.abort()), abort.signal);
+      assert.deepEqual(events.map((e) => [e.type, e.action, e.name]), [['image', 'tag', 'x:1']]);
+      await assert.rejects(watchEngineEvents(engine, () => undefined, new AbortController().signal), {
+        message: /gave no complete answer within 0\.2 s while asked to watch engine events/,
+      });
+    } finally {
+      await fake.close();
+    }
   });
 
   for (const where of ['while the engine never answers the inspect', 'while the export stalls'] as const) {
