@@ -413,6 +413,17 @@ describe('what goes over the wire', () => {
     }
   });
 
+  test('rate limited (429): exit 2, one sentence with the retry time the registry gives', async () => {
+    const proxy = await startRegistryProxy(registries.plain, { rateLimitRetryAfter: 37 });
+    try {
+      const result = await runCli(['layers', `registry://${proxy.host}/${IMAGE}`], dockerConfig('limited', {}));
+      assert.equal(result.code, 2);
+      assert.deepEqual(oneLine(result.stderr), [`layerlens: ${proxy.host} is rate-limiting pulls of d20/basics; try again in 37 seconds, or docker login ${proxy.host} for a higher limit.`]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test('a blob that does not match its digest: exit 2, one sentence', async () => {
     const manifest = (await (await fetch(`http://${registries.plain}/v2/d20/basics/manifests/legacy`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } })).json()) as { config: { digest: string } };
     const proxy = await startRegistryProxy(registries.plain, { corruptBlob: manifest.config.digest });

@@ -17,6 +17,8 @@ export interface RegistryProxyOptions {
   storageAuthorization?: string;
   /** Flip the first byte of this blob. */
   corruptBlob?: string;
+  /** Answer manifest requests 429 with this Retry-After (seconds), as a rate-limiting registry does. */
+  rateLimitRetryAfter?: number;
   /** Told of each request before it is answered. */
   onRequest?: (request: SeenRequest) => void;
 }
@@ -62,6 +64,11 @@ export async function startRegistryProxy(target: string, options: RegistryProxyO
     const seen = { method: request.method ?? '', path, headers: request.headers };
     requests.push(seen);
     options.onRequest?.(seen);
+    if (options.rateLimitRetryAfter !== undefined && path.includes('/manifests/')) {
+      response.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(options.rateLimitRetryAfter) });
+      response.end('{"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your pull rate limit."}]}');
+      return;
+    }
     const isBlobGet = request.method === 'GET' && /\/blobs\/sha256:[a-f0-9]{64}$/.test(path);
     if (isBlobGet && options.redirectBlobs) {
       response.writeHead(307, { Location: `http://localhost:${storagePort}/storage?path=${encodeURIComponent(path)}` });
