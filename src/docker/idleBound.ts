@@ -64,18 +64,21 @@ export function boundedAgent(
   answerSeconds: (path: string) => number = () => seconds,
 ): http.Agent {
   const agent = protocol === 'https' ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
+  // One listener for all requests (not one each): the cancels of the requests in flight.
+  const inFlight = new Set<() => void>();
+  signal?.addEventListener('abort', () => [...inFlight].forEach((cancel) => cancel()), { once: true });
   // addRequest is where an agent first sees each request: the one place to watch them all, whoever made them.
   const addRequest = (agent as unknown as { addRequest(req: http.ClientRequest, options: object): void }).addRequest.bind(agent);
   (agent as unknown as { addRequest(req: http.ClientRequest, options: object): void }).addRequest = (req, options) => {
-    watch(req, seconds, answerSeconds(req.path), where, signal);
+    watch(req, seconds, answerSeconds(req.path), where, signal, inFlight);
     addRequest(req, options);
   };
   return agent;
 }
 
-function watch(req: http.ClientRequest, seconds: number, answer: number, where: string, signal: AbortSignal | undefined): void {
+function watch(req: http.ClientRequest, seconds: number, answer: number, where: string, signal: AbortSignal | undefined, inFlight: Set<() => void>): void {
   const ms = seconds * 1000;
-  const quietForHours = req.path.startsWith('/events');
+  const quietForHours = /\/events(\?|$)/.test(req.path); // with or without an API version prefix
   let response: http.IncomingMessage | undefined;
   const end = (error: Error) => {
     // The stream's reader sees the response's error; a buffered (JSON) call sees the request's.
@@ -85,8 +88,8 @@ function watch(req: http.ClientRequest, seconds: number, answer: number, where: 
   const giveUp = (phase: EngineIdleError['phase']) => end(new EngineIdleError(where, phase === 'answer' ? answer : seconds, phase));
   if (signal?.aborted) return end(new CancelledError());
   const cancel = () => end(new CancelledError());
-  signal?.addEventListener('abort', cancel, { once: true });
-  req.once('close', () => signal?.removeEventListener('abort', cancel));
+  inFlight.add(cancel);
+  req.once('close', () => inFlight.delete(cancel));
   // Headers trickled a byte at a time never leave the socket idle: their bound is total time.
   const answerTimer = setTimeout(() => giveUp('answer'), answer * 1000);
   answerTimer.unref();
