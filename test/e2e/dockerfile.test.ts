@@ -100,7 +100,9 @@ async function hoverLine(text: string): Promise<Locator> {
   const box = await editorLine(text).boundingBox();
   assert.ok(box, `line "${text}" is shown`);
   await page.mouse.move(box.x + 12, box.y + box.height / 2, { steps: 4 });
-  const hover = page.locator('.monaco-hover').filter({ hasText: 'Layerlens' }).first();
+  // Case-sensitive: a string would also match the title bar's own hover ("Search layerlens-e2e-… — Dockerfile"),
+  // which the mouse passes on its way off the editor.
+  const hover = page.locator('.monaco-hover').filter({ hasText: /Layerlens/ }).first();
   await hover.waitFor({ state: 'visible' }).catch(async (error) => {
     await screenshot(page, 'dockerfile-failure', { keepPointer: true });
     throw error;
