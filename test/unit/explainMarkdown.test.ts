@@ -130,7 +130,7 @@ describe('the other explanations render too', () => {
   test('a container layer, with and without its image', () => {
     const changes = [{ Path: '/etc/conf', Kind: 0 }, { Path: '/etc/<i>new</i>', Kind: 1 }];
     const md = explanationToMarkdown(explainContainerLayer(changes, model), { linkForPath: link });
-    assert.match(md, /To change 1 image file, the storage driver copied it up whole into this layer: 10 B \(layer 0: 10 B\)\./);
+    assert.match(md, /It changed 1 image file: it is now written whole in this layer \(overlayfs copies a file up whole on its first write\), over the image's version of 10 B \(layer 0: 10 B\)\./);
     assert.match(md, /\[\/etc\/conf\]\(<command:layerlens\.revealPath\?/);
     assert.match(explanationToMarkdown(explainContainerLayer(changes)), /Open the container's image to see which of its layers the changed files come from\./);
   });

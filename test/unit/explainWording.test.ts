@@ -51,9 +51,9 @@ describe('explain wording: singular and plural', () => {
   test('a container that changed one image file, or two', () => {
     const model = new ImageModel(image([BASE]));
     const one = explanationToText(explainContainerLayer([{ Path: '/etc/a', Kind: 0 }, { Path: '/etc/b', Kind: 2 }], model));
-    assert.match(one, /To change 1 image file, the storage driver copied it up whole into this layer: 10 B \(layer 0: 10 B\)\./);
+    assert.match(one, /It changed 1 image file: it is now written whole in this layer \(overlayfs copies a file up whole on its first write\), over the image's version of 10 B \(layer 0: 10 B\)\./);
     assert.match(one, /It deletes 1 image path; its 20 B remain in the image's layer \(layer 0: 20 B\)\./);
     const two = explanationToText(explainContainerLayer([{ Path: '/etc/a', Kind: 0 }, { Path: '/etc/b', Kind: 0 }], model));
-    assert.match(two, /To change 2 image files, the storage driver copied them up whole into this layer: 30 B \(layer 0: 30 B\)\./);
+    assert.match(two, /It changed 2 image files: each is now written whole in this layer \(overlayfs copies a file up whole on its first write\), over the image's versions of 30 B \(layer 0: 30 B\)\./);
   });
 });

@@ -167,8 +167,8 @@ export interface ContainerLayerExplanation {
   /** As `docker diff` reports them (a changed directory counts too). */
   counts: { added: number; changed: number; deleted: number };
   /**
-   * Image files the container changed, which the storage driver copied up whole from the layer holding the
-   * visible version. `evidence`: the biggest first, at most EVIDENCE_LIMIT; `paths` and `bytes` count them all.
+   * Image files the container changed (copied up on a first write, or replaced whole: `docker diff` does not
+   * tell), with the bytes of the image's versions they hide and the layers holding those. `evidence`: the biggest first, at most EVIDENCE_LIMIT; `paths` and `bytes` count them all.
    */
   copiedUp: { paths: number; bytes: number; fromLayers: LayerShare[]; evidence: Evidence[] };
   /** Image paths the container deleted: their bytes remain in the image's layers. */

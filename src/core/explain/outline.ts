@@ -188,7 +188,9 @@ function outlineContainer(e: ContainerLayerExplanation): Block[] {
   else {
     blocks.push(
       paragraph(
-        `To change ${plural(copiedUp.paths, 'image file')}, the storage driver copied ${byCount(copiedUp.paths, 'it', 'them')} up whole into this layer: ${formatBytes(copiedUp.bytes)} (${layerList(copiedUp.fromLayers)}).`,
+        // `docker diff` cannot tell an edit in place (a copy-up of the image's bytes) from a file replaced
+        // whole (`docker cp`): say what holds either way, and name the image's versions it hides.
+        `It changed ${plural(copiedUp.paths, 'image file')}: ${byCount(copiedUp.paths, 'it is', 'each is')} now written whole in this layer (overlayfs copies a file up whole on its first write), over the image's ${byCount(copiedUp.paths, 'version', 'versions')} of ${formatBytes(copiedUp.bytes)} (${layerList(copiedUp.fromLayers)}).`,
       ),
       list(evidenceList(copiedUp.evidence, copiedUp.paths, 'from layer')),
     );
