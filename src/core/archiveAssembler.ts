@@ -7,6 +7,7 @@ import { LayerlensError } from './errors';
 import { diffIdNamedBy, FactMismatchError, isSha256Digest, memberFactKey, type KnownLayers } from './knownLayers';
 import { drain, readAll, sniff } from './sniff';
 import { normalizeMemberPath, parentOf } from './paths';
+import { checkConfig, checkIndex, checkLegacyManifest, checkManifest, isDigest, type Descriptor } from './imageJsonShape';
 import type { ImageConfig, ImageData, LayerIndex } from './types';
 
 const JSON_LIMIT = 64 * 1024 * 1024;
@@ -16,20 +17,6 @@ export interface Platform {
   os?: string;
   architecture?: string;
   variant?: string;
-}
-
-interface Descriptor {
-  mediaType?: string;
-  digest: string;
-  size?: number;
-  platform?: Platform;
-  annotations?: Record<string, string>;
-}
-
-interface LegacyManifestEntry {
-  Config: string;
-  RepoTags?: string[] | null;
-  Layers: string[];
 }
 
 /** A member drained unread, and the layer it was taken for. */
@@ -129,7 +116,7 @@ export class ArchiveAssembler {
   finishEarly(): ImageData {
     const known = this.known!;
     const configBytes = this.imageConfig!.bytes;
-    const config = parseJson<ImageConfig>(configBytes, 'the image config');
+    const config = checkConfig(parseJson(configBytes, 'the image config'), 'the image config');
     const layers = known.diffIds.map((d) => this.readLayers.get(d) ?? known.cached.get(d)!);
     const manifestDigest = this.earlyManifestDigest();
     return {
@@ -198,7 +185,7 @@ export class ArchiveAssembler {
   private finishWhole(): ImageData {
     const resolved = this.jsonMembers.has('manifest.json') ? this.resolveDockerManifest() : this.resolveOciIndex();
     const configBytes = this.requireJson(resolved.configMember, 'image config');
-    const config = parseJson<ImageConfig>(configBytes, resolved.configMember);
+    const config = checkConfig(parseJson(configBytes, resolved.configMember), resolved.configMember);
     const diffIds = config.rootfs?.diff_ids ?? [];
     if (diffIds.length !== resolved.layerMembers.length) {
       throw new LayerlensError(
@@ -237,15 +224,11 @@ export class ArchiveAssembler {
   }
 
   private resolveDockerManifest(): ResolvedImage {
-    const entries = parseJson<LegacyManifestEntry[]>(this.jsonMembers.get('manifest.json')!, 'manifest.json');
-    const entry = Array.isArray(entries) ? entries[0] : undefined;
-    if (!entry || typeof entry.Config !== 'string' || !Array.isArray(entry.Layers)) {
-      throw new LayerlensError('The archive\'s manifest.json describes no image.', 'corrupt');
-    }
+    const entry = checkLegacyManifest(parseJson(this.jsonMembers.get('manifest.json')!, 'manifest.json'));
     return {
       configMember: memberName(entry.Config),
       layerMembers: entry.Layers.map(memberName),
-      repoTags: entry.RepoTags ?? [],
+      repoTags: entry.RepoTags,
     };
   }
 
@@ -254,23 +237,17 @@ export class ArchiveAssembler {
     if (!indexBytes) {
       throw new LayerlensError('This is not an image archive: it has neither manifest.json nor index.json.', 'bad-input');
     }
-    const index = parseJson<{ manifests?: Descriptor[] }>(indexBytes, 'index.json');
+    const index = checkIndex(parseJson(indexBytes, 'index.json'), 'index.json');
     const repoTags = (index.manifests ?? [])
       .map((d) => d.annotations?.['io.containerd.image.name'] ?? d.annotations?.['org.opencontainers.image.ref.name'])
       .filter((n): n is string => !!n && n.includes(':'));
     let descriptor = this.selectManifest(index.manifests ?? [], 'index.json');
     for (let depth = 0; isIndex(descriptor); depth++) {
       if (depth > 4) throw new LayerlensError('The image index nests too deeply.', 'corrupt');
-      const nested = parseJson<{ manifests?: Descriptor[] }>(this.requireJson(blobMember(descriptor.digest), 'image index'), descriptor.digest);
+      const nested = checkIndex(parseJson(this.requireJson(blobMember(descriptor.digest), 'image index'), descriptor.digest), blobMember(descriptor.digest));
       descriptor = this.selectManifest(nested.manifests ?? [], descriptor.digest);
     }
-    const manifest = parseJson<{ config?: Descriptor; layers?: Descriptor[] }>(
-      this.requireJson(blobMember(descriptor.digest), 'image manifest'),
-      descriptor.digest,
-    );
-    if (!manifest.config?.digest || !Array.isArray(manifest.layers)) {
-      throw new LayerlensError(`Manifest ${descriptor.digest} is not an image manifest.`, 'corrupt');
-    }
+    const manifest = checkManifest(parseJson(this.requireJson(blobMember(descriptor.digest), 'image manifest'), descriptor.digest), descriptor.digest);
     return {
       configMember: blobMember(manifest.config.digest),
       layerMembers: manifest.layers.map((l) => blobMember(l.digest)),
@@ -306,7 +283,8 @@ export class ArchiveAssembler {
     if (!indexBytes) return undefined;
     try {
       const index = JSON.parse(indexBytes.toString('utf8')) as { manifests?: Descriptor[] };
-      return index.manifests?.find((d) => d.annotations?.['vnd.docker.reference.type'] !== ATTESTATION)?.digest;
+      const digest = index.manifests?.find((d) => d?.annotations?.['vnd.docker.reference.type'] !== ATTESTATION)?.digest;
+      return isDigest(digest) ? digest : undefined;
     } catch {
       return undefined;
     }
@@ -387,12 +365,35 @@ function isIndex(d: Descriptor): boolean {
   return d.mediaType === 'application/vnd.oci.image.index.v1+json' || d.mediaType === 'application/vnd.docker.distribution.manifest.list.v2+json';
 }
 
-function parseJson<T>(bytes: Buffer, what: string): T {
+function parseJson<T = unknown>(bytes: Buffer, what: string): T {
+  // Deeper nesting than any image metadata has would overflow the stack of whatever walks it later.
+  if (nestingDepth(bytes) > JSON_MAX_DEPTH) {
+    throw new LayerlensError(`${what} in the archive nests deeper than ${JSON_MAX_DEPTH} levels; it is not image metadata.`, 'corrupt');
+  }
   try {
     return JSON.parse(bytes.toString('utf8')) as T;
   } catch {
     throw new LayerlensError(`${what} in the archive is not valid JSON; the archive is corrupt.`, 'corrupt');
   }
+}
+
+const JSON_MAX_DEPTH = 256;
+
+/** The deepest nesting of arrays and objects in JSON text (brackets inside strings do not count). */
+function nestingDepth(bytes: Buffer): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (inString) {
+      if (b === 0x5c) i++;
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x5b || b === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (b === 0x5d || b === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 export function hostPlatform(): Platform {

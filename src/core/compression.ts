@@ -1,9 +1,8 @@
 // Layer blobs (and whole archives) may be plain tar, gzip or zstd. Media types and file names lie or are
 // missing, so the first bytes decide (gzip: RFC 1952 1f 8b; zstd: RFC 8878 frame magic 28 b5 2f fd).
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Duplex, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { Decompress } from 'fzstd';
-import { LayerlensError } from './errors';
+import { createZstdDecompressor } from './zstdStream';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 
@@ -24,44 +23,14 @@ export function describeUnsupportedMagic(head: Uint8Array): string | undefined {
 }
 
 /** A decompressing transform for the given compression (identity for 'none'). */
-export function createDecompressor(compression: Compression): Transform {
+export function createDecompressor(compression: Compression): Duplex {
   switch (compression) {
     case 'gzip':
       return createGunzip({ chunkSize: 256 * 1024 });
     case 'zstd':
-      return new ZstdDecompressStream();
+      return createZstdDecompressor();
     case 'none':
       return new Transform({ transform: (chunk, _enc, cb) => cb(null, chunk) });
-  }
-}
-
-/** fzstd's streaming decoder as a Node transform (Node 20's zlib has no zstd). */
-class ZstdDecompressStream extends Transform {
-  private readonly decoder: Decompress;
-
-  constructor() {
-    super();
-    this.decoder = new Decompress((chunk) => {
-      this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    });
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    try {
-      this.decoder.push(chunk);
-      cb();
-    } catch (error) {
-      cb(new LayerlensError(`The zstd data is corrupt (${(error as Error).message}).`, 'corrupt'));
-    }
-  }
-
-  override _flush(cb: TransformCallback): void {
-    try {
-      this.decoder.push(new Uint8Array(0), true);
-      cb();
-    } catch (error) {
-      cb(new LayerlensError(`The zstd data is corrupt or truncated (${(error as Error).message}).`, 'corrupt'));
-    }
   }
 }
 
@@ -73,7 +42,7 @@ class ZstdDecompressStream extends Transform {
 export class AutoDecompressor extends Transform {
   private head: Buffer[] = [];
   private headLength = 0;
-  private inner: Transform | undefined;
+  private inner: Duplex | undefined;
   private passThrough = false;
 
   constructor(private readonly inspect: (head: Buffer, compression: Compression) => void) {
@@ -111,9 +80,17 @@ export class AutoDecompressor extends Transform {
       return cb(null, head);
     }
     this.inner = createDecompressor(compression);
-    this.inner.on('data', (data: Buffer) => this.push(data));
+    // Backpressure: a decompressor may inflate a chunk a thousandfold, so it pauses while our reader is full.
+    this.inner.on('data', (data: Buffer) => {
+      if (!this.push(data)) this.inner!.pause();
+    });
     this.inner.on('error', (error) => this.destroy(error));
     this.writeInner(head, cb);
+  }
+
+  override _read(size: number): void {
+    this.inner?.resume();
+    super._read(size);
   }
 
   private writeInner(chunk: Buffer, cb: TransformCallback): void {

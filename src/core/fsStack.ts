@@ -80,10 +80,17 @@ export class FsStack {
 
   /** Every visible path below the root, depth first, each directory before its contents (children unordered). */
   *walk(from: FsNode = this.root): Generator<FsNode> {
+    // An explicit stack, not recursion: a path thousands of levels deep would nest as many generators.
     if (!from.children) return;
-    for (const child of from.children.values()) {
-      yield child;
-      if (child.children) yield* this.walk(child);
+    const pending: Iterator<FsNode>[] = [from.children.values()];
+    while (pending.length) {
+      const next = pending[pending.length - 1].next();
+      if (next.done) {
+        pending.pop();
+        continue;
+      }
+      yield next.value;
+      if (next.value.children) pending.push(next.value.children.values());
     }
   }
 
@@ -162,7 +169,7 @@ export class FsStack {
   private reportDeleted(node: FsNode, cause: DeletionCause, index: number, listener: StackListener): void {
     if (!listener.deleted) return;
     listener.deleted(node, cause, index);
-    if (node.children) for (const child of node.children.values()) this.reportDeleted(child, cause, index, listener);
+    for (const child of this.walk(node)) listener.deleted(child, cause, index);
   }
 }
 

@@ -10,6 +10,7 @@ import { createDecompressor, describeUnsupportedMagic, detectCompression } from 
 import { LayerlensError, messageOf } from './errors';
 import { parseTarHeader } from './tarEntry';
 import { TarEndGate } from './tarEndGate';
+import { checkInflation, CompressedCounter } from './inflationBound';
 import { SECRET_SCAN_LIMIT, SecretScanner } from './secretMarkers';
 import { keepRawPaxNames } from './tarNames';
 
@@ -66,7 +67,8 @@ export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>
     const other = describeUnsupportedMagic(head);
     if (other) throw new LayerlensError(`Layer ${label} is ${other}-compressed, which Layerlens cannot read (only plain tar, gzip and zstd).`, 'corrupt');
   }
-  const digest = new DigestCounter(options.computeDiffId ?? true);
+  const compressed = new CompressedCounter();
+  const digest = new DigestCounter(options.computeDiffId ?? true, compression === 'none' ? undefined : (inflated) => checkInflation(inflated, compressed.bytes, label));
   const index: LayerIndex = { diffId: '', entries: [], whiteouts: [], opaqueDirs: [], tarBytes: 0, warnings: [] };
   const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
 
@@ -102,6 +104,9 @@ export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>
         index.opaqueDirs.push(member.dir);
         break;
     }
+    // tar-stream feeds a directory no data (its size counts as 0, as in Go's archive/tar) and never ends its
+    // stream when the header gives a size: waiting for that end would hang the layer.
+    if (header.type === 'directory') return next();
     stream.on('end', () => next());
     stream.resume();
   });
@@ -109,7 +114,7 @@ export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>
   try {
     // The gate stops the tar at its end-of-archive marker; the digest before it still hashes every byte.
     if (compression === 'none') await pipeline(body, digest, new TarEndGate(), extract);
-    else await pipeline(body, createDecompressor(compression), digest, new TarEndGate(), extract);
+    else await pipeline(body, compressed, createDecompressor(compression), digest, new TarEndGate(), extract);
   } catch (error) {
     if (error instanceof LayerlensError) throw error;
     throw new LayerlensError(`Layer ${label} is not a readable tar (${describeTarError(error)}).`, 'corrupt', { cause: error });
@@ -136,13 +141,22 @@ class DigestCounter extends Transform {
   private readonly hash: Hash | undefined;
   private result: string | undefined;
   bytes = 0;
-  constructor(computeHash: boolean) {
+  constructor(
+    computeHash: boolean,
+    /** Called with the bytes so far; throws to stop a compression bomb (see inflationBound.ts). */
+    private readonly check?: (bytes: number) => void,
+  ) {
     super();
     this.hash = computeHash ? createHash('sha256') : undefined;
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.hash?.update(chunk);
     this.bytes += chunk.length;
+    try {
+      this.check?.(this.bytes);
+    } catch (error) {
+      return cb(error as Error);
+    }
     cb(null, chunk);
   }
   /** The hex digest, or '' when not hashing. */

@@ -6,6 +6,8 @@ import { baseName, decodeTarName, joinPath, normalizeMemberPath, parentOf } from
 
 export const WHITEOUT_PREFIX = '.wh.';
 export const OPAQUE_MARKER = '.wh..wh..opq';
+/** Linux's PATH_MAX (bytes of a path a system call accepts, the terminating NUL included). */
+export const PATH_MAX = 4096;
 
 export type ParsedMember =
   | { kind: 'entry'; entry: LayerEntry }
@@ -27,6 +29,12 @@ const TYPES: Partial<Record<NonNullable<Header['type']>, EntryType>> = {
 /** Parses a header read with latin1 file name encoding; pushes anything dubious onto `warnings`. */
 export function parseTarHeader(header: Header, warnings: string[]): ParsedMember {
   const rawName = decodeTarName(header.name);
+  if (rawName.length > PATH_MAX) {
+    // No tool can create or open such a path on Linux, and tens of thousands of levels would make as many
+    // implied directories, each with its own long path (gigabytes for one 100,000-character PAX name).
+    warnings.push(`Entry ${JSON.stringify(rawName.slice(0, 60) + '…')} has a path of ${rawName.length.toLocaleString('en-US')} characters, longer than Linux allows (${PATH_MAX.toLocaleString('en-US')}); it is ignored.`);
+    return { kind: 'skip' };
+  }
   const { path, escaped } = normalizeMemberPath(rawName);
   if (escaped) warnings.push(`Entry ${JSON.stringify(rawName)} points outside the image root; it is shown as ${path}.`);
 
