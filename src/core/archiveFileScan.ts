@@ -55,6 +55,8 @@ export class LayerFileCollector {
       stream.on('error', () => undefined);
       const member = parseTarHeader(header, warnings);
       const expected = member.kind === 'entry' && member.entry.type === 'file' ? this.expectedHash(member.entry.size, member.entry.path) : undefined;
+      // A directory whose header gives a size: tar-stream never ends its stream (see layerIndexer.ts).
+      if (header.type === 'directory') return next();
       if (!expected) {
         stream.on('end', () => next());
         stream.resume();

@@ -2,8 +2,11 @@
 // eStargz writer puts after the marker (its TOC entry) is no file, but the diffID still covers every byte.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { LayerFileCollector } from '../../src/core/archiveFileScan';
+import { contentHashOf } from '../../src/core/contentHash';
+import { sniff } from '../../src/core/sniff';
 import { buildTar, compress, sha256, type LayerCompression } from '../support/tarBuilder';
-import { indexBlob } from './helpers';
+import { chunked, indexBlob } from './helpers';
 
 const files = [{ name: 'README.md', content: 'hello' }, { name: 'etc/', type: 'dir' as const }, { name: 'etc/a', content: 'x'.repeat(700) }];
 
@@ -40,5 +43,31 @@ describe('the end-of-archive marker ends a layer', () => {
     const tar = Buffer.concat([buildTar([{ name: long, content: 'y'.repeat(1500) }, { name: 'z' + 'q'.repeat(200), longName: 'gnu', content: 'z' }]), buildTar([{ name: 'after' }])]);
     const index = await indexBlob(tar, 'l', 7);
     assert.deepEqual(index.entries.map((e) => e.path), ['/' + long, '/z' + 'q'.repeat(200)]);
+  });
+});
+
+describe('a directory header that gives a size', () => {
+  /** A layer whose directory header says 512 bytes follow (tar-stream, like Go, reads none for a directory). */
+  function layerWithSizedDirectory(): Buffer {
+    const tar = buildTar([{ name: 'bin/', type: 'dir' }, { name: 'bin/sh', content: 'shell' }]);
+    tar.write('00000001000\0', 124, 'latin1');
+    tar.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += tar[i];
+    tar.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+    return tar;
+  }
+
+  test('does not hang the layer: the directory and what follows are read', async () => {
+    const index = await indexBlob(layerWithSizedDirectory(), 'l', 100);
+    assert.deepEqual(index.entries.map((e) => [e.path, e.size]), [['/bin', 0], ['/bin/sh', 5]]);
+  });
+
+  test('does not hang the file scanner either', async () => {
+    const tar = layerWithSizedDirectory();
+    const { head, body } = await sniff(chunked(tar, 100), 512);
+    const collector = new LayerFileCollector({ hash: contentHashOf(Buffer.from('shell')), size: 5, path: '/bin/sh' });
+    await collector.scanLayer(head, body);
+    assert.equal(collector.result?.toString(), 'shell');
   });
 });
