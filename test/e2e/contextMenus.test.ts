@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from './support/playwright';
 import { openSession, type Session } from './support/session';
-import { clearClipboard, contextMenu, markdownPreview, openLayerlens, row, screenshot, waitForClipboard } from './support/workbench';
+import { ensureNoiseImages } from './support/noiseImages';
+import { clearClipboard, contextMenu, filterImages, imagesRow as row, markdownPreview, openLayerlens, screenshot, waitForClipboard } from './support/workbench';
 import { runCli } from '../integration/support/cli';
 import { formatBytes, formatPercent } from '../../src/core/format';
 
@@ -28,6 +29,8 @@ let page: Page;
 let expected: CliAnalysis;
 
 before(async () => {
+  // Other repositories first, as on a developer's Docker: the fixture's rows must be found as a user would.
+  await ensureNoiseImages(ENGINE);
   session = await openSession({ settings: { 'layerlens.dockerHost': ENGINE } });
   page = session.page;
   // The truth to compare with: the CLI's own analysis of a fresh export (packaging has just built dist/cli.js).
@@ -35,7 +38,7 @@ before(async () => {
   assert.equal(result.code, 0, `layerlens analyze ${IMAGE}: ${result.stderr}`);
   expected = JSON.parse(result.stdout) as CliAnalysis;
   await openLayerlens(page);
-  await row(page, 'layerlens-test/basics').click();
+  await (await filterImages(page, 'layerlens-test/basics')).click();
   await row(page, /^legacy/).waitFor({ state: 'visible' });
 });
 

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { activityBarItem } from './support/browser';
-import type { Locator, Page } from './support/playwright';
+import type { Page } from './support/playwright';
 import { openSession, type Session } from './support/session';
 import { importTinyImages, removeTinyImages } from './support/tinyImages';
-import { chooseDockerHost, runCommand, screenshot, sidebar } from './support/workbench';
-import { buildCatalog } from '../../src/core/catalog';
+import { imagesViewRootRows } from './support/imagesViewRows';
+import { chooseDockerHost, imagesPane, runCommand, screenshot, waitForImagesRootRows } from './support/workbench';
 import { endpointFor } from '../../src/docker/connection';
 import { DockerEngine } from '../../src/docker/engine';
 
@@ -45,26 +45,9 @@ after(async () => {
   }
 });
 
-/** How many top-level rows the Images view must show for an engine: its repositories, plus <untagged> if any. */
-async function rootRowCount(host: string): Promise<number> {
-  const listed = await new DockerEngine(endpointFor(host, 'test', undefined)).listImages();
-  const catalog = buildCatalog(listed.map((i) => ({ id: i.Id, repoTags: i.RepoTags ?? [], repoDigests: i.RepoDigests ?? [], created: i.Created, size: i.Size })));
-  return catalog.repositories.length + (catalog.dangling.length ? 1 : 0);
-}
-
-const imagesPane = (): Locator =>
-  sidebar(page)
-    .locator('.pane')
-    .filter({ has: page.locator('.pane-header h3.title').filter({ hasText: 'Images' }) });
-
-/** The tree is virtualized, but every rendered top-level row states how many siblings it has (aria-setsize). */
-async function waitForRootRows(count: number): Promise<void> {
-  await imagesPane().locator(`.monaco-list-row[aria-level="1"][aria-setsize="${count}"]`).first().waitFor({ state: 'visible', timeout: 60_000 });
-}
-
 /** Every top-level label of the Images view, scrolling through the virtualized list. */
 async function allRootLabels(count: number): Promise<Set<string>> {
-  const list = imagesPane().locator('.monaco-list');
+  const list = imagesPane(page).locator('.monaco-list');
   const box = await list.boundingBox();
   assert.ok(box, 'the Images view shows a list');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -78,7 +61,7 @@ async function allRootLabels(count: number): Promise<Set<string>> {
 }
 
 test(`opening the Images view paints all ${COUNT} images at once; every one is listed`, async () => {
-  const rows = await rootRowCount(ENGINE);
+  const rows = await imagesViewRootRows(ENGINE);
   assert.ok(rows >= COUNT, `${ENGINE} lists at least the ${COUNT} imported repositories`);
   // Activate the extension first (any of its commands does; the hidden view lists nothing) and let it connect, so
   // that the figure is the view's own: code-server's extension host start-up is not about images.
@@ -88,7 +71,7 @@ test(`opening the Images view paints all ${COUNT} images at once; every one is l
   await page.locator('.statusbar-item').filter({ hasText: /Docker Engine 26\./ }).first().waitFor({ state: 'visible' });
   const started = Date.now();
   await activityBarItem(page, 'Layerlens').click();
-  await waitForRootRows(rows);
+  await waitForImagesRootRows(page, rows);
   const firstPaint = Date.now() - started;
   console.log(`first paint of the Images view with ${rows} repositories (${COUNT} imported images), from the click that shows it: ${firstPaint} ms`);
   await screenshot(page, 'images-view-200');
@@ -100,11 +83,11 @@ test(`opening the Images view paints all ${COUNT} images at once; every one is l
 
 test(`switching to the engine with ${COUNT} more images repaints them at once`, async () => {
   await chooseDockerHost(page, OTHER_ENGINE);
-  await waitForRootRows(await rootRowCount(OTHER_ENGINE));
-  const rows = await rootRowCount(ENGINE);
+  await waitForImagesRootRows(page, await imagesViewRootRows(OTHER_ENGINE));
+  const rows = await imagesViewRootRows(ENGINE);
   await chooseDockerHost(page, ENGINE);
   const started = Date.now();
-  await waitForRootRows(rows);
+  await waitForImagesRootRows(page, rows);
   // Also a settings write, a reconnection (ping, event stream) and the listing.
   console.log(`paint of ${rows} repositories after switching engines, from the Enter in Choose Docker Host: ${Date.now() - started} ms`);
 });

@@ -11,7 +11,8 @@ import { after, before, test } from 'node:test';
 import { activityBarItem } from './support/browser';
 import { ROOT } from './support/codeServer';
 import { openSession, type Session } from './support/session';
-import { chooseDockerHost, row as sidebarRow, runCommand as runPaletteCommand, screenshot, sidebar as workbenchSidebar } from './support/workbench';
+import { ensureNoiseImages } from './support/noiseImages';
+import { chooseDockerHost, filterImages, imagesRow, runCommand as runPaletteCommand, screenshot, sidebar as workbenchSidebar } from './support/workbench';
 import type { Page } from './support/playwright';
 
 const TIMEOUT = 30_000;
@@ -57,6 +58,8 @@ let session: Session | undefined;
 let page: Page;
 
 before(async () => {
+  // Other repositories first, as on a developer's Docker: the fixtures' rows must be found as a user would.
+  await ensureNoiseImages(ENGINE);
   session = await openSession({ settings: { 'layerlens.dockerHost': ENGINE }, timeoutMs: TIMEOUT });
   page = session.page;
 });
@@ -66,7 +69,7 @@ after(async () => {
 });
 
 const sidebar = () => workbenchSidebar(page);
-const row = (text: string | RegExp) => sidebarRow(page, text);
+const row = (text: string | RegExp) => imagesRow(page, text);
 const runCommand = (title: string) => runPaletteCommand(page, title);
 
 test('the Images view lists the engine\'s images by repository, tag and build step', async () => {
@@ -78,7 +81,7 @@ test('the Images view lists the engine\'s images by repository, tag and build st
 
   // The status bar names the engine (the view's own description is hidden while the container shows one view).
   await page.locator('.statusbar-item').filter({ hasText: /Docker Engine 20\.10/ }).first().waitFor({ state: 'visible' });
-  await row('layerlens-test/basics').click();
+  await (await filterImages(page, 'layerlens-test/basics')).click();
   await row(/^buildkit/).waitFor({ state: 'visible' });
   await row(/^legacy/).click();
   // Steps, oldest first, as readable instructions; metadata-only ones say so.
@@ -105,7 +108,7 @@ test('with no engine at the chosen host, the welcome explains and offers Retry; 
   await screenshot(page, 'engine-unreachable');
 
   await chooseDockerHost(page, ENGINE);
-  await row('layerlens-test/basics').waitFor({ state: 'visible' });
+  await filterImages(page, 'layerlens-test/basics');
 });
 
 test('the extension activated and logs to its "Layerlens" output channel', async () => {

@@ -16,24 +16,26 @@ async function oneFileTar(text: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Imports one image of a one-file tar (its text makes its ID), with a `LABEL label` (key=value) and no progress kept. */
+export async function importTinyImage(docker: Docker, reference: string, label: string): Promise<void> {
+  const colon = reference.lastIndexOf(':');
+  const tar = await oneFileTar(`${reference}\n`);
+  const response = await docker.importImage(Readable.from([tar]), {
+    repo: reference.slice(0, colon),
+    tag: reference.slice(colon + 1),
+    changes: [`LABEL ${label}`],
+  });
+  // The engine reports progress and errors in the body.
+  let body = '';
+  for await (const chunk of response) body += chunk.toString();
+  if (/"error"/.test(body)) throw new Error(`docker import of ${reference} failed: ${body.trim()}`);
+}
+
 /** Imports `references.length` images, a few at a time, each labelled SCALE_LABEL=`run`. */
 export async function importTinyImages(docker: Docker, references: string[], run: string, parallel = 8): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < references.length) {
-      const reference = references[next++];
-      const colon = reference.lastIndexOf(':');
-      const tar = await oneFileTar(`${reference}\n`);
-      const response = await docker.importImage(Readable.from([tar]), {
-        repo: reference.slice(0, colon),
-        tag: reference.slice(colon + 1),
-        changes: [`LABEL ${SCALE_LABEL}=${run}`],
-      });
-      // The engine reports progress and errors in the body.
-      let body = '';
-      for await (const chunk of response) body += chunk.toString();
-      if (/"error"/.test(body)) throw new Error(`docker import of ${reference} failed: ${body.trim()}`);
-    }
+    while (next < references.length) await importTinyImage(docker, references[next++], `${SCALE_LABEL}=${run}`);
   };
   await Promise.all(Array.from({ length: parallel }, worker));
 }

@@ -14,6 +14,33 @@ export const sidebar = (page: Page): Locator => page.locator('.part.sidebar');
 /** The first row of the sidebar whose text matches. */
 export const row = (page: Page, text: string | RegExp): Locator => sidebar(page).locator('.monaco-list-row').filter({ hasText: text }).first();
 
+/** The Images view's pane (the Containers view's rows name images too). */
+export const imagesPane = (page: Page): Locator =>
+  sidebar(page).locator('.pane').filter({ has: page.locator('.pane-header h3.title').filter({ hasText: /^Images$/ }) });
+
+/** The first rendered row of the Images view whose text matches (the tree is virtualized: rows below the fold are not). */
+export const imagesRow = (page: Page, text: string | RegExp): Locator => imagesPane(page).locator('.monaco-list-row').filter({ hasText: text }).first();
+
+/**
+ * Narrows the Images view to the images whose name contains `text` with its own Filter command, as a user with many
+ * images does, and waits for the row `rowText`: other repositories sorting first would keep it below the fold.
+ */
+export async function filterImages(page: Page, text: string, rowText: string | RegExp = text): Promise<Locator> {
+  await runCommand(page, 'Layerlens: Filter Images…');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+  const found = imagesRow(page, rowText);
+  await found.waitFor({ state: 'visible' });
+  return found;
+}
+
+/** Waits until the Images view has `count` top-level rows: every rendered one states it (aria-setsize). */
+export async function waitForImagesRootRows(page: Page, count: number, timeoutMs = 60_000): Promise<void> {
+  await imagesPane(page).locator(`.monaco-list-row[aria-level="1"][aria-setsize="${count}"]`).first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
 /** Clicks the Layerlens item of the activity bar and waits for its Images view. */
 export async function openLayerlens(page: Page): Promise<void> {
   const item = activityBarItem(page, 'Layerlens');
