@@ -2,6 +2,7 @@
 // missing, so the first bytes decide (gzip: RFC 1952 1f 8b; zstd: RFC 8878 frame magic 28 b5 2f fd).
 import { Transform, type Duplex, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { checkInflation } from './inflationBound';
 import { createZstdDecompressor } from './zstdStream';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
@@ -44,6 +45,9 @@ export class AutoDecompressor extends Transform {
   private headLength = 0;
   private inner: Duplex | undefined;
   private passThrough = false;
+  /** Bytes in and out of the decompressor, for the inflation bound (inflationBound.ts). */
+  private compressed = 0;
+  private inflated = 0;
 
   constructor(private readonly inspect: (head: Buffer, compression: Compression) => void) {
     super();
@@ -51,6 +55,7 @@ export class AutoDecompressor extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     if (this.passThrough) return cb(null, chunk);
+    this.compressed += chunk.length;
     if (this.inner) return this.writeInner(chunk, cb);
     this.head.push(chunk);
     this.headLength += chunk.length;
@@ -82,6 +87,12 @@ export class AutoDecompressor extends Transform {
     this.inner = createDecompressor(compression);
     // Backpressure: a decompressor may inflate a chunk a thousandfold, so it pauses while our reader is full.
     this.inner.on('data', (data: Buffer) => {
+      this.inflated += data.length;
+      try {
+        checkInflation(this.inflated, this.compressed, 'The archive');
+      } catch (error) {
+        return this.destroy(error as Error);
+      }
       if (!this.push(data)) this.inner!.pause();
     });
     this.inner.on('error', (error) => this.destroy(error));

@@ -17,11 +17,11 @@ export class CompressedCounter extends Transform {
   }
 }
 
-/** Throws once `inflated` bytes came out of `compressed` bytes at a bomb's ratio. */
-export function checkInflation(inflated: number, compressed: number, label: string): void {
+/** Throws once `inflated` bytes came out of `compressed` bytes at a bomb's ratio; `what` names the stream ("Layer x"). */
+export function checkInflation(inflated: number, compressed: number, what: string): void {
   if (inflated > INFLATION_FLOOR_BYTES && inflated > compressed * INFLATION_MAX_RATIO) {
     throw new LayerlensError(
-      `Layer ${label} inflates more than ${INFLATION_MAX_RATIO.toLocaleString('en-US')} times its compressed size past 1 GiB, which no real layer does; Layerlens stops reading it (a compression bomb or corrupt data).`,
+      `${what} inflates more than ${INFLATION_MAX_RATIO.toLocaleString('en-US')} times its compressed size past 1 GiB, which no real image does; Layerlens stops reading it (a compression bomb or corrupt data).`,
       'corrupt',
     );
   }

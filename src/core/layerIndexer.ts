@@ -68,7 +68,7 @@ export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>
     if (other) throw new LayerlensError(`Layer ${label} is ${other}-compressed, which Layerlens cannot read (only plain tar, gzip and zstd).`, 'corrupt');
   }
   const compressed = new CompressedCounter();
-  const digest = new DigestCounter(options.computeDiffId ?? true, compression === 'none' ? undefined : (inflated) => checkInflation(inflated, compressed.bytes, label));
+  const digest = new DigestCounter(options.computeDiffId ?? true, compression === 'none' ? undefined : (inflated) => checkInflation(inflated, compressed.bytes, `Layer ${label}`));
   const index: LayerIndex = { diffId: '', entries: [], whiteouts: [], opaqueDirs: [], tarBytes: 0, warnings: [] };
   const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
 

@@ -229,6 +229,8 @@ export function* heavyMutants(): Generator<Mutant> {
     { name: 'manifest.json', content: JSON.stringify([{ Config: 'c.json', Layers: ['0'.repeat(64) + '/layer.tar'] }]) },
   ]);
   yield { kind: 'gzip bomb', archive: bombArchive };
+  // The same zeros as a whole-archive gzip (`docker save | gzip`): its first member announces a 1.2 GiB file.
+  yield { kind: 'gzip bomb, whole archive', archive: Buffer.concat([gzipSync(Buffer.concat([header, zeros.subarray(512)]), { level: 9 }), ...Array.from({ length: 19 }, () => member)]) };
 
   // A zstd frame that declares 2^62 bytes (single segment: the window is the whole content).
   const frame = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xe0]), Buffer.from([0, 0, 0, 0, 0, 0, 0, 0x40]), Buffer.from([0x01, 0, 0, 0])]);
