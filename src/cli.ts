@@ -8,7 +8,8 @@ import { LayerlensError, messageOf } from './core/errors';
 import { formatBytes } from './core/format';
 import { imageDisplayName } from './core/imageName';
 import { IndexCache, defaultCacheDirectory } from './core/indexCache';
-import { analyzeReport, diffReport, evaluateCiRules, layersReport, treeReport } from './core/reports';
+import { analyzeReport, diffChangeReport, evaluateCiRules, layersReport, treeEntryReport } from './core/reports';
+import { writeJsonWithList } from './cli/streamedJson';
 import { renderAnalysis, renderDiff, renderLayers, renderTree } from './cli/humanOutput';
 import { ciLimits } from './cli/ciThresholds';
 import { parseCommandLine } from './cli/commandLine';
@@ -58,7 +59,9 @@ async function main(argv: string[]): Promise<number> {
     onProgress: progress?.update,
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
   };
-  const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  // Resolves at once, or when a slow reader of a pipe has caught up (then the output is not all buffered here).
+  const writeOut = (text: string) => (process.stdout.write(text) ? undefined : new Promise<void>((resolve) => process.stdout.once('drain', resolve)));
+  const out = (text: string) => void process.stdout.write(text.endsWith('\n') ? text : text + '\n');
   const json = (value: unknown) => out(JSON.stringify(value, null, 2));
 
   if (command === 'lint') return lintCommand(ref, values, options, () => progress?.clear());
@@ -86,7 +89,8 @@ async function main(argv: string[]): Promise<number> {
     case 'tree': {
       const layer = values.layer === undefined ? model.topLayer : layerNumber(values.layer, '--layer', model.topLayer);
       const entries = model.mergedViewAt(layer);
-      values.json ? json(treeReport(layer, entries)) : out(renderTree(entries, layer));
+      if (values.json) await writeJsonWithList({ layer }, 'entries', entries, treeEntryReport, writeOut);
+      else out(renderTree(entries, layer));
       return 0;
     }
     case 'diff': {
@@ -94,7 +98,8 @@ async function main(argv: string[]): Promise<number> {
       const from = layerNumber(values.from, '--from', model.topLayer, true);
       const to = layerNumber(values.to, '--to', model.topLayer);
       const changes = model.diff(from, to);
-      values.json ? json(diffReport(from, to, changes)) : out(renderDiff(changes, from, to));
+      if (values.json) await writeJsonWithList({ from, to }, 'changes', changes, diffChangeReport, writeOut);
+      else out(renderDiff(changes, from, to));
       return 0;
     }
   }

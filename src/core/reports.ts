@@ -84,20 +84,22 @@ export interface TreeReport {
 }
 
 export function treeReport(layer: number, entries: MergedEntry[]): TreeReport {
+  return { layer, entries: entries.map(treeEntryReport) };
+}
+
+/** One entry of `tree --json` (see TreeReport). */
+export function treeEntryReport(e: MergedEntry): TreeReport['entries'][number] {
   return {
-    layer,
-    entries: entries.map((e) => ({
-      path: e.path,
-      type: e.type,
-      size: e.size,
-      mode: e.mode,
-      uid: e.uid,
-      gid: e.gid,
-      linkTarget: e.linkTarget ?? null,
-      addedIn: e.addedIn,
-      modifiedIn: e.modifiedIn,
-      contentChanged: e.contentChanged,
-    })),
+    path: e.path,
+    type: e.type,
+    size: e.size,
+    mode: e.mode,
+    uid: e.uid,
+    gid: e.gid,
+    linkTarget: e.linkTarget ?? null,
+    addedIn: e.addedIn,
+    modifiedIn: e.modifiedIn,
+    contentChanged: e.contentChanged,
   };
 }
 
@@ -111,8 +113,13 @@ export function diffReport(from: number, to: number, changes: PathChange[]): Dif
   return {
     from,
     to,
-    changes: changes.map((c) => ({ path: c.path, change: c.change, type: c.type, size: c.size, layer: c.layer, kind: c.kind ?? null })),
+    changes: changes.map(diffChangeReport),
   };
+}
+
+/** One change of `diff --json` (see DiffReport). */
+export function diffChangeReport(c: PathChange): DiffReport['changes'][number] {
+  return { path: c.path, change: c.change, type: c.type, size: c.size, layer: c.layer, kind: c.kind ?? null };
 }
 
 export interface CiRuleResult {
