@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ImageAnalysis } from './analysis';
 import { memberFactKey } from './knownLayers';
 import { normalizeMemberPath } from './paths';
-import type { EntryType, ImageConfig, LayerEntry, LayerIndex } from './types';
+import type { EntryType, ImageConfig, ImageData, LayerEntry, LayerIndex } from './types';
 import { reviveUserWastedPercent } from './userWasted';
 
 /** Bump when the stored shape or the meaning of a field changes. */
@@ -110,6 +110,21 @@ export class IndexCache {
     const key = memberFactKey(member);
     if (!key || !isDigest(diffId)) return;
     await this.writeJson(join(this.directory, 'members', key + '.json'), { format: CACHE_FORMAT, member, diffId });
+  }
+
+  /**
+   * Writes what one read of an image established: the layer indexes not already cached (`alreadyCached`), the
+   * member → diffID facts it learned, and the image itself. Every source (engine export, registry) ends so.
+   */
+  async writeRead(data: ImageData, alreadyCached: ReadonlyMap<string, LayerIndex> | undefined, facts: readonly [string, string][]): Promise<void> {
+    const written = new Set<string>(alreadyCached?.keys());
+    for (const layer of data.layers) {
+      if (written.has(layer.diffId)) continue;
+      written.add(layer.diffId);
+      await this.writeLayer(layer);
+    }
+    for (const [member, diffId] of facts) await this.writeMemberFact(member, diffId);
+    await this.writeImage({ id: data.id, configDigest: data.configDigest, manifestDigest: data.manifestDigest, config: data.config });
   }
 
   private layerFile(diffId: string): string {

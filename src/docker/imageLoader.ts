@@ -87,7 +87,7 @@ export async function loadImage(ref: string, options: LoadOptions): Promise<Load
   data.id = inspect.Id;
   data.repoTags = inspect.RepoTags ?? [];
   if (cache) {
-    await writeToCache(cache, data, known?.cached, read?.learnedFacts ?? []).catch((error) =>
+    await cache.writeRead(data, known?.cached, read?.learnedFacts ?? []).catch((error) =>
       options.onWarning?.(`Could not write the index cache in ${cache.directory}: ${messageOf(error)}`),
     );
   }
@@ -145,16 +145,4 @@ export async function loadImageFromCache(inspect: ImageInspectInfo, cache: Index
   }
   const data: ImageData = { id: inspect.Id, configDigest: image.configDigest, manifestDigest: image.manifestDigest, repoTags: inspect.RepoTags ?? [], config: image.config, layers };
   return { model: new ImageModel(data), source: 'cache', inspect };
-}
-
-/** Writes what the read established: new layer indexes (cached ones are already there), member facts, the image. */
-async function writeToCache(cache: IndexCache, data: ImageData, cached: ReadonlyMap<string, LayerIndex> | undefined, facts: [string, string][]): Promise<void> {
-  const written = new Set<string>(cached?.keys());
-  for (const layer of data.layers) {
-    if (written.has(layer.diffId)) continue;
-    written.add(layer.diffId);
-    await cache.writeLayer(layer);
-  }
-  for (const [member, diffId] of facts) await cache.writeMemberFact(member, diffId);
-  await cache.writeImage({ id: data.id, configDigest: data.configDigest, manifestDigest: data.manifestDigest, config: data.config });
 }

@@ -126,7 +126,7 @@ async function read(client: RegistryClient, ref: RegistryReference, options: Reg
   if (cachedImage) data.id = data.configDigest = configDigest;
   if (options.cache) {
     const cache = options.cache;
-    await remember(cache, data, cached, assembler.learnedFacts()).catch((error: unknown) =>
+    await cache.writeRead(data, cached, assembler.learnedFacts()).catch((error: unknown) =>
       options.onWarning?.(`Could not write the index cache in ${cache.directory}: ${error instanceof Error ? error.message : String(error)}`),
     );
   }
@@ -153,18 +153,6 @@ async function resolveImageManifest(client: RegistryClient, ref: RegistryReferen
     fetched = await client.getManifest(entry.digest);
   }
   return fetched;
-}
-
-/** New layer indexes, what each downloaded blob's digest names (blob → diffID), and the image. */
-async function remember(cache: IndexCache, data: ImageData, cached: Map<string, LayerIndex>, facts: [string, string][]): Promise<void> {
-  const written = new Set(cached.keys());
-  for (const layer of data.layers) {
-    if (written.has(layer.diffId)) continue;
-    written.add(layer.diffId);
-    await cache.writeLayer(layer);
-  }
-  for (const [member, diffId] of facts) await cache.writeMemberFact(member, diffId);
-  await cache.writeImage({ id: data.id, configDigest: data.configDigest, manifestDigest: data.manifestDigest, config: data.config });
 }
 
 /** Runs `work` over the items, at most `limit` at a time; the first failure rejects (the caller stops the rest). */
