@@ -124,7 +124,11 @@ test('whiteouts: opaque directory, whiteouts, dir→file and file→dir, each in
 });
 
 test('a window reload restores the open explorer (webview serializer)', async () => {
-  await page.reload({ waitUntil: 'domcontentloaded' });
+  // The workbench's own reload, as a user does it: it shuts down first, so the open editors and the webview's
+  // state are stored before the page goes (a bare page.reload() can lose them; seen once in CI).
+  const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+  await runCommand(page, 'Developer: Reload Window');
+  await reloaded;
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
   await page.locator('.tab').filter({ hasText: 'whiteouts:legacy' }).first().waitFor({ state: 'visible', timeout: 60_000 });
   await page.locator('.tab').filter({ hasText: 'whiteouts:legacy' }).first().click();
