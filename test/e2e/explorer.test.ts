@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { BENCH_IMAGE, ensureBenchImage } from '../../scripts/bench/benchImage';
 import { ROOT } from './support/codeServer';
 import type { Locator, Page } from './support/playwright';
+import { openExplorer as openExplorerIn } from './support/explorerPage';
 import { openSession, type Session } from './support/session';
 import { openLayerlens, runCommand, screenshot, SCREENSHOTS } from './support/workbench';
 
@@ -63,21 +64,8 @@ async function selectLayer(instruction: string, options: { shift?: boolean } = {
   await explorer().locator(`.tree[data-view$=" ${range}"]`).waitFor({ state: 'attached' });
 }
 
-/** Opens an image's explorer alone: other editors are closed first, so that the only visible webview is it. */
-async function openExplorer(image: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await runCommand(page, 'View: Close All Editors');
-  await page.locator('iframe.webview.ready:visible').first().waitFor({ state: 'hidden' }).catch(() => undefined);
-  await runCommand(page, 'Layerlens: Explore Layers');
-  const quickInput = page.locator('.quick-input-widget');
-  await quickInput.locator('input').waitFor({ state: 'visible' });
-  await page.keyboard.type(image);
-  await quickInput.locator('.monaco-list-row').filter({ hasText: image }).first().click();
-  await page.locator('.tab').filter({ hasText: image }).first().waitFor({ state: 'visible' });
-  await explorer().locator('.title').filter({ hasText: image }).waitFor({ state: 'visible', timeout: 120_000 });
-  // Indexed: the layers become selectable and the top layer's tree is shown.
-  await explorer().locator('.layers:not(.waiting) .layer.selected').first().waitFor({ state: 'visible', timeout: 180_000 });
-}
+/** Opens an image's explorer alone and waits until it is indexed (test/e2e/support/explorerPage.ts). */
+const openExplorer = (image: string): Promise<void> => openExplorerIn(page, image);
 
 async function markerOf(name: string): Promise<{ marker: string; classes: string }> {
   const row = treeRow(name);

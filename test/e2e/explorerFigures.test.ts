@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { BENCH_IMAGE, ensureBenchImage } from '../../scripts/bench/benchImage';
 import { ROOT } from './support/codeServer';
 import type { Locator, Page } from './support/playwright';
+import { startOpeningExplorer } from './support/explorerPage';
 import { openSession, type Session } from './support/session';
 import { openLayerlens, runCommand, screenshot, SCREENSHOTS } from './support/workbench';
 
@@ -53,22 +54,8 @@ async function cli(args: string[]): Promise<string> {
   return stdout;
 }
 
-/** Starts opening an image's explorer alone (other editors closed first); resolves once its tab shows. */
-async function startOpening(image: string): Promise<number> {
-  await page.keyboard.press('Escape');
-  await runCommand(page, 'View: Close All Editors');
-  await page.locator('iframe.webview.ready:visible').first().waitFor({ state: 'hidden' }).catch(() => undefined);
-  await runCommand(page, 'Layerlens: Explore Layers');
-  const quickInput = page.locator('.quick-input-widget');
-  await quickInput.locator('input').waitFor({ state: 'visible' });
-  await page.keyboard.type(image);
-  const item = quickInput.locator('.monaco-list-row').filter({ hasText: image }).first();
-  await item.waitFor({ state: 'visible' });
-  const started = Date.now();
-  await item.click();
-  await page.locator('.tab').filter({ hasText: image }).first().waitFor({ state: 'visible' });
-  return started;
-}
+/** Starts opening an image's explorer alone; resolves with the click's time once its tab shows. */
+const startOpening = (image: string): Promise<number> => startOpeningExplorer(page, image);
 
 async function openExplorer(image: string): Promise<void> {
   await startOpening(image);

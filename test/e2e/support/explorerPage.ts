@@ -23,8 +23,11 @@ export const focusedRow = (page: Page): Locator => explorerFrame(page).locator('
 /** The explorer's own context menu (not VS Code's). */
 export const explorerMenu = (page: Page): Locator => explorerFrame(page).locator('.menu[role="menu"]');
 
-/** Opens an image's explorer alone: other editors are closed first, so that the only visible webview is it. */
-export async function openExplorer(page: Page, image: string): Promise<void> {
+/**
+ * Starts opening an image's explorer alone (other editors are closed first, so that the only visible webview is
+ * it); resolves once its tab shows, with the time of the click that opened it.
+ */
+export async function startOpeningExplorer(page: Page, image: string): Promise<number> {
   await page.keyboard.press('Escape');
   await runCommand(page, 'View: Close All Editors');
   await page.locator('iframe.webview.ready:visible').first().waitFor({ state: 'hidden' }).catch(() => undefined);
@@ -32,8 +35,17 @@ export async function openExplorer(page: Page, image: string): Promise<void> {
   const quickInput = page.locator('.quick-input-widget');
   await quickInput.locator('input').waitFor({ state: 'visible' });
   await page.keyboard.type(image);
-  await quickInput.locator('.monaco-list-row').filter({ hasText: image }).first().click();
+  const item = quickInput.locator('.monaco-list-row').filter({ hasText: image }).first();
+  await item.waitFor({ state: 'visible' });
+  const started = Date.now();
+  await item.click();
   await page.locator('.tab').filter({ hasText: image }).first().waitFor({ state: 'visible' });
+  return started;
+}
+
+/** Opens an image's explorer alone and waits until it is indexed (its layers selectable, the top's tree shown). */
+export async function openExplorer(page: Page, image: string): Promise<void> {
+  await startOpeningExplorer(page, image);
   await explorerFrame(page).locator('.title').filter({ hasText: image }).waitFor({ state: 'visible', timeout: 120_000 });
   await explorerFrame(page).locator('.layers:not(.waiting) .layer.selected').first().waitFor({ state: 'visible', timeout: 180_000 });
 }
