@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { indexLayerStream } from './layerIndexer';
 import { LayerlensError } from './errors';
-import { diffIdNamedBy, FactMismatchError, isSha256Digest, memberFactKey, type KnownLayers } from './knownLayers';
+import { diffIdNamedBy, FactMismatchError, isSha256Digest, memberFactKey, worthHashingReadLayers, type KnownLayers } from './knownLayers';
 import { drain, readAll, sniff } from './sniff';
 import { normalizeMemberPath, parentOf } from './paths';
 import { checkConfig, checkIndex, checkLegacyManifest, checkManifest, isDigest, type Descriptor } from './imageJsonShape';
@@ -41,6 +41,8 @@ export class ArchiveAssembler {
   private sawLegacyMember = false;
   private sawBlob = false;
   private readonly hashing: boolean;
+  /** Layer members whose bytes were hashed in this pass. */
+  private hashedMembers = 0;
 
   constructor(
     private readonly preferredPlatform?: Platform,
@@ -49,9 +51,10 @@ export class ArchiveAssembler {
     /** Layers known before the read (an engine export with a cache): those are skipped unread. */
     private readonly known?: KnownLayers,
   ) {
-    // With layers to skip, the few layers read are hashed: then each read layer is known by its content,
-    // which tells when every missing layer has passed (see isComplete) and what to record as facts.
-    this.hashing = verifyDiffIds || (!!known && known.cached.size > 0);
+    // With a fair share of the layers to skip, the few layers read are hashed: then each read layer is known by
+    // its content, which tells when every missing layer has passed (see isComplete). Otherwise a read layer
+    // takes its diffID from the manifest by position at finish(), and facts are learned from that.
+    this.hashing = verifyDiffIds || (!!known && worthHashingReadLayers(known));
   }
 
   /** Feeds one regular-file member of the archive (any order). */
@@ -75,9 +78,16 @@ export class ArchiveAssembler {
       if (this.known && !this.imageConfig && isConfigOf(bytes, this.known.diffIds)) this.imageConfig = { bytes, digest: sha256Of(bytes) };
       return;
     }
+    // A member named by one of the image's diffIDs (an uncompressed OCI blob) needs no hash to be known, when
+    // the source is trusted not to lie about its content (an engine export: verifyDiffIds off).
+    const trustedName = !this.verifyDiffIds ? diffIdNamedBy(name) : undefined;
+    const knownByName = trustedName && this.known?.diffIds.includes(trustedName) ? trustedName : undefined;
+    const computeDiffId = this.hashing && !knownByName;
+    if (computeDiffId) this.hashedMembers++;
     let layer: LayerIndex;
     try {
-      layer = await indexLayerStream(sniffed.head, sniffed.body, name, { computeDiffId: this.hashing });
+      layer = await indexLayerStream(sniffed.head, sniffed.body, name, { computeDiffId });
+      if (knownByName) layer.diffId = knownByName;
     } catch (error) {
       if (!(error instanceof LayerlensError)) throw error;
       // Not a readable layer: an error only if the manifest turns out to reference it (a layout may hold other
@@ -147,8 +157,8 @@ export class ArchiveAssembler {
     return UNDECIDED;
   }
 
-  stats(): { skippedMembers: number; indexedMembers: number } {
-    return { skippedMembers: this.skippedMembers.size, indexedMembers: this.layerMembers.size };
+  stats(): { skippedMembers: number; indexedMembers: number; hashedMembers: number } {
+    return { skippedMembers: this.skippedMembers.size, indexedMembers: this.layerMembers.size, hashedMembers: this.hashedMembers };
   }
 
   /** member → diffID facts this read established, for members whose name is a lasting address (memberFactKey). */

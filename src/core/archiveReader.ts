@@ -49,6 +49,8 @@ export interface ReadReport {
   skippedMembers: number;
   /** Layer members read and indexed. */
   indexedMembers: number;
+  /** Of those, the ones whose bytes were hashed (see worthHashingReadLayers). */
+  hashedMembers: number;
   /** member → diffID facts established by this read (see memberFactKey). */
   learnedFacts: [string, string][];
 }

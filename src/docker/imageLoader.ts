@@ -1,4 +1,5 @@
-// Opens an image by reference: a path on disk (archive or OCI layout), or an image on the engine.
+// Opens an image by reference: a path on disk (archive or OCI layout), an image on the engine, or a registry image
+// (`registry://…`, or a plain name the engine lacks or no engine answers for: src/registry/registryFallback.ts).
 // Engine images are read from the index cache when every layer was seen before (no export at all);
 // otherwise with one streaming export, whose layer indexes then fill the cache. When some layers are cached
 // (a rebuild), the export's members holding them are drained unread and the export is abandoned once the
@@ -16,7 +17,10 @@ import type { IndexCache } from '../core/indexCache';
 import type { ImageData, LayerIndex, ProgressReporter } from '../core/types';
 import type { DockerEngine } from './engine';
 import type { Platform } from '../core/archiveAssembler';
-import { isRegistryReference, parseRegistryReference } from '../registry/reference';
+import { enginePlatform } from './enginePlatform';
+import { isRegistryReference, parseRegistryReference, type RegistryReference } from '../registry/reference';
+import { engineMissOf, registryFallbackFailure, registryFallbackNotice, registryFallbackReference } from '../registry/registryFallback';
+import type { DefaultPlatform } from '../registry/platform';
 import { readRegistryImage, type RegistryReadReport } from '../registry/registrySource';
 
 export interface LoadOptions {
@@ -29,8 +33,13 @@ export interface LoadOptions {
   onProgress?: ProgressReporter;
   /** Told about cache problems that do not stop the load. */
   onWarning?: (message: string) => void;
-  /** The platform to read from a multi-platform registry index or OCI layout (default: this machine's). */
+  /** The platform to read from a multi-platform registry index or OCI layout (default: the engine's, else this machine's). */
   platform?: Platform;
+  /**
+   * Told, in one line, that a plain reference is read from its registry because the engine lacks it or no engine
+   * answers (said once the registry has the image: when it has not, the error names both failures).
+   */
+  onRegistryFallback?: (notice: string) => void;
 }
 
 export interface LoadedImage {
@@ -50,17 +59,16 @@ export function isPathReference(ref: string): boolean {
 
 export async function loadImage(ref: string, options: LoadOptions): Promise<LoadedImage> {
   if (isRegistryReference(ref)) {
-    const { signal, onProgress, onWarning, platform } = options;
-    const { data, report } = await readRegistryImage(parseRegistryReference(ref), { cache: options.noCache ? undefined : options.cache, signal, onProgress, onWarning, platform });
-    return { model: new ImageModel(data), source: 'registry', registry: report };
+    const engine = options.platform ? undefined : await enginePlatform(tryEngine(options));
+    return loadFromRegistry(parseRegistryReference(ref), options, engine);
   }
   if (isPathReference(ref)) {
     const data = await readImageFromPath(ref, { signal: options.signal, onProgress: options.onProgress, platform: options.platform });
     return { model: new ImageModel(data), source: 'file' };
   }
-  if (!options.engine) throw new LayerlensError(`"${ref}" is not a file, and no Docker engine is configured.`, 'bad-input');
-  const engine = options.engine();
-  const inspect = await engine.inspectImage(ref);
+  const found = await inspectOrFallBack(ref, options);
+  if ('fallback' in found) return found.fallback;
+  const { engine, inspect } = found;
   const cache = options.noCache ? undefined : options.cache;
   const cached = cache && (await loadImageFromCache(inspect, cache));
   if (cached) return cached;
@@ -94,13 +102,61 @@ export async function loadImage(ref: string, options: LoadOptions): Promise<Load
   return { model: new ImageModel(data), source: 'engine', inspect, read };
 }
 
+async function loadFromRegistry(ref: RegistryReference, options: LoadOptions, defaultPlatform: DefaultPlatform | undefined, onManifest?: () => void): Promise<LoadedImage> {
+  const { signal, onProgress, onWarning, platform } = options;
+  const cache = options.noCache ? undefined : options.cache;
+  const { data, report } = await readRegistryImage(ref, { cache, signal, onProgress, onWarning, platform, defaultPlatform, onManifest });
+  return { model: new ImageModel(data), source: 'registry', registry: report };
+}
+
+/** The engine, or undefined when none can be made (a malformed host): then the registry read goes on without it. */
+function tryEngine(options: LoadOptions): DockerEngine | undefined {
+  try {
+    return options.engine?.();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The engine's inspect of a plain reference; or, when the engine lacks the image or does not answer and the
+ * reference names a repository, the image read from its registry, with its one-line notice.
+ */
+async function inspectOrFallBack(ref: string, options: LoadOptions): Promise<{ engine: DockerEngine; inspect: ImageInspectInfo } | { fallback: LoadedImage }> {
+  const registryRef = registryFallbackReference(ref);
+  const engine = options.engine?.();
+  let engineError: LayerlensError;
+  if (engine) {
+    try {
+      return { engine, inspect: await engine.inspectImage(ref) };
+    } catch (error) {
+      if (!registryRef || !engineMissOf(error)) throw error;
+      engineError = error as LayerlensError;
+    }
+  } else if (registryRef) {
+    engineError = new LayerlensError(`"${ref}" is not a file, and no Docker engine is configured.`, 'bad-input');
+  } else {
+    throw new LayerlensError(`"${ref}" is not a file, and no Docker engine is configured.`, 'bad-input');
+  }
+  const miss = engine ? engineMissOf(engineError)! : 'no-engine';
+  // An engine that answered has a platform to read for; one that did not is not asked again.
+  const platform = options.platform || miss !== 'missing' ? undefined : await enginePlatform(engine);
+  const notice = registryFallbackNotice(ref, engine?.endpoint.host, registryRef, miss);
+  try {
+    return { fallback: await loadFromRegistry(registryRef, options, platform, () => options.onRegistryFallback?.(notice)) };
+  } catch (error) {
+    if (!(error instanceof LayerlensError) || error.kind === 'cancelled') throw error;
+    throw registryFallbackFailure(engineError, registryRef, error);
+  }
+}
+
 /** What the cache knows of an image's layers before its export starts. */
 async function knownLayersOf(inspect: ImageInspectInfo, cache: IndexCache): Promise<KnownLayers> {
   const diffIds = inspect.RootFS?.Layers ?? [];
   const cached = new Map<string, LayerIndex>();
   const layers = await Promise.all([...new Set(diffIds)].map((d) => cache.readLayer(d)));
   for (const layer of layers) if (layer) cached.set(layer.diffId, layer);
-  return { diffIds, cached, imageId: inspect.Id, lookupFact: (member) => cache.readMemberFact(member) };
+  return { diffIds, cached, imageId: inspect.Id, imageBytes: inspect.Size, lookupFact: (member) => cache.readMemberFact(member) };
 }
 
 export interface LoadedAnalysis {
@@ -112,16 +168,22 @@ export interface LoadedAnalysis {
 /** The analysis of an image; from the cache alone (no layer index read) when this image was analyzed before. */
 export async function loadAnalysis(ref: string, options: LoadOptions): Promise<LoadedAnalysis> {
   const cache = options.noCache ? undefined : options.cache;
+  let loaded: LoadedImage | undefined;
   if (cache && !isRegistryReference(ref) && !isPathReference(ref) && options.engine) {
-    const inspect = await options.engine().inspectImage(ref);
-    const [image, analysis] = await Promise.all([cache.readImage(inspect.Id), cache.readAnalysis(inspect.Id)]);
-    const layerCount = image?.config.rootfs?.diff_ids?.length;
-    if (image && analysis && layerCount === analysis.layers.length) {
-      const overview = { data: { id: inspect.Id, repoTags: inspect.RepoTags ?? [] }, steps: mapSteps(image.config, layerCount), layerCount };
-      return { overview, analysis, source: 'cache' };
+    const found = await inspectOrFallBack(ref, options);
+    if ('fallback' in found) {
+      loaded = found.fallback;
+    } else {
+      const { inspect } = found;
+      const [image, analysis] = await Promise.all([cache.readImage(inspect.Id), cache.readAnalysis(inspect.Id)]);
+      const layerCount = image?.config.rootfs?.diff_ids?.length;
+      if (image && analysis && layerCount === analysis.layers.length) {
+        const overview = { data: { id: inspect.Id, repoTags: inspect.RepoTags ?? [] }, steps: mapSteps(image.config, layerCount), layerCount };
+        return { overview, analysis, source: 'cache' };
+      }
     }
   }
-  const loaded = await loadImage(ref, options);
+  loaded ??= await loadImage(ref, options);
   const analysis = analyzeImage(loaded.model);
   if (cache && loaded.source !== 'file') {
     await cache.writeAnalysis(loaded.model.data.id, analysis).catch((error) => options.onWarning?.(`Could not write the analysis cache: ${messageOf(error)}`));

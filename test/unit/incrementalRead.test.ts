@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readImageTar, readImageTarReporting } from '../../src/core/archiveReader';
 import { readImageIncrementally } from '../../src/core/incrementalRead';
-import type { KnownLayers } from '../../src/core/knownLayers';
+import { worthHashingReadLayers, type KnownLayers } from '../../src/core/knownLayers';
 import type { ImageData, LayerIndex } from '../../src/core/types';
 import { buildImageArchive, type BuiltImage, type Layout, type TestImage } from '../support/imageBuilder';
 import { buildTar, type LayerCompression, type TarMember } from '../support/tarBuilder';
@@ -116,6 +116,35 @@ for (const { layout, compression, name } of VARIANTS) {
     });
   });
 }
+
+describe('incremental read: only a small base is cached', () => {
+  for (const { layout, compression, name } of VARIANTS) {
+    test(`${name}: the layers read are not hashed; the model and the facts learned equal a hashed read's`, async () => {
+      const base = build(layout, compression, baseLayers);
+      const rebuilt = build(layout, compression, [...baseLayers, newLayer]);
+      const archive = archiveIn(rebuilt, 'metadata last', newLayerMemberOf(base, rebuilt));
+      const cold = await readImageTar(chunked(archive, 4096), READ);
+      const facts = new Map<string, string>();
+      const baseData = await readBase(base, facts);
+      const hashed = knownFor(rebuilt, cold, baseData, facts);
+      const cachedBytes = baseData.layers.reduce((sum, l) => sum + l.tarBytes, 0);
+      // The engine says the image is far bigger than what is cached: hashing would not pay.
+      const small = { ...hashed, imageBytes: cachedBytes * 100 };
+      assert.equal(worthHashingReadLayers(hashed), true, 'no size known: hash, as before');
+      assert.equal(worthHashingReadLayers(small), false);
+      assert.equal(worthHashingReadLayers({ ...hashed, imageBytes: cachedBytes * 2 }), true, 'half the image cached: hash');
+      const withHash = await readImageTarReporting(chunked(archive, 4096), { ...READ, known: hashed });
+      const without = await readImageTarReporting(chunked(archive, 4096), { ...READ, known: small });
+      assert.deepEqual(without.data.layers, cold.layers, 'layer for layer');
+      assert.equal(without.data.manifestDigest, cold.manifestDigest);
+      assert.deepEqual(without.report.learnedFacts, withHash.report.learnedFacts);
+      assert.equal(without.report.indexedMembers, 1);
+      assert.equal(without.report.hashedMembers, 0, 'nothing hashed');
+      const namedByDiffId = layout === 'podman' || (layout === 'oci' && compression === 'none');
+      assert.equal(withHash.report.hashedMembers, namedByDiffId ? 0 : 1, 'a blob named by its diffID is known without a hash');
+    });
+  }
+});
 
 describe('incremental read: the source is abandoned', () => {
   // Bigger than the reader's 16 MiB read-ahead, so that stopping early shows in the bytes read.
