@@ -1,5 +1,8 @@
 // The explorer's text filter: a case-insensitive substring, or a glob when the text holds * ? or [.
 // A glob with a slash is matched against the whole path ("/usr/**/*.so"), one without against the name ("*.py").
+import { globToRegExp } from '../core/pathGlob';
+
+export { globToRegExp };
 
 export function compilePathFilter(text: string): (path: string) => boolean {
   const wanted = text.trim();
@@ -14,33 +17,4 @@ export function compilePathFilter(text: string): (path: string) => boolean {
     return (path) => anchored.test(path);
   }
   return (path) => pattern.test(path.slice(path.lastIndexOf('/') + 1));
-}
-
-/** `*` any run within a name, `**` any run across names, `?` one character, `[…]` a class (`[!…]` negated). */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] !== '*') out += '[^/]*';
-      else if (glob[i + 2] === '/') {
-        out += '(?:.*/)?'; // "**/" also matches no directory at all
-        i += 2;
-      } else {
-        out += '.*';
-        i++;
-      }
-    } else if (c === '?') out += '[^/]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) out += '\\[';
-      else {
-        let body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        out += `[${body}]`;
-        i = end;
-      }
-    } else out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`, 'i');
 }

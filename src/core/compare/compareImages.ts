@@ -1,0 +1,71 @@
+// Compare two images: what differs between their final filesystems, which layer and step of each made every
+// version, how the histories line up, where the bytes went and which config fields changed. A query over two
+// models: it never asks where the bytes came from. Cost: two merged views and one pass over both sorted lists.
+import type { ImageModel, MergedEntry } from '../imageModel';
+import type { ComparedImage, ImageComparison } from './comparison';
+import { configDifferences } from './configDifferences';
+import { biggestDirectoryChanges, directoryBytes } from './directoryGrowth';
+import { evaluateGrowthGate, type GrowthLimit } from './growthGate';
+import { compileIgnoreGlobs } from './ignoreGlobs';
+import { pathDifferences, type ViewSide } from './pathDifferences';
+import { alignSteps } from './stepAlignment';
+
+export interface CompareOptions {
+  /** Globs of paths to leave out (see ignoreGlobs.ts), e.g. "/var/log/**". */
+  ignore?: readonly string[];
+  /** How many growing and how many shrinking directories to list (default 10 each). */
+  directoryLimit?: number;
+  /** The --ci gate; without it `ci` is null. */
+  maxGrowth?: GrowthLimit;
+}
+
+export function compareImages(a: ImageModel, b: ImageModel, options: CompareOptions = {}): ImageComparison {
+  const ignored = compileIgnoreGlobs(options.ignore ?? []);
+  const viewA = finalView(a);
+  const viewB = finalView(b);
+  const sizesA = layerSizes(a);
+  const sizesB = layerSizes(b);
+  const diffIdsA = a.data.layers.map((l) => l.diffId);
+  const diffIdsB = b.data.layers.map((l) => l.diffId);
+  const comparison: Omit<ImageComparison, 'ci'> = {
+    a: describe(a, sizesA),
+    b: describe(b, sizesB),
+    sharedLayers: sharedPrefix(diffIdsA, diffIdsB),
+    sizeDelta: sum(sizesB) - sum(sizesA),
+    steps: alignSteps({ steps: a.steps, diffIds: diffIdsA, layerSizes: sizesA }, { steps: b.steps, diffIds: diffIdsB, layerSizes: sizesB }),
+    directories: biggestDirectoryChanges(directoryBytes(viewA.entries, ignored), directoryBytes(viewB.entries, ignored), options.directoryLimit ?? 10),
+    config: configDifferences(a.data.config, b.data.config),
+    changes: pathDifferences(viewA, viewB, ignored),
+  };
+  return { ...comparison, ci: options.maxGrowth ? evaluateGrowthGate(comparison, options.maxGrowth) : null };
+}
+
+function finalView(model: ImageModel): ViewSide {
+  const entries: MergedEntry[] = model.layerCount === 0 ? [] : model.mergedViewAt(model.topLayer);
+  const stepOfLayer: (number | undefined)[] = [];
+  for (const step of model.steps) if (step.layerIndex !== undefined) stepOfLayer[step.layerIndex] = step.index;
+  return { entries, stepOfLayer };
+}
+
+/** Bytes of regular files in each layer, as `layers` and `analyze` count a layer's size. */
+function layerSizes(model: ImageModel): number[] {
+  return model.data.layers.map((layer) => {
+    let bytes = 0;
+    for (const e of layer.entries) bytes += e.size;
+    return bytes;
+  });
+}
+
+function describe(model: ImageModel, sizes: number[]): ComparedImage {
+  return { id: model.data.id, tags: model.data.repoTags, size: sum(sizes), layerCount: model.layerCount };
+}
+
+function sharedPrefix(x: string[], y: string[]): number {
+  let k = 0;
+  while (k < x.length && k < y.length && x[k] === y[k]) k++;
+  return k;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, v) => total + v, 0);
+}
