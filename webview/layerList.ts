@@ -1,5 +1,6 @@
 // The layer list: every build step in order, with size (and a bar relative to the largest layer), counts and
 // waste. Click selects a layer, shift-click a range; arrows move, shift+arrows extend. Metadata steps are dimmed.
+// Right-click, Shift+F10 or the menu key open the layer's menu (never VS Code's generic Cut/Copy/Paste).
 import type { LayerInfo, LayerRange } from '../src/explorer/protocol';
 import { clear, el, formatBytes, icon, printableName } from './dom';
 
@@ -11,13 +12,32 @@ export class LayerList {
   /** Nothing is selected (nor looks it) until the image is indexed and a layer's tree can be shown. */
   private interactive = false;
 
-  constructor(private readonly onSelect: (range: LayerRange) => void) {
+  constructor(
+    private readonly onSelect: (range: LayerRange) => void,
+    private readonly onContextMenu: (layer: number, x: number, y: number) => void,
+  ) {
     this.element = el('div', { class: 'layers', role: 'listbox', 'aria-label': 'Layers', 'aria-multiselectable': 'true', tabindex: 0 });
     this.element.addEventListener('click', (e) => {
       const item = (e.target as Element).closest<HTMLElement>('.layer[data-layer]');
       if (item) this.choose(Number(item.dataset.layer), e.shiftKey);
     });
+    this.element.addEventListener('contextmenu', (e) => {
+      e.preventDefault();
+      const item = (e.target as Element).closest<HTMLElement>('.layer[data-layer]');
+      // The keyboard's menu key fires this on the list itself: onKey opens the menu for the selection then.
+      if (!item || !this.interactive) return;
+      const layer = Number(item.dataset.layer);
+      if (layer < this.range.from || layer > this.range.to) this.choose(layer);
+      this.onContextMenu(layer, e.clientX, e.clientY);
+    });
     this.element.addEventListener('keydown', (e) => {
+      if ((e.key === 'F10' && e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey) || e.key === 'ContextMenu') {
+        e.preventDefault();
+        if (!this.interactive) return;
+        const rect = this.element.querySelector(`[data-layer="${this.range.to}"]`)?.getBoundingClientRect();
+        this.onContextMenu(this.range.to, (rect?.left ?? 0) + 24, rect?.bottom ?? 0);
+        return;
+      }
       const delta = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
       if (!delta) return;
       e.preventDefault();

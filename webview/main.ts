@@ -47,11 +47,24 @@ const header = el('header', {}, title, subtitle, progress);
 
 // ---- layers, tree, details, wasted
 const layerDetails = new LayerDetails();
-const layers = new LayerList(() => {
-  saveState();
-  layerDetails.show(layers.selectedInfo);
-  void reload();
-});
+const layers = new LayerList(
+  () => {
+    saveState();
+    layerDetails.show(layers.selectedInfo);
+    void reload();
+  },
+  (layer, x, y) =>
+    rowActions.menu.open(
+      [
+        { label: 'Explain This Layer', value: 'explain' },
+        { label: 'Copy Instruction', value: 'copyInstruction' },
+      ],
+      x,
+      y,
+      layers.element,
+      (value) => send(value === 'explain' ? { kind: 'explain', layer } : { kind: 'copyInstruction', layer }),
+    ),
+);
 const details = new DetailsPane({
   open: (d) => rowActions.runOpen(d),
   compare: (d) => rowActions.runCompare(d),

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { analyzeImage } from '../core/analysis';
 import { stepsFromEngineHistory } from '../core/engineHistory';
 import { LayerlensError, messageOf } from '../core/errors';
-import { loadImage, isPathReference, type LoadOptions } from '../docker/imageLoader';
+import type { LoadOptions } from '../docker/imageLoader';
+import { describeImageSource, isEngineReference } from '../views/imageReferences';
 import type { ImageFiles } from '../core/imageFiles';
 import type { ImageModel } from '../core/imageModel';
 import { explorerHtml } from './explorerHtml';
@@ -110,6 +111,13 @@ export class ExplorerPanel implements vscode.Disposable {
       case 'cspViolation':
         this.host.log.error(`Layer Explorer: Content-Security-Policy violation (${command.directive}).`);
         return;
+      case 'copyInstruction': {
+        const step = model?.steps.find((s) => s.layerIndex === command.layer);
+        if (!step) return;
+        await vscode.env.clipboard.writeText(step.instruction);
+        vscode.window.setStatusBarMessage(`Copied the instruction of layer #${command.layer}`, 3000);
+        return;
+      }
       case 'explain':
         if (model) await vscode.commands.executeCommand('layerlens.explainLayer', { imageRef: this.state.imageRef, label: this.state.label, layer: command.layer });
         return;
@@ -138,7 +146,7 @@ export class ExplorerPanel implements vscode.Disposable {
    * The export starts at once too: waiting for the overview first cost its round trips on every cold open.
    */
   private async load(): Promise<void> {
-    this.post({ kind: 'overview', header: { name: this.state.label, id: '', engine: this.host.engineLabel() ?? 'image archive', totalSize: 0 }, layers: [], state: this.state });
+    this.post({ kind: 'overview', header: { name: this.state.label, id: '', engine: this.source(), totalSize: 0 }, layers: [], state: this.state });
     void this.quickOverview().then((overview) => {
       if (this.session || this.failure) return; // the index came first: it says more
       this.overview = overview;
@@ -180,9 +188,9 @@ export class ExplorerPanel implements vscode.Disposable {
 
   /** The layer list from the engine's inspect and history alone (no export). */
   private async quickOverview(): Promise<Extract<ToWebview, { kind: 'overview' }>> {
-    const header: ImageHeader = { name: this.state.label, id: this.state.imageId ?? '', engine: this.host.engineLabel() ?? 'image archive', totalSize: 0 };
+    const header: ImageHeader = { name: this.state.label, id: this.state.imageId ?? '', engine: this.source(), totalSize: 0 };
     let layers: LayerInfo[] = [];
-    const engine = isPathReference(this.state.imageRef) ? undefined : this.host.engine();
+    const engine = isEngineReference(this.state.imageRef) ? this.host.engine() : undefined;
     if (engine) {
       try {
         const docker = engine();
@@ -193,8 +201,13 @@ export class ExplorerPanel implements vscode.Disposable {
       } catch (error) {
         this.host.log.warn(`Layer Explorer: no quick overview of ${this.state.label}: ${messageOf(error)}`);
       }
-    } else header.engine = 'image archive';
+    }
     return { kind: 'overview', header, layers, state: this.state };
+  }
+
+  /** Where the image comes from, as the header says it: the engine, "image archive", "registry HOST". */
+  private source(): string {
+    return describeImageSource(this.state.imageRef, this.host.engineLabel());
   }
 
   private mark(stage: string): void {
@@ -218,7 +231,7 @@ export class ExplorerPanel implements vscode.Disposable {
     const header: ImageHeader = {
       name: this.state.label,
       id: model.data.id,
-      engine: isPathReference(this.state.imageRef) ? 'image archive' : (this.host.engineLabel() ?? ''),
+      engine: this.source(),
       totalSize: analysis.totalSize,
       exactWastedBytes: analysis.exactWastedBytes,
       efficiency: analysis.efficiency,

@@ -169,6 +169,7 @@ export type Command =
   | { kind: 'compare'; path: string; layer: number }
   | { kind: 'copyPath'; path: string }
   | { kind: 'explain'; layer: number }
+  | { kind: 'copyInstruction'; layer: number }
   | { kind: 'cspViolation'; directive: string };
 
 export type FromWebview = Request | Command;
@@ -236,6 +237,7 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
     case 'copyPath':
       return isPath(m.path) ? (m as FromWebview) : undefined;
     case 'explain':
+    case 'copyInstruction':
       return isInt(m.layer) ? (m as FromWebview) : undefined;
     case 'cspViolation':
       return typeof m.directive === 'string' ? { kind: 'cspViolation', directive: m.directive.slice(0, 200) } : undefined;

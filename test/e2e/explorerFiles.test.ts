@@ -23,7 +23,7 @@ import {
 } from './support/explorerPage';
 import type { Page } from './support/playwright';
 import { openSession, type Session } from './support/session';
-import { clearClipboard, openLayerlens, runCommand, screenshot, waitForClipboard } from './support/workbench';
+import { clearClipboard, markdownPreview, openLayerlens, runCommand, screenshot, waitForClipboard } from './support/workbench';
 
 const ENGINE = 'unix:///var/run/docker.sock';
 const BASICS = 'layerlens-test/basics:legacy';
@@ -223,4 +223,27 @@ test('Shift+F10 opens the explorer\'s menu; after Escape the row keeps the focus
   await clearClipboard(page);
   await page.keyboard.press('Control+c');
   assert.equal(await waitForClipboard(page), '/app/data/config.txt');
+});
+
+test('the layer list has its own menu: Shift+F10 and a right-click offer Explain This Layer and Copy Instruction', async () => {
+  await openExplorer(page, BASICS);
+  await selectLayer(page, 'chmod 600 /app/big.bin');
+  await page.keyboard.press('Shift+F10');
+  const menu = explorerMenu(page);
+  await menu.locator('.menu-item').filter({ hasText: 'Explain This Layer' }).waitFor({ state: 'visible' });
+  assert.equal(await page.locator('.context-view .monaco-menu').count(), 0, "not VS Code's Cut/Copy/Paste menu");
+  assert.equal(await focusInExplorer(page), 'menu-item', 'the menu has the focus');
+  await page.keyboard.press('Escape');
+  await menu.waitFor({ state: 'hidden' });
+  assert.equal(await focusInExplorer(page), 'layers', 'focus is back on the layer list, not on <body>');
+
+  await clearClipboard(page);
+  await page.keyboard.press('ContextMenu');
+  await menu.locator('.menu-item').filter({ hasText: 'Copy Instruction' }).click();
+  assert.match(await waitForClipboard(page), /chmod 600 \/app\/big\.bin/);
+
+  await explorerFrame(page).locator('.layer').filter({ hasText: 'chmod 600 /app/big.bin' }).first().click({ button: 'right' });
+  await menu.locator('.menu-item').filter({ hasText: 'Explain This Layer' }).click();
+  await markdownPreview(page).getByText('What it costs').first().waitFor({ state: 'visible', timeout: 60_000 });
+  assert.match(await markdownPreview(page).innerText(), /chmod 600 \/app\/big\.bin/);
 });
