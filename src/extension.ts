@@ -16,6 +16,8 @@ import { registerExplainCommand } from './views/explainPreview';
 import { ImagesProvider, MetadataStepDecorations } from './views/imagesProvider';
 import { EngineService } from './views/engineService';
 import { createEngineStatusBar } from './views/engineStatusBar';
+import { registerOpenRemoteImage } from './views/openRemoteImage';
+import { RemoteImages } from './views/remoteImages';
 
 let stopFileReaders: (() => Promise<void>) | undefined;
 
@@ -24,7 +26,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const config = () => vscode.workspace.getConfiguration('layerlens');
   const engines = new EngineService(() => config().get<string>('dockerHost'), log);
   const cache = new IndexCache(vscode.Uri.joinPath(context.globalStorageUri, 'index-cache').fsPath);
-  const images = new ImagesProvider(engines, () => config().get<boolean>('showMetadataSteps', true), log, cache);
+  const remote = new RemoteImages(context.globalState);
+  const images = new ImagesProvider(engines, () => config().get<boolean>('showMetadataSteps', true), log, cache, remote);
   const imagesView = vscode.window.createTreeView('layerlens.images', { treeDataProvider: images, showCollapseAll: true });
   const changeSources = new ChangeSources(engines, cache, log);
   const containers = new ContainersProvider(engines, changeSources, new ContainerFileFacts((message) => log.info(message)), log);
@@ -49,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     engines,
+    remote,
     images,
     imagesView,
     changeSources,
@@ -66,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   registerImageCommands(context, engines, images, cache, log);
+  registerOpenRemoteImage(context, { engines, remote, log });
   registerContainerFiles(context, engines, log);
   const explorers = registerExplorer(context, { engines, cache, log, fileUri: layerUri, filesOf: (model) => files.service.filesOf(model) });
   // Files of images open in an explorer, read from where the image came from (its engine, or its archive).

@@ -19,6 +19,7 @@ import { stepsFromEngineHistory } from '../core/engineHistory';
 import { formatBytes } from '../core/format';
 import type { EngineService } from './engineService';
 import { pickImage } from './imagePicker';
+import { isEngineReference } from './imageReferences';
 import { withImageProgress } from './imageProgress';
 import type { ImagesNode, ImagesProvider } from './imagesProvider';
 
@@ -80,7 +81,7 @@ export class ExplainDocuments implements vscode.TextDocumentContentProvider, vsc
       const key = uri.toString();
       // An engine image whose name still points at the same ID is explained as before: the refresh after an
       // image event costs one inspect, not a load and an analysis. Containers change, so they are redone.
-      const currentId = target.kind === 'container' || isPathReference(target.imageRef) ? undefined : (await this.deps.engines.requireEngine().inspectImage(target.imageRef)).Id;
+      const currentId = target.kind === 'container' || !isEngineReference(target.imageRef) ? undefined : (await this.deps.engines.requireEngine().inspectImage(target.imageRef)).Id;
       const before = this.rendered.get(key);
       if (currentId && before?.imageId === currentId) return before.markdown;
       const { markdown, imageId } = await this.render(target);
@@ -172,6 +173,13 @@ function toTarget(arg: unknown): ExplainTarget | undefined {
     return node.step.layerIndex !== undefined
       ? { kind: 'layer', imageRef: node.image.id, label, layer: node.step.layerIndex }
       : { kind: 'step', imageRef: node.image.id, label, step: node.step.index };
+  }
+  if (a.kind === 'remoteStep') {
+    // A step of a remote image in the Images view (imagesProvider.ts): a layer, or a metadata-only step.
+    const node = arg as Extract<ImagesNode, { kind: 'remoteStep' }>;
+    return node.layer !== undefined
+      ? { kind: 'layer', imageRef: node.imageRef, label: node.label, layer: node.layer }
+      : { kind: 'step', imageRef: node.imageRef, label: node.label, step: node.step.index };
   }
   if (a.kind === 'rwLayer') {
     const { container } = arg as ContainerLayerNode;

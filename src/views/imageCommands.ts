@@ -6,9 +6,10 @@ import type { IndexCache } from '../core/indexCache';
 import type { EngineService } from './engineService';
 import { ExplainDocuments } from './explainPreview';
 import { pickImage as choose } from './imagePicker';
+import { remoteImageTitle } from './openRemoteImage';
 import type { ImagesNode, ImagesProvider, ImageSort } from './imagesProvider';
 
-type ImageNode = Extract<ImagesNode, { kind: 'image' }>;
+type ImageNode = Extract<ImagesNode, { kind: 'image' | 'remoteImage' }>;
 type StepNode = Extract<ImagesNode, { kind: 'step' }>;
 
 export function registerImageCommands(
@@ -32,6 +33,7 @@ export function registerImageCommands(
     );
 
   const pickImage = async (node?: ImageNode): Promise<{ ref: string; label: string } | undefined> => {
+    if (node?.kind === 'remoteImage') return { ref: node.remote.ref, label: remoteImageTitle(node.remote) };
     if (node) return { ref: node.image.id, label: node.reference ?? node.image.id };
     return choose(engines, 'Choose an image');
   };

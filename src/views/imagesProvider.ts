@@ -1,6 +1,7 @@
 // The Images view: repositories → tags → build steps, untagged images apart. Built from list/inspect/history
 // only (never an export), refreshed by the engine's events. View state (filter, sort) lives here, not in data.
 // A step's tooltip adds its files and waste when the image was indexed before (the index cache), never exporting.
+// A "Remote" group first lists the recent images opened from a registry (remoteImages.ts), engine or not.
 import * as vscode from 'vscode';
 import { buildCatalog, layerUsage, type CatalogImage, type Repository } from '../core/catalog';
 import { stepsFromEngineHistory, type EngineHistoryEntry, type ViewStep } from '../core/engineHistory';
@@ -10,6 +11,11 @@ import type { IndexCache } from '../core/indexCache';
 import { loadImageFromCache } from '../docker/imageLoader';
 import type { EngineService } from './engineService';
 import { refreshOnEvents, reportListingFailure } from './refreshOnEvents';
+import { mapSteps } from '../core/history';
+import type { Step } from '../core/types';
+import { remoteImageTitle } from './openRemoteImage';
+import { describeRemoteImage, type RemoteImage } from './remoteImageList';
+import type { RemoteImages } from './remoteImages';
 
 export type ImagesNode =
   | { kind: 'repository'; repository: Repository }
@@ -17,7 +23,11 @@ export type ImagesNode =
   /** A filter that hides every image: said as a row, else the view's welcome would say the engine has none. */
   | { kind: 'noMatch'; filter: string; total: number }
   | { kind: 'image'; image: CatalogImage; reference?: string }
-  | { kind: 'step'; image: CatalogImage; step: ViewStep; sharedWith: number; diffId?: string; reference?: string };
+  | { kind: 'step'; image: CatalogImage; step: ViewStep; sharedWith: number; diffId?: string; reference?: string }
+  | { kind: 'remoteGroup'; images: RemoteImage[] }
+  | { kind: 'remoteImage'; remote: RemoteImage }
+  /** Shaped as Explain This Layer's argument (imageRef, label, layer), so the step commands serve it as they are. */
+  | { kind: 'remoteStep'; remote: RemoteImage; step: Step; imageRef: string; label: string; layer?: number; diffId?: string; blobSize?: number };
 
 export type ImageSort = 'name' | 'size' | 'created';
 
@@ -49,8 +59,12 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
     private readonly showMetadataSteps: () => boolean,
     private readonly log: vscode.LogOutputChannel,
     private readonly cache?: IndexCache,
+    private readonly remote?: RemoteImages,
   ) {
-    this.subscription = refreshOnEvents(engines, 'image', () => this.refresh());
+    this.subscription = vscode.Disposable.from(
+      refreshOnEvents(engines, 'image', () => this.refresh()),
+      ...(remote ? [remote.onDidChange(() => this.changed.fire(undefined))] : []),
+    );
   }
 
   setFilter(text: string): void {
@@ -107,8 +121,11 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
   }
 
   async getChildren(node?: ImagesNode): Promise<ImagesNode[]> {
-    if (this.engines.state.kind !== 'connected') return [];
-    if (!node) return this.rootNodes();
+    const connected = this.engines.state.kind === 'connected';
+    if (!node) return [...this.remoteRoot(), ...(connected ? await this.rootNodes() : [])];
+    if (node.kind === 'remoteGroup') return node.images.map((remote) => ({ kind: 'remoteImage', remote }));
+    if (node.kind === 'remoteImage') return this.remoteSteps(node.remote);
+    if (!connected) return [];
     switch (node.kind) {
       case 'repository':
         return node.repository.tags.map((t) => ({ kind: 'image', image: t.image, reference: t.reference }));
@@ -118,7 +135,37 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
         return this.stepNodes(node.image, node.reference);
       case 'step':
       case 'noMatch':
+      case 'remoteStep':
         return [];
+    }
+  }
+
+  /** The Remote group, when some recent remote image passes the filter. */
+  private remoteRoot(): ImagesNode[] {
+    const images = (this.remote?.list ?? []).filter((i) => !this.filter || i.label.toLowerCase().includes(this.filter) || i.ref.includes(this.filter));
+    return images.length ? [{ kind: 'remoteGroup', images }] : [];
+  }
+
+  /** A remote image's build steps, from its config (read from the registry once; no layer downloaded). */
+  private async remoteSteps(remote: RemoteImage): Promise<ImagesNode[]> {
+    try {
+      const summary = await this.remote!.summaryOf(remote.ref);
+      const diffIds = summary.config.rootfs?.diff_ids ?? [];
+      const label = remoteImageTitle(remote);
+      return mapSteps(summary.config, summary.layerCount)
+        .filter((s) => this.showMetadataSteps() || s.layerIndex !== undefined)
+        .map((step) => ({
+          kind: 'remoteStep',
+          remote,
+          step,
+          imageRef: remote.ref,
+          label,
+          ...(step.layerIndex !== undefined ? { layer: step.layerIndex, diffId: diffIds[step.layerIndex], blobSize: summary.layerSizes[step.layerIndex] } : {}),
+        }));
+    } catch (error) {
+      this.log.warn(`Reading the build steps of ${remote.label}: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showWarningMessage(error instanceof Error ? error.message : String(error));
+      return [];
     }
   }
 
@@ -142,6 +189,19 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
         return this.imageItem(node);
       case 'step':
         return this.stepItem(node);
+      case 'remoteGroup': {
+        const item = new vscode.TreeItem('Remote', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'remoteGroup';
+        item.iconPath = new vscode.ThemeIcon('cloud');
+        item.description = `${node.images.length} recent image${node.images.length === 1 ? '' : 's'} from registries`;
+        item.tooltip = 'Images opened with Layerlens: Open Remote Image…, read from their registry without a pull.';
+        item.contextValue = 'remoteGroup';
+        return item;
+      }
+      case 'remoteImage':
+        return remoteImageItem(node.remote);
+      case 'remoteStep':
+        return remoteStepItem(node);
       case 'noMatch': {
         const item = new vscode.TreeItem(`No image name or ID contains "${node.filter}"`, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('filter');
@@ -276,6 +336,48 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
     this.changed.dispose();
     this.filterChanged.dispose();
   }
+}
+
+function remoteImageItem(remote: RemoteImage): vscode.TreeItem {
+  const item = new vscode.TreeItem(remoteImageTitle(remote), vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `remote:${remote.ref}`;
+  item.iconPath = new vscode.ThemeIcon('package');
+  item.description = describeRemoteImage(remote);
+  item.contextValue = 'remoteImage';
+  const tooltip = new vscode.MarkdownString();
+  tooltip.appendText(`${remote.label}\n`);
+  tooltip.appendText(`Manifest: ${remote.ref.slice(remote.ref.indexOf('@') + 1)}\n`);
+  tooltip.appendText(`Platform: ${remote.platform}\n`);
+  tooltip.appendText(`Layers: ${remote.layerCount}, ${formatBytes(remote.compressedSize)} compressed in the registry\n`);
+  tooltip.appendText(`Opened: ${formatDate(remote.openedAt)}`);
+  item.tooltip = tooltip;
+  return item;
+}
+
+function remoteStepItem(node: Extract<ImagesNode, { kind: 'remoteStep' }>): vscode.TreeItem {
+  const instruction = node.step.instruction.replace(/\s*\n\s*/g, ' ');
+  const layered = node.layer !== undefined;
+  const item = new vscode.TreeItem(layered ? `${formatBytes(node.blobSize ?? 0)} · ${instruction}` : instruction, vscode.TreeItemCollapsibleState.None);
+  item.id = `remoteStep:${node.imageRef}:${node.step.index}`;
+  if (layered) {
+    item.iconPath = new vscode.ThemeIcon('layers');
+    // The same commands as a local layer step (Explain This Layer, Copy Instruction, Copy Layer Digest).
+    item.contextValue = 'layerStep';
+  } else {
+    item.resourceUri = vscode.Uri.from({ scheme: METADATA_STEP_SCHEME, path: `/${encodeURIComponent(node.imageRef)}/${node.step.index}` });
+    item.iconPath = new vscode.ThemeIcon('symbol-property', new vscode.ThemeColor(METADATA_STEP_COLOR));
+    item.description = 'metadata';
+    item.contextValue = 'metadataStep';
+  }
+  const tooltip = new vscode.MarkdownString();
+  if (layered) tooltip.appendText(`Layer #${node.layer}: ${formatBytes(node.blobSize ?? 0)} compressed in the registry\n`);
+  else tooltip.appendText('Metadata only: this step adds no layer (it changes the image\'s configuration).\n');
+  if (node.diffId) tooltip.appendText(`Digest: ${node.diffId}\n`);
+  if (node.step.created) tooltip.appendText(`Created: ${formatDate(Date.parse(node.step.created))}\n`);
+  tooltip.appendText('\n');
+  tooltip.appendCodeblock(node.step.instruction, 'dockerfile');
+  item.tooltip = tooltip;
+  return item;
 }
 
 const METADATA_STEP_SCHEME = 'layerlens-metadata-step';

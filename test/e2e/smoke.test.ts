@@ -103,7 +103,7 @@ test('with no engine at the chosen host, the welcome explains and offers Retry; 
   const content = sidebar().locator('.welcome-view-content');
   for (const paragraph of welcome.paragraphs) await content.locator('p').filter({ hasText: paragraph.slice(0, 40) }).first().waitFor({ state: 'visible' });
   for (const label of welcome.buttons) await content.locator('.monaco-button').filter({ hasText: label }).first().waitFor({ state: 'visible' });
-  assert.deepEqual(welcome.buttons, ['Retry', 'Choose Docker Host…', 'Open Image Archive…']);
+  assert.deepEqual(welcome.buttons, ['Retry', 'Choose Docker Host…', 'Open Image Archive…', 'Open Remote Image…']);
   await page.locator('.statusbar-item').filter({ hasText: `No Docker engine at tcp://127.0.0.1:${port}` }).first().waitFor({ state: 'visible' });
   await screenshot(page, 'engine-unreachable');
 

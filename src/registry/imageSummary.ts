@@ -1,0 +1,111 @@
+// What a registry says of an image without a layer read: the platforms an index offers, and for one image its
+// manifest and config alone (compressed size, layer count, platform, build steps). For the editor's quick
+// looks (Open Remote Image…'s platform pick, the Remote group, a Dockerfile's FROM hover); a few KB a look.
+import type { Platform } from '../core/archiveAssembler';
+import { LayerlensError, throwIfAborted } from '../core/errors';
+import type { ImageConfig } from '../core/types';
+import type { Credentials } from './credentials';
+import { choosePlatform, isAttestation, type PlatformDescriptor } from './platform';
+import { formatReference, type RegistryReference } from './reference';
+import { MANIFEST_TYPES, RegistryClient, type FetchedManifest } from './registryClient';
+
+const CONFIG_LIMIT = 16 * 1024 * 1024;
+const MAX_INDEX_DEPTH = 4;
+
+export interface SummaryOptions {
+  signal?: AbortSignal;
+  credentials?: (registry: string) => Promise<Credentials | undefined>;
+  certsDirectory?: string;
+}
+
+export interface RemotePlatform {
+  platform: Platform;
+  /** The digest of that platform's image manifest. */
+  digest: string;
+}
+
+export interface RemoteImageSummary {
+  /** The image manifest's digest: `registry://…@<digest>` names this very image. */
+  manifestDigest: string;
+  configDigest: string;
+  platform: Platform;
+  layerCount: number;
+  /** Σ of the layer blobs as stored in the registry (compressed). */
+  compressedSize: number;
+  /** Each layer blob's size, base first. */
+  layerSizes: number[];
+  config: ImageConfig;
+}
+
+/**
+ * The platforms of the image index a reference names (nested indexes flattened, attestations left out), or
+ * undefined when it names a single image manifest.
+ */
+export async function listPlatforms(ref: RegistryReference, options: SummaryOptions = {}): Promise<RemotePlatform[] | undefined> {
+  const client = clientFor(ref, options);
+  const top = await client.getManifest(ref.digest ?? ref.tag!);
+  if (!isIndex(top.mediaType)) return undefined;
+  const found: RemotePlatform[] = [];
+  const walk = async (fetched: FetchedManifest, depth: number): Promise<void> => {
+    if (depth >= MAX_INDEX_DEPTH) throw new LayerlensError(`The image index of ${formatReference(ref)} nests too deeply.`, 'corrupt');
+    for (const entry of entriesOf(fetched, ref)) {
+      if (isAttestation(entry) || typeof entry.digest !== 'string') continue;
+      if (entry.platform) found.push({ platform: entry.platform, digest: entry.digest });
+      else if (!entry.mediaType || isIndex(entry.mediaType)) {
+        const nested = await client.getManifest(entry.digest);
+        if (isIndex(nested.mediaType)) await walk(nested, depth + 1);
+      }
+    }
+  };
+  await walk(top, 0);
+  return found;
+}
+
+/** One image's manifest and config: through an index to `platform` (default: this machine's), as reading it would. */
+export async function readImageSummary(ref: RegistryReference, platform: Platform | undefined, options: SummaryOptions = {}): Promise<RemoteImageSummary> {
+  const client = clientFor(ref, options);
+  let fetched = await client.getManifest(ref.digest ?? ref.tag!);
+  for (let depth = 0; isIndex(fetched.mediaType); depth++) {
+    if (depth >= MAX_INDEX_DEPTH) throw new LayerlensError(`The image index of ${formatReference(ref)} nests too deeply.`, 'corrupt');
+    fetched = await client.getManifest(choosePlatform(entriesOf(fetched, ref), platform, formatReference(ref)).digest);
+  }
+  throwIfAborted(options.signal);
+  const manifest = parse<{ config?: { digest?: string }; layers?: { size?: number }[] }>(fetched.bytes, ref, 'manifest');
+  const configDigest = manifest.config?.digest;
+  if (!configDigest || !Array.isArray(manifest.layers)) throw new LayerlensError(`${formatReference(ref)} is not an image manifest Layerlens can read.`, 'corrupt');
+  const config = parse<ImageConfig>(await client.readBlob(configDigest, CONFIG_LIMIT), ref, 'image config');
+  const raw = config as { os?: string; architecture?: string; variant?: string };
+  const layerSizes = manifest.layers.map((l) => (typeof l.size === 'number' && l.size >= 0 ? l.size : 0));
+  return {
+    manifestDigest: fetched.digest,
+    configDigest,
+    platform: { os: raw.os, architecture: raw.architecture, variant: raw.variant },
+    layerCount: manifest.layers.length,
+    compressedSize: layerSizes.reduce((sum, n) => sum + n, 0),
+    layerSizes,
+    config,
+  };
+}
+
+function clientFor(ref: RegistryReference, options: SummaryOptions): RegistryClient {
+  return new RegistryClient(ref, { signal: options.signal, credentials: options.credentials, certsDirectory: options.certsDirectory });
+}
+
+function entriesOf(fetched: FetchedManifest, ref: RegistryReference): PlatformDescriptor[] {
+  const manifests = parse<{ manifests?: unknown }>(fetched.bytes, ref, 'image index').manifests;
+  return Array.isArray(manifests) ? (manifests as PlatformDescriptor[]) : [];
+}
+
+function isIndex(mediaType: string): boolean {
+  return mediaType === MANIFEST_TYPES.ociIndex || mediaType === MANIFEST_TYPES.dockerList;
+}
+
+function parse<T>(bytes: Buffer, ref: RegistryReference, what: string): T {
+  try {
+    const value = JSON.parse(bytes.toString('utf8')) as unknown;
+    if (value && typeof value === 'object') return value as T;
+  } catch {
+    // said below
+  }
+  throw new LayerlensError(`The ${what} of ${formatReference(ref)} is not valid JSON; the registry served corrupt data.`, 'corrupt');
+}
