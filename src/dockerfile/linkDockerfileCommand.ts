@@ -2,7 +2,7 @@
 // "Link automatically". The choice is remembered for this workspace and indexed in the background.
 import * as vscode from 'vscode';
 import { LayerlensError, messageOf } from '../core/errors';
-import { formatBytes } from '../core/format';
+import { formatAge, formatBytes } from '../core/format';
 import type { DockerfileLinks } from './dockerfileLinks';
 import { isDockerfileDocument } from './dockerfileSelector';
 import type { DockerfileViews } from './dockerfileViews';
@@ -63,7 +63,7 @@ function itemsFor(ranked: RankedImage[], linkedId: string | undefined): ImageIte
   for (const image of ranked) {
     const references = image.tags.length ? image.tags : [image.id];
     for (const reference of references) {
-      const details = [shortImageName(image.id), formatBytes(image.size), age(image.created)];
+      const details = [shortImageName(image.id), formatBytes(image.size), formatAge(image.created * 1000)];
       if (image.target !== undefined) details.push(`built up to stage ${image.target}`);
       items.push({
         label: reference === image.id ? shortImageName(image.id) : reference,
@@ -75,14 +75,4 @@ function itemsFor(ranked: RankedImage[], linkedId: string | undefined): ImageIte
     }
   }
   return items;
-}
-
-function age(createdSeconds: number): string {
-  const seconds = Math.max(0, Date.now() / 1000 - createdSeconds);
-  const units: [string, number][] = [['year', 31_536_000], ['month', 2_592_000], ['day', 86_400], ['hour', 3_600], ['minute', 60]];
-  for (const [name, size] of units) {
-    const n = Math.floor(seconds / size);
-    if (n >= 1) return `${n} ${name}${n === 1 ? '' : 's'} ago`;
-  }
-  return 'just now';
 }

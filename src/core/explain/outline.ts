@@ -1,7 +1,7 @@
 // The words of an explanation, once, as a list of blocks that each front end renders its own way (Markdown
 // for the extension, plain text for a terminal). Values that come from the image — paths, names, commands —
 // stay apart from our own text, so every renderer can escape them and link the paths.
-import { formatBytes, formatPercent } from '../format';
+import { formatAge, formatBytes, formatPercent } from '../format';
 import type { Builder } from '../types';
 import type {
   ContainerLayerExplanation,
@@ -90,7 +90,11 @@ function stepFacts(step: StepSummary): Inline[][] {
   const facts: Inline[][] = [];
   const builder = BUILDERS[step.builder];
   if (builder && step.keyword) facts.push([`Built by ${builder}.`]);
-  if (step.created) facts.push(['Created ', { literal: step.created }, '.']);
+  if (step.created) {
+    // As people read a date ("2 hours ago"), with the exact time beside it (the engine's nanoseconds dropped).
+    const when = Date.parse(step.created);
+    facts.push(Number.isFinite(when) ? [`Created ${formatAge(when)} (`, { literal: new Date(when).toISOString() }, ').'] : ['Created ', { literal: step.created }, '.']);
+  }
   if (step.comment && !/^buildkit\./.test(step.comment)) facts.push(['Comment: ', { literal: step.comment }, '.']);
   if (step.dockerfile) facts.push(['Dockerfile: ', { literal: `${step.dockerfile.file}:${step.dockerfile.line}` }, '.']);
   return facts;
