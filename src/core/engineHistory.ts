@@ -3,6 +3,8 @@
 // step or a layer that happens to be empty. Steps are matched to `rootfs.diff_ids` only when the counts leave
 // no doubt; otherwise layers stay unknown until the image is indexed.
 import { readableInstruction } from './history';
+import { scanBuildMetadata } from './secrets/buildSecrets';
+import { SecretMasker } from './secrets/masking';
 import type { Builder } from './types';
 
 export interface EngineHistoryEntry {
@@ -29,18 +31,20 @@ export interface ViewStep {
 
 const METADATA_ONLY = /^(ENV|LABEL|CMD|ENTRYPOINT|EXPOSE|USER|ARG|STOPSIGNAL|HEALTHCHECK|SHELL|VOLUME|ONBUILD|MAINTAINER)\b/;
 
-/** `history` newest first, as the API returns it; the result is oldest first. */
+/** `history` newest first, as the API returns it; the result is oldest first, its secrets masked (core/secrets). */
 export function stepsFromEngineHistory(history: EngineHistoryEntry[], layerCount: number): ViewStep[] {
-  const steps: ViewStep[] = [...history].reverse().map((h, index) => {
+  const oldestFirst = [...history].reverse();
+  const masker = new SecretMasker(scanBuildMetadata(oldestFirst.map((h) => h.CreatedBy)).values);
+  const steps: ViewStep[] = oldestFirst.map((h, index) => {
     const { instruction, builder } = readableInstruction(h.CreatedBy);
     return {
       index,
-      instruction: instruction || (h.Comment ? `(${h.Comment})` : '(no instruction recorded)'),
+      instruction: masker.mask(instruction || (h.Comment ? `(${h.Comment})` : '(no instruction recorded)')),
       builder,
       created: h.Created,
       size: h.Size,
       metadataOnly: METADATA_ONLY.test(instruction) && h.Size === 0,
-      comment: h.Comment || undefined,
+      comment: masker.mask(h.Comment || undefined),
     };
   });
   const certain = steps.filter((s) => s.size > 0);

@@ -2,6 +2,8 @@
 // Legacy builder: "/bin/sh -c #(nop)  ENV X=1" (metadata/COPY) and "/bin/sh -c apt-get …" or "|2 A=1 B=2 /bin/sh -c …" (RUN).
 // BuildKit: "RUN /bin/sh -c apt-get … # buildkit", "COPY x /y # buildkit", "ENV X=1", "WORKDIR /app",
 // "EXPOSE map[8080/tcp:{}]" (shown as "EXPOSE 8080/tcp").
+import { scanImageConfig } from './secrets/buildSecrets';
+import { SecretMasker } from './secrets/masking';
 import type { Builder, HistoryEntry, ImageConfig, Step } from './types';
 
 const BUILDKIT_SUFFIX = /\s+# buildkit$/;
@@ -48,23 +50,35 @@ function readableExpose(text: string): string {
   return ports.length && ports.every((p) => p !== undefined) ? `EXPOSE ${ports.join(' ')}` : text;
 }
 
+/** The config's history entries (none when it has no list). */
+export function historyOf(config: ImageConfig): HistoryEntry[] {
+  return Array.isArray(config.history) ? config.history : [];
+}
+
+/** What finds the config's secrets (buildSecrets.ts) and masks them in every text of its steps. */
+export function maskerOf(config: ImageConfig): SecretMasker {
+  return new SecretMasker(scanImageConfig(config).values);
+}
+
 /**
  * One step per history entry; entries without `empty_layer` take the next diff_id in order.
  * Layers left over (history missing or short, e.g. `docker import`) get steps of their own.
+ * Secrets in the history are masked here, where it enters the model, so that no output can show them.
  */
 export function mapSteps(config: ImageConfig, layerCount: number): Step[] {
-  const history: HistoryEntry[] = Array.isArray(config.history) ? config.history : [];
+  const history = historyOf(config);
+  const masker = maskerOf(config);
   const steps: Step[] = [];
   let layer = 0;
   for (const entry of history) {
     const { instruction, builder } = readableInstruction(entry.created_by);
     const step: Step = {
       index: steps.length,
-      createdBy: entry.created_by ?? '',
-      instruction: instruction || describeWithoutInstruction(entry),
+      createdBy: masker.mask(entry.created_by ?? ''),
+      instruction: masker.mask(instruction || describeWithoutInstruction(entry)),
       builder,
       created: entry.created,
-      comment: entry.comment || undefined,
+      comment: masker.mask(entry.comment || undefined),
     };
     if (!entry.empty_layer && layer < layerCount) step.layerIndex = layer++;
     steps.push(step);

@@ -4,6 +4,7 @@
 import { FsStack, modificationKind, type DeletionCause, type FsNode, type ModificationKind } from './fsStack';
 import { mapSteps } from './history';
 import { comparePaths } from './paths';
+import { scanImageConfig, type BuildSecret } from './secrets/buildSecrets';
 import type { EntryType, ImageData, LayerEntry, Step } from './types';
 
 /** A path of the merged filesystem at some layer, with where it came from. */
@@ -46,15 +47,20 @@ export interface PathEvent {
 /** What reports need to name an image and its steps, without its layers (e.g. from the cache). */
 export interface ImageOverview {
   data: Pick<ImageData, 'id' | 'repoTags'>;
+  /** Masked: no secret of the build metadata is in their texts (core/secrets). */
   steps: Step[];
   layerCount: number;
+  /** Secrets in the config and history, by name and step (never their values). */
+  buildSecrets: BuildSecret[];
 }
 
 export class ImageModel implements ImageOverview {
   readonly steps: Step[];
+  readonly buildSecrets: BuildSecret[];
 
   constructor(readonly data: ImageData) {
     this.steps = mapSteps(data.config, data.layers.length);
+    this.buildSecrets = scanImageConfig(data.config).secrets;
   }
 
   get layerCount(): number {

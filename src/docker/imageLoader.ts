@@ -12,6 +12,7 @@ import type { KnownLayers } from '../core/knownLayers';
 import { LayerlensError, messageOf } from '../core/errors';
 import { analyzeImage, type ImageAnalysis } from '../core/analysis';
 import { mapSteps } from '../core/history';
+import { scanImageConfig } from '../core/secrets/buildSecrets';
 import { ImageModel, type ImageOverview } from '../core/imageModel';
 import type { IndexCache } from '../core/indexCache';
 import type { ImageData, LayerIndex, ProgressReporter } from '../core/types';
@@ -178,7 +179,7 @@ export async function loadAnalysis(ref: string, options: LoadOptions): Promise<L
       const [image, analysis] = await Promise.all([cache.readImage(inspect.Id), cache.readAnalysis(inspect.Id)]);
       const layerCount = image?.config.rootfs?.diff_ids?.length;
       if (image && analysis && layerCount === analysis.layers.length) {
-        const overview = { data: { id: inspect.Id, repoTags: inspect.RepoTags ?? [] }, steps: mapSteps(image.config, layerCount), layerCount };
+        const overview = { data: { id: inspect.Id, repoTags: inspect.RepoTags ?? [] }, steps: mapSteps(image.config, layerCount), layerCount, buildSecrets: scanImageConfig(image.config).secrets };
         return { overview, analysis, source: 'cache' };
       }
     }

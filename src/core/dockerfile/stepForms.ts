@@ -11,7 +11,8 @@
 //           form wrapped in the SHELL in effect. HEALTHCHECK Go's %v of the struct: &{["CMD-SHELL" "true"] "5s" …}.
 //   A legacy metadata step under a custom SHELL starts with that shell: "/bin/sh -e -c #(nop)  USER 1" (history.ts
 //   strips it); a legacy RUN under it keeps it ("/bin/sh -e -c make"), so the SHELL in effect is tried as a prefix.
-import type { ParsedDockerfile } from './parse';
+import { SHAPE_MASKER } from '../secrets/masking';
+import type { DockerfileInstruction, ParsedDockerfile } from './parse';
 import { DEFAULT_SHELL, keyValues, resolvePath, type WalkedInstruction } from './stageWalk';
 import { expandWord, isKnown, segmentsPattern, segmentsText, splitWords, type Segment } from './variables';
 
@@ -57,7 +58,20 @@ export function instructionTest(dockerfile: ParsedDockerfile, walked: WalkedInst
   const { keyword } = instruction;
   const esc = dockerfile.escapeChar;
   const test = testFor(walked, esc);
-  return (form) => form.keyword === keyword && test(form.text, instruction.argumentsText, state.shell);
+  // The model masks the secrets of recorded steps (core/secrets): a line with a secret also reads like its masked step.
+  const masked = maskedInstruction(instruction);
+  const maskedTest = masked && testFor({ ...walked, instruction: masked }, esc);
+  return (form) =>
+    form.keyword === keyword && (test(form.text, instruction.argumentsText, state.shell) || (!!maskedTest && maskedTest(form.text, masked!.argumentsText, state.shell)));
+}
+
+/** The instruction with the secrets of its text masked as the model masks recorded steps, or undefined when it has none. */
+function maskedInstruction(instruction: DockerfileInstruction): DockerfileInstruction | undefined {
+  const argumentsText = SHAPE_MASKER.mask(instruction.argumentsText);
+  const json = instruction.json?.map((w) => SHAPE_MASKER.mask(w));
+  const heredocs = instruction.heredocs.map((h) => ({ ...h, content: SHAPE_MASKER.mask(h.content) }));
+  const same = argumentsText === instruction.argumentsText && heredocs.every((h, i) => h.content === instruction.heredocs[i].content) && json?.join('\0') === instruction.json?.join('\0');
+  return same ? undefined : { ...instruction, argumentsText, heredocs, ...(json ? { json } : {}) };
 }
 
 type TextTest = (recorded: string, written: string, shell: string[]) => boolean;

@@ -11,6 +11,7 @@ import { packageCacheFindings } from './findings/packageCaches';
 import { permissionFindings } from './findings/permissions';
 import { rewriteFindings } from './findings/rewrites';
 import { secretFindings, secretPaths } from './findings/secrets';
+import { buildSecretFindings } from '../secrets/buildSecretFindings';
 import { forEachLayerDelta, layerDelta, type LayerDelta } from './layerDelta';
 import { stackRelation } from './stackRelation';
 import { configFieldOf, stepKind, stepOrigin, summarizeStep } from './stepSummary';
@@ -62,7 +63,7 @@ function explainDelta(model: ImageModel, analysis: ImageAnalysis, delta: LayerDe
     },
     stack: stackRelation(delta, analysis),
     sharedWith: [...(context.sharedWith ?? [])],
-    findings: findingsOf(model, delta, analysis, context.largeFileBytes ?? DEFAULT_LARGE_FILE_BYTES),
+    findings: findingsOf(model, delta, analysis, context.largeFileBytes ?? DEFAULT_LARGE_FILE_BYTES, step),
   };
 }
 
@@ -80,17 +81,20 @@ function explainMetadataStep(model: ImageModel, step: Step, context: ExplainCont
   const summary = summarizeStep(step, context.dockerfile);
   const configField = configFieldOf(summary.keyword);
   const effect = configField ? 'config' : summary.keyword === 'ARG' ? 'build-only' : 'no-change';
-  return { kind: 'step', image: imageRef(model, context.imageReference), step: summary, effect, configField, bytes: 0 };
+  const findings = buildSecretFindings(model.buildSecrets.filter((s) => s.step === step.index));
+  return { kind: 'step', image: imageRef(model, context.imageReference), step: summary, effect, configField, bytes: 0, findings };
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { security: 0, warning: 1, info: 2 };
 
-function findingsOf(model: ImageModel, delta: LayerDelta, analysis: ImageAnalysis, largeFileBytes: number): Finding[] {
+function findingsOf(model: ImageModel, delta: LayerDelta, analysis: ImageAnalysis, largeFileBytes: number, step: Step | undefined): Finding[] {
   // What a fix may suggest depends on the step that added the files (a .dockerignore, `COPY --chown`…).
   const kindOf = (layer: number) => stepKind(model.steps.find((s) => s.layerIndex === layer));
   const kind = kindOf(delta.layer);
   const undoneBy = new Map(analysis.wastedFiles.filter((w) => w.layer === delta.layer).map((w) => [w.path, w.by]));
   const findings = [
+    // A build argument or a token in the RUN line that made the layer: the history shows it with the layer.
+    ...(step ? buildSecretFindings(model.buildSecrets.filter((s) => s.step === step.index)) : []),
     ...secretFindings(delta, { kind, undoneBy }),
     ...permissionFindings(delta),
     ...packageCacheFindings(delta),

@@ -30,6 +30,12 @@ export interface Evidence {
    * overwrites it (it stays readable here), for a container the image layer holding the path.
    */
   layer?: number;
+  /**
+   * For a secret in build metadata (core/secrets), where `path` names the setting ("ENV GITHUB_TOKEN",
+   * "RUN of step 9") and `bytes` is 0: the history step that records it, and the variable or label name.
+   */
+  step?: number;
+  variable?: string;
 }
 
 export interface Finding {
@@ -44,8 +50,11 @@ export interface Finding {
   total: { paths: number; bytes: number };
   /** One sentence saying what to change; our own text, may hold Markdown code spans. */
   fix: string;
-  /** For secrets: found by the file's name, or by a pattern in its content (the content itself is never kept). */
-  matchedBy?: 'name' | 'content';
+  /**
+   * For secrets: found by the file's name, or by a pattern in its content (the content itself is never kept);
+   * for secrets in build metadata, in the image config (Env, Labels) or in the build history only.
+   */
+  matchedBy?: 'name' | 'content' | 'config' | 'history';
 }
 
 export const EVIDENCE_LIMIT = 20;
@@ -158,6 +167,8 @@ export interface StepExplanation {
   configField: ConfigField | null;
   /** Always 0: a step without a layer adds no bytes. */
   bytes: 0;
+  /** Secrets this step records in the image's metadata (an ENV, ARG or LABEL value), never their values. */
+  findings: Finding[];
 }
 
 export interface ContainerLayerExplanation {

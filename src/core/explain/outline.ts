@@ -150,6 +150,7 @@ function outlineFinding(f: Finding, layer: number): Block[] {
   const blocks: Block[] = [heading(3, `${SEVERITIES[f.severity]} (${f.ruleId}): ${f.title}`)];
   if (f.matchedBy === 'content') blocks.push(paragraph("Matched by a pattern in the file's content; the secret itself is not shown."));
   if (f.matchedBy === 'name') blocks.push(paragraph("Matched by the file's name."));
+  if (f.matchedBy === 'config' || f.matchedBy === 'history') blocks.push(paragraph('Matched by its name or by the form of its value; the value is masked everywhere Layerlens shows it.'));
   const items = f.evidence.map((ev) => evidenceItem(f, ev, layer));
   const more = f.total.paths - f.evidence.length;
   if (more > 0) items.push([`… and ${plural(more, 'more path')} (${formatBytes(f.total.bytes - f.evidence.reduce((s, ev) => s + ev.bytes, 0))}).`]);
@@ -158,6 +159,8 @@ function outlineFinding(f: Finding, layer: number): Block[] {
 }
 
 function evidenceItem(f: Finding, ev: Evidence, layer: number): Inline[] {
+  // A setting of the build metadata ("ENV GITHUB_TOKEN"), not a path: no link, no size.
+  if (f.matchedBy === 'config' || f.matchedBy === 'history') return [{ literal: ev.path }];
   const item: Inline[] = [{ path: ev.path, layer }, ` — ${formatBytes(ev.bytes)}`];
   if (ev.layer !== undefined && f.id === 'undone-later') item.push(`, deleted or replaced in layer ${ev.layer}`);
   if (ev.layer !== undefined && f.id === 'metadata-rewrite') item.push(`, copied from layer ${ev.layer}`);
@@ -172,12 +175,16 @@ function outlineStep(e: StepExplanation): Block[] {
     'build-only': 'This ARG step exists only during the build: it sets nothing in the image config and adds no bytes.',
     'no-change': 'This step changed no file, so it made no layer and adds no bytes.',
   }[e.effect];
-  return [
+  const blocks: Block[] = [
     heading(1, `Step ${e.step.index} of `, { literal: e.image.name }),
     { kind: 'code', language: 'dockerfile', lines: e.step.instruction.split('\n') },
     paragraph(effect),
     list(stepFacts(e.step)),
   ];
+  // Only secrets are found in a step without a layer; a step with none says nothing more.
+  if (e.findings.length) blocks.push(heading(2, `Findings (${e.findings.length})`));
+  for (const finding of e.findings) blocks.push(...outlineFinding(finding, -1));
+  return blocks;
 }
 
 function outlineContainer(e: ContainerLayerExplanation): Block[] {

@@ -11,7 +11,7 @@ export interface FindingText {
   severity: Severity;
   title: CountedText;
   fix: CountedText;
-  matchedBy?: 'name' | 'content';
+  matchedBy?: Finding['matchedBy'];
 }
 
 /** The finding, or nothing when there is no evidence for it. */
