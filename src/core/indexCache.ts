@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import type { ImageAnalysis } from './analysis';
 import { memberFactKey } from './knownLayers';
 import { normalizeMemberPath } from './paths';
-import type { EntryType, ImageConfig, ImageData, LayerEntry, LayerIndex } from './types';
+import type { CapturedFile, EntryType, ImageConfig, ImageData, LayerEntry, LayerIndex } from './types';
+import { CAPTURE_KEY } from './packages/readers';
 import { reviveUserWastedPercent } from './userWasted';
 
 /** Bump when the stored shape or the meaning of a field changes. */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 
 /** No entry is larger: a layer of two million files packs to about 250 MB. Larger files are not read (nor written). */
 export const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
@@ -58,6 +59,9 @@ export class IndexCache {
       whiteouts: layer.whiteouts,
       opaqueDirs: layer.opaqueDirs,
       entries: layer.entries.map(packEntry),
+      // What the package readers wanted when this layer streamed; another key means "read it again" (readers.ts).
+      capture: CAPTURE_KEY,
+      captured: (layer.captured ?? []).map(packCaptured),
     };
     await this.writeJson(this.layerFile(layer.diffId), packed);
   }
@@ -216,13 +220,40 @@ function unpackLayer(stored: unknown, diffId: string): LayerIndex | undefined {
   if (s.format !== CACHE_FORMAT || s.diffId !== diffId || typeof s.tarBytes !== 'number') return undefined;
   if (!isStringArray(s.whiteouts) || !isStringArray(s.opaqueDirs) || !isStringArray(s.warnings) || !Array.isArray(s.entries)) return undefined;
   if (!s.whiteouts.every(isImagePath) || !s.opaqueDirs.every(isImagePath)) return undefined;
+  if (s.capture !== CAPTURE_KEY || !Array.isArray(s.captured)) return undefined;
+  const captured: CapturedFile[] = [];
+  for (const item of s.captured as unknown[]) {
+    const file = unpackCaptured(item);
+    if (!file) return undefined;
+    captured.push(file);
+  }
   const entries: LayerEntry[] = [];
   for (const item of s.entries as unknown[]) {
     const entry = unpackEntry(item);
     if (!entry) return undefined;
     entries.push(entry);
   }
-  return { diffId, entries, whiteouts: s.whiteouts, opaqueDirs: s.opaqueDirs, tarBytes: s.tarBytes, warnings: s.warnings };
+  const layer: LayerIndex = { diffId, entries, whiteouts: s.whiteouts, opaqueDirs: s.opaqueDirs, tarBytes: s.tarBytes, warnings: s.warnings };
+  if (captured.length) layer.captured = captured;
+  return layer;
+}
+
+/** [path, size, base64 bytes | 0 when only the size was recorded] */
+type PackedCapture = [string, number, string | 0];
+
+function packCaptured(file: CapturedFile): PackedCapture {
+  return [file.path, file.size, file.bytes ? Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength).toString('base64') : 0];
+}
+
+function unpackCaptured(item: unknown): CapturedFile | undefined {
+  if (!Array.isArray(item) || item.length !== 3) return undefined;
+  const [path, size, data] = item as PackedCapture;
+  if (typeof path !== 'string' || !isImagePath(path) || typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return undefined;
+  if (data === 0) return { path, size };
+  if (typeof data !== 'string') return undefined;
+  const bytes = new Uint8Array(Buffer.from(data, 'base64'));
+  // Bytes that do not add up to the recorded size were damaged on disk.
+  return bytes.length === size ? { path, size, bytes } : undefined;
 }
 
 function unpackEntry(item: unknown): LayerEntry | undefined {

@@ -1,6 +1,7 @@
 // Indexes one layer blob while it streams: decompression by magic bytes, the diffID (sha256 of the
 // uncompressed tar), every entry, a content hash per regular file, and signs of secrets in small files
-// (secretMarkers.ts). Nothing is written to disk; a file's chunks are held only while it is at most 64 KB.
+// (secretMarkers.ts), and the bytes of package-database files (packages/capture.ts). Nothing is written to disk;
+// a file's chunks are held only while it is at most 64 KB, or a package database within the capture bounds.
 import * as cryptoModule from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +14,7 @@ import { TarEndGate } from './tarEndGate';
 import { checkInflation, CompressedCounter } from './inflationBound';
 import { SECRET_SCAN_LIMIT, SecretScanner } from './secretMarkers';
 import { keepRawPaxNames } from './tarNames';
+import { LayerCapture } from './packages/capture';
 
 keepRawPaxNames();
 import type { LayerIndex } from './types';
@@ -71,6 +73,7 @@ export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>
   const digest = new DigestCounter(options.computeDiffId ?? true, compression === 'none' ? undefined : (inflated) => checkInflation(inflated, compressed.bytes, `Layer ${label}`));
   const index: LayerIndex = { diffId: '', entries: [], whiteouts: [], opaqueDirs: [], tarBytes: 0, warnings: [] };
   const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
+  const capture = new LayerCapture();
 
   extract.on('entry', (header, stream, next) => {
     const member = parseTarHeader(header, index.warnings);
@@ -83,12 +86,15 @@ export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>
         if (entry.type === 'file') {
           const hasher = new ContentHasher();
           const scanner = entry.size <= SECRET_SCAN_LIMIT ? new SecretScanner() : undefined;
+          const collector = capture.collectorFor(entry);
           stream.on('data', (chunk) => {
             hasher.update(chunk as Buffer);
             scanner?.update(chunk as Buffer);
+            collector?.add(chunk as Buffer);
           });
           stream.on('end', () => {
             entry.hash = hasher.digest();
+            collector?.end();
             const markers = scanner?.markers();
             if (markers) entry.secretMarkers = markers;
             next();
@@ -121,6 +127,7 @@ export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>
   }
   index.diffId = digest.hex() ? 'sha256:' + digest.hex() : '';
   index.tarBytes = digest.bytes;
+  if (capture.files.length) index.captured = capture.files;
   return index;
 }
 

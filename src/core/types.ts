@@ -38,6 +38,16 @@ export interface LayerIndex {
   tarBytes: number;
   /** Things in the tar the engine had to correct or ignore (hostile names, invalid whiteouts…), for the user. */
   warnings: string[];
+  /** Package-database files of this layer, captured as it streamed (see packages/capture.ts); absent when none. */
+  captured?: CapturedFile[];
+}
+
+/** One package-database file a layer holds: its bytes, or only its size when over the capture bound. */
+export interface CapturedFile {
+  path: string;
+  size: number;
+  /** Absent when the file was over the bound (CAPTURE_FILE_LIMIT) or the layer's total bound. */
+  bytes?: Uint8Array;
 }
 
 /** The parts of an image config (OCI image-spec config.md) the engine uses. */
