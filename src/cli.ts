@@ -58,6 +58,10 @@ async function main(argv: string[]): Promise<number> {
     signal: abort.signal,
     onProgress: progress?.update,
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+    onRegistryFallback: (notice) => {
+      progress?.clear();
+      process.stderr.write(`${notice}\n`);
+    },
   };
   // Resolves at once, or when a slow reader of a pipe has caught up (then the output is not all buffered here).
   const writeOut = (text: string) => (process.stdout.write(text) ? undefined : new Promise<void>((resolve) => process.stdout.once('drain', resolve)));

@@ -1,5 +1,5 @@
 // Which manifest of a multi-platform index to read. `--platform os/arch[/variant]` as docker takes it; by default
-// this machine's. Attestation manifests (BuildKit provenance/SBOM: `vnd.docker.reference.type` or platform
+// the connected engine's, else this machine's. Attestation manifests (BuildKit provenance/SBOM: `vnd.docker.reference.type` or platform
 // unknown/unknown) are never picked. With no match, the error names the platforms there are.
 import { hostPlatform, type Platform } from '../core/archiveAssembler';
 import { LayerlensError } from '../core/errors';
@@ -40,15 +40,21 @@ export function isAttestation(d: PlatformDescriptor): boolean {
   return d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || d.platform?.os === 'unknown' || d.platform?.architecture === 'unknown';
 }
 
+/** The platform to use when none is asked for, and whose it is ("the engine at unix:///…"), for messages. */
+export interface DefaultPlatform {
+  platform: Platform;
+  of: string;
+}
+
 /**
- * The entry of an index for `wanted` (default: this machine). A wanted platform without a variant takes any
- * variant of that architecture (the first listed), as docker does for `--platform linux/arm`.
+ * The entry of an index for `wanted` (default: `byDefault`, else this machine). A wanted platform without a
+ * variant takes any variant of that architecture (the first listed), as docker does for `--platform linux/arm`.
  */
-export function choosePlatform(entries: PlatformDescriptor[], wanted: Platform | undefined, where: string): PlatformDescriptor {
+export function choosePlatform(entries: PlatformDescriptor[], wanted: Platform | undefined, where: string, byDefault?: DefaultPlatform): PlatformDescriptor {
   const images = entries.filter((d) => typeof d.digest === 'string' && !isAttestation(d));
   if (images.length === 0) throw new LayerlensError(`${where} lists no image manifest (only attestations or nothing).`, 'corrupt');
   const explicit = wanted !== undefined;
-  const want = normalize(wanted ?? hostPlatform());
+  const want = normalize(wanted ?? byDefault?.platform ?? hostPlatform());
   const wantVariant = explicit ? want.variant : undefined;
   const same = (d: PlatformDescriptor) => {
     if (!d.platform) return false;
@@ -62,8 +68,9 @@ export function choosePlatform(entries: PlatformDescriptor[], wanted: Platform |
   const unlabelled = images.find((d) => !d.platform);
   if (unlabelled) return unlabelled;
   const available = [...new Set(images.filter((d) => d.platform).map((d) => formatPlatform(normalize(d.platform!))))];
+  const whose = explicit ? '' : ` (the platform of ${byDefault?.of ?? 'this machine'})`;
   throw new LayerlensError(
-    `${where} has no ${formatPlatform(want)} image; it has ${available.join(', ') || 'no platform listed'} (choose one with --platform).`,
+    `${where} has no ${formatPlatform(want)} image${whose}; it has ${available.join(', ') || 'no platform listed'} (choose one with --platform).`,
     'not-found',
   );
 }

@@ -9,7 +9,7 @@ import type { IndexCache } from '../core/indexCache';
 import { FactMismatchError, type KnownLayers } from '../core/knownLayers';
 import type { ImageConfig, ImageData, LayerIndex, ProgressReporter } from '../core/types';
 import type { Credentials } from './credentials';
-import { choosePlatform, type PlatformDescriptor } from './platform';
+import { choosePlatform, type DefaultPlatform, type PlatformDescriptor } from './platform';
 import { formatReference, type RegistryReference } from './reference';
 import { MANIFEST_TYPES, RegistryClient, type FetchedManifest } from './registryClient';
 
@@ -20,7 +20,12 @@ const MAX_INDEX_DEPTH = 4;
 
 export interface RegistryReadOptions {
   cache?: IndexCache;
+  /** Asked for (--platform): exactly this one. */
   platform?: Platform;
+  /** Without `platform`: the connected engine's (else this machine's is used). */
+  defaultPlatform?: DefaultPlatform;
+  /** Told once the registry has given the image's manifest, before any blob is read. */
+  onManifest?: () => void;
   signal?: AbortSignal;
   onProgress?: ProgressReporter;
   credentials?: (registry: string) => Promise<Credentials | undefined>;
@@ -64,7 +69,8 @@ export async function readRegistryImage(ref: RegistryReference, options: Registr
 }
 
 async function read(client: RegistryClient, ref: RegistryReference, options: RegistryReadOptions): Promise<{ data: ImageData; report: RegistryReadReport }> {
-  const fetched = await resolveImageManifest(client, ref, options.platform);
+  const fetched = await resolveImageManifest(client, ref, options.platform, options.defaultPlatform);
+  options.onManifest?.();
   const manifest = parseJson<ImageManifest>(fetched.bytes, `the manifest of ${client.where()}`);
   const configDigest = manifest.config?.digest;
   if (!configDigest || !Array.isArray(manifest.layers) || manifest.layers.some((l) => typeof l.digest !== 'string')) {
@@ -144,12 +150,12 @@ async function read(client: RegistryClient, ref: RegistryReference, options: Reg
 }
 
 /** The image manifest the reference names, through indexes (nested too) to the wanted platform. */
-async function resolveImageManifest(client: RegistryClient, ref: RegistryReference, platform: Platform | undefined): Promise<FetchedManifest> {
+async function resolveImageManifest(client: RegistryClient, ref: RegistryReference, platform: Platform | undefined, byDefault: DefaultPlatform | undefined): Promise<FetchedManifest> {
   let fetched = await client.getManifest(ref.digest ?? ref.tag!);
   for (let depth = 0; isIndex(fetched.mediaType); depth++) {
     if (depth >= MAX_INDEX_DEPTH) throw new LayerlensError(`The image index of ${formatReference(ref)} nests too deeply.`, 'corrupt');
     const index = parseJson<{ manifests?: PlatformDescriptor[] }>(fetched.bytes, `the image index of ${client.where()}`);
-    const entry = choosePlatform(index.manifests ?? [], platform, formatReference(ref));
+    const entry = choosePlatform(index.manifests ?? [], platform, formatReference(ref), byDefault);
     fetched = await client.getManifest(entry.digest);
   }
   return fetched;
