@@ -8,13 +8,14 @@ import { LayerlensError, messageOf } from './core/errors';
 import { formatBytes } from './core/format';
 import { imageDisplayName } from './core/imageName';
 import { IndexCache, defaultCacheDirectory } from './core/indexCache';
-import { analyzeReport, diffChangeReport, evaluateCiRules, layersReport, treeEntryReport } from './core/reports';
+import { analyzeReport, diffChangeReport, layersReport, treeEntryReport } from './core/reports';
 import { writeJsonWithList } from './cli/streamedJson';
 import { renderAnalysis, renderDiff, renderLayers, renderTree } from './cli/humanOutput';
-import { ciLimits } from './cli/ciThresholds';
+import { analyzeCiCommand } from './cli/analyzeCi';
 import { parseCommandLine } from './cli/commandLine';
 import { explainCommand } from './cli/explainCommand';
 import { lintCommand } from './cli/lintCommand';
+import { outputFormat } from './cli/outputFormat';
 import { stopQuietlyWhenOutputCloses } from './cli/quietPipe';
 import { USAGE, VERSION } from './cli/usage';
 import { resolveEndpoint } from './docker/connection';
@@ -73,19 +74,23 @@ async function main(argv: string[]): Promise<number> {
     out(await explainCommand(ref, values, options, () => progress?.clear()));
     return 0;
   }
+  if (command === 'analyze' && values.ci) {
+    const top = values.top === undefined ? 10 : positiveInteger(values.top, '--top');
+    return analyzeCiCommand(ref, values, options, { top, onLoaded: () => progress?.clear(), write: out });
+  }
   if (command === 'layers' || command === 'analyze') {
-    // Limits dive would refuse are refused before the image is read.
-    const limits = command === 'analyze' && values.ci ? ciLimits(values) : undefined;
+    const format = command === 'analyze' ? outputFormat(values) : values.json ? 'json' : 'text';
+    if (format === 'sarif') throw new LayerlensError('--format sarif reports rules: add --ci (layerlens analyze <ref> --ci --format sarif).', 'bad-input');
+    if (values.dockerfile !== undefined) throw new LayerlensError('--dockerfile places the findings of analyze --ci --format sarif; add --ci --format sarif.', 'bad-input');
     const { overview, analysis } = await loadAnalysis(ref, options).finally(() => progress?.clear());
     const name = imageDisplayName(overview.data.id, overview.data.repoTags, isPathReference(ref) ? undefined : ref);
     if (command === 'layers') {
-      values.json ? json(layersReport(overview, analysis)) : out(renderLayers(overview, analysis, true, name));
+      format === 'json' ? json(layersReport(overview, analysis)) : out(renderLayers(overview, analysis, true, name));
       return 0;
     }
-    const ci = limits ? evaluateCiRules(analysis, limits) : undefined;
     const top = values.top === undefined ? 10 : positiveInteger(values.top, '--top');
-    values.json ? json(analyzeReport(overview, analysis, ci)) : out(renderAnalysis(overview, analysis, ci, top, name));
-    return ci && !ci.every((r) => r.pass) ? 1 : 0;
+    format === 'json' ? json(analyzeReport(overview, analysis, undefined)) : out(renderAnalysis(overview, analysis, undefined, top, name));
+    return 0;
   }
 
   const model = (await loadImage(ref, options).finally(() => progress?.clear())).model;

@@ -29,6 +29,11 @@ const OPTIONS = {
   'large-file': 'SIZE',
   image: 'REF',
   target: 'STAGE',
+  format: 'FORMAT',
+  dockerfile: 'PATH',
+  'ci-config': 'FILE',
+  'lint-config': 'FILE',
+  policy: 'FILE',
 } as const;
 type OptionName = keyof typeof OPTIONS;
 
@@ -37,9 +42,9 @@ const COMMAND_OPTIONS: Record<Command, OptionName[]> = {
   layers: [],
   tree: ['layer'],
   diff: ['from', 'to'],
-  analyze: ['ci', 'lowest-efficiency', 'highest-wasted-bytes', 'highest-user-wasted-percent', 'top'],
+  analyze: ['ci', 'lowest-efficiency', 'highest-wasted-bytes', 'highest-user-wasted-percent', 'top', 'format', 'dockerfile', 'target', 'ci-config', 'policy'],
   explain: ['layer', 'step', 'large-file'],
-  lint: ['image', 'target'],
+  lint: ['image', 'target', 'format', 'lint-config'],
 };
 
 export interface CliFlags {
@@ -60,6 +65,11 @@ export interface CliFlags {
   'large-file'?: string;
   image?: string;
   target?: string;
+  format?: string;
+  dockerfile?: string;
+  'ci-config'?: string;
+  'lint-config'?: string;
+  policy?: string;
 }
 
 export type CommandLine =

@@ -1,5 +1,6 @@
-// `layerlens lint <Dockerfile> [--image <ref>] [--target <stage>] [--json]`: the editor's Dockerfile rules for CI.
-// Text: one line per finding, `file:line rule-id severity message` (line 1-based). JSON: see LintReport.
+// `layerlens lint <Dockerfile> [--image <ref>] [--target <stage>] [--format text|json|sarif]`: the editor's
+// Dockerfile rules for CI. Text: one line per finding, `file:line rule-id severity message` (line 1-based).
+// JSON (--json): see LintReport. SARIF: sarifLint.ts.
 // Exit 1 when a finding is a warning or worse, 2 when the file cannot be read or parsed, or --image names an image
 // not built from it (thrown, one line).
 import { readFile } from 'node:fs/promises';
@@ -14,6 +15,8 @@ import { explainLayers } from '../core/explain/explainLayer';
 import { loadImage, type LoadOptions } from '../docker/imageLoader';
 // The editor's measure of "built from this Dockerfile" (pure code), so that the CLI and the editor agree.
 import { agreement, AUTO_LINK_MIN_SCORE } from '../dockerfile/imageRanking';
+import { outputFormat } from './outputFormat';
+import { lintSarif } from './sarifLint';
 
 type DockerfileSteps = readonly MatchableStep[];
 
@@ -21,6 +24,7 @@ export interface LintFlags {
   image?: string;
   target?: string;
   json?: boolean;
+  format?: string;
 }
 
 /** The `--json` contract: fields may be added, never renamed or removed. */
@@ -42,13 +46,19 @@ export interface LintResult {
   report: LintReport;
   /** For the text output: a sentence about the match with the image, if one was asked for. */
   note?: string;
+  /** The findings themselves, with their ranges (for SARIF's columns). */
+  findings: Finding[];
 }
 
 /** Writes the report (stdout) and the note (stderr); returns the exit code. `onLoaded` runs once the image is read. */
 export async function lintCommand(file: string, flags: LintFlags, options: LoadOptions, onLoaded?: () => void): Promise<number> {
-  const { report, note } = await lint(file, flags, options, onLoaded);
-  if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else {
+  const format = outputFormat(flags);
+  const { report, note, findings } = await lint(file, flags, options, onLoaded);
+  if (format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else if (format === 'sarif') {
+    process.stdout.write(JSON.stringify(lintSarif(file, findings), null, 2) + '\n');
+    if (note) process.stderr.write(`${note}\n`);
+  } else {
     for (const f of report.findings) process.stdout.write(`${file}:${f.line} ${f.ruleId} ${f.severity} ${f.message}\n`);
     if (note) process.stderr.write(`${note}\n`);
   }
@@ -77,10 +87,10 @@ export async function lint(file: string, flags: LintFlags, options: LoadOptions,
     findings: findings.map((f) => ({ line: f.range.startLine + 1, ruleId: f.ruleId, severity: f.severity, message: f.message, fix: f.fix ?? null })),
   };
   if (image) report.image = image;
-  return { report, note };
+  return { report, note, findings };
 }
 
-async function readDockerfile(file: string): Promise<ParsedDockerfile> {
+export async function readDockerfile(file: string): Promise<ParsedDockerfile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -99,7 +109,7 @@ async function readDockerfile(file: string): Promise<ParsedDockerfile> {
  * The image does not come from this Dockerfile (the editor would not link them either): its findings would be
  * about some other build. Names a stage that does match, when one does (the image was built with --target).
  */
-function unrelatedImage(file: string, ref: string, dockerfile: ParsedDockerfile, steps: DockerfileSteps, match: DockerfileMatch): string {
+export function unrelatedImage(file: string, ref: string, dockerfile: ParsedDockerfile, steps: DockerfileSteps, match: DockerfileMatch): string {
   const which = match.stage.name ? `stage "${match.stage.name}" of ${file}` : file;
   const otherStage = dockerfile.stages
     .filter((s) => s.name && s !== match.stage)

@@ -8,7 +8,7 @@ export const USAGE = `Usage: layerlens <command> <ref> [options]
 <ref> is an image name or ID on the Docker engine, a path to a docker save archive (.tar, .tar.gz) or an OCI layout,
 or registry://[HOST[:PORT]/]REPO[:TAG|@sha256:…] to read an image straight from a registry, without pulling it
 (no host: Docker Hub; credentials as the docker CLI finds them).
-(lint takes a Dockerfile instead: layerlens lint <Dockerfile> [--image <ref>] [--target <stage>] [--json].)
+(lint takes a Dockerfile instead: layerlens lint <Dockerfile> [--image <ref>] [--target <stage>] [--format F].)
 
 Commands:
   layers <ref>                         build steps and layers, with sizes and changes
@@ -31,9 +31,13 @@ Options:
   --highest-wasted-bytes <size>        analyze --ci: e.g. 20MB (default: not checked)
   --highest-user-wasted-percent <r>    analyze --ci: maximum ratio, 0 to 1 (default 0.1)
                                        a rule set to off, false or disabled is skipped
+  --format <text|json|sarif>           lint, analyze: the output; sarif (SARIF 2.1.0, for code scanning) needs analyze --ci
+                                       (--json is --format json)
+  --dockerfile <path>                  analyze --ci --format sarif: the Dockerfile the image was built from; findings
+                                       go on its lines (with --target <stage> when the image is a stage's)
   --top <n>                            analyze: wasted files to list (default 10)
   --large-file <size>                  explain: report files of this size or more (default 50MB)
-  --target <stage>                     lint: the stage built (default: the last)
+  --target <stage>                     lint, analyze --dockerfile: the stage built (default: the last)
   --version                            the version of layerlens
   -h, --help                           this text
 

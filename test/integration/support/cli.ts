@@ -9,11 +9,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { user?: string } = {}): Promise<CliResult> {
+/** `cwd`: where the CLI runs (it looks for .dive-ci, .hadolint.yaml and .layerlens.yaml there). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { user?: string; cwd?: string } = {}): Promise<CliResult> {
   const cli = join(ROOT, 'dist', 'cli.js');
   const [command, argv] = options.user ? ['runuser', ['-u', options.user, '--', process.execPath, cli, ...args]] : [process.execPath, [cli, ...args]];
   return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, argv, { cwd: options.cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -1,0 +1,70 @@
+// `layerlens analyze <ref> --ci`: dive's rules (flags, else .dive-ci, else dive's defaults), in text, JSON or
+// SARIF; exit 1 when a rule fails. SARIF also carries every layer's findings (sarifImage.ts), which needs the
+// whole image model; text and JSON only need the analysis, which the cache can answer alone.
+import { analyzeImage } from '../core/analysis';
+import { matchDockerfile } from '../core/dockerfile/match';
+import { targetStage, type ParsedDockerfile } from '../core/dockerfile/parse';
+import { LayerlensError } from '../core/errors';
+import { explainLayers } from '../core/explain/explainLayer';
+import type { ImageModel } from '../core/imageModel';
+import { imageDisplayName } from '../core/imageName';
+import { analyzeReport, evaluateCiRules, type CiLimits } from '../core/reports';
+import { isPathReference, loadAnalysis, loadImage, type LoadOptions } from '../docker/imageLoader';
+import { agreement, AUTO_LINK_MIN_SCORE } from '../dockerfile/imageRanking';
+import { ciLimits, type CiThresholdFlags } from './ciThresholds';
+import { renderAnalysis } from './humanOutput';
+import { readDockerfile, unrelatedImage } from './lintCommand';
+import { outputFormat } from './outputFormat';
+import { imageSarif, type DockerfileLine, type ImageChecks } from './sarifImage';
+
+export interface AnalyzeCiFlags extends CiThresholdFlags {
+  json?: boolean;
+  format?: string;
+  /** The Dockerfile the image was built from: SARIF results go on its lines. */
+  dockerfile?: string;
+  target?: string;
+}
+
+export interface AnalyzeCiRun {
+  /** Wasted files listed in the text output. */
+  top: number;
+  /** Runs once the image is read (the progress line goes). */
+  onLoaded?: () => void;
+  write: (text: string) => void;
+}
+
+export async function analyzeCiCommand(ref: string, flags: AnalyzeCiFlags, options: LoadOptions, run: AnalyzeCiRun): Promise<number> {
+  // Every mistake in the options is refused before the image is read.
+  const format = outputFormat(flags);
+  const limits: CiLimits = ciLimits(flags);
+  const dockerfile = flags.dockerfile === undefined ? undefined : await readDockerfile(flags.dockerfile);
+  if (dockerfile) targetStage(dockerfile, flags.target);
+  else if (flags.target !== undefined) throw new LayerlensError('--target names a stage of the --dockerfile; give --dockerfile too.', 'bad-input');
+
+  if (format === 'sarif') {
+    const { model } = await loadImage(ref, options).finally(run.onLoaded);
+    const analysis = analyzeImage(model);
+    const ciRules = evaluateCiRules(analysis, limits);
+    const checks: ImageChecks = { reference: ref, ciRules, explanations: explainLayers(model, analysis) };
+    if (dockerfile) Object.assign(checks, dockerfileLines(flags.dockerfile!, dockerfile, model, ref, flags.target));
+    run.write(JSON.stringify(imageSarif(checks), null, 2));
+    return ciRules.every((r) => r.pass) ? 0 : 1;
+  }
+
+  const { overview, analysis } = await loadAnalysis(ref, options).finally(run.onLoaded);
+  const ci = evaluateCiRules(analysis, limits);
+  const name = imageDisplayName(overview.data.id, overview.data.repoTags, isPathReference(ref) ? undefined : ref);
+  run.write(format === 'json' ? JSON.stringify(analyzeReport(overview, analysis, ci), null, 2) : renderAnalysis(overview, analysis, ci, run.top, name));
+  return ci.every((r) => r.pass) ? 0 : 1;
+}
+
+/** Where each layer's results go in the Dockerfile, as `lint --image` matches them; refused when the image is not from it. */
+function dockerfileLines(file: string, dockerfile: ParsedDockerfile, model: ImageModel, ref: string, target: string | undefined): Pick<ImageChecks, 'lineOfLayer' | 'imageLine'> {
+  const match = matchDockerfile(dockerfile, model.steps, { target });
+  if (agreement(match) < AUTO_LINK_MIN_SCORE) throw new LayerlensError(unrelatedImage(file, ref, dockerfile, model.steps, match), 'bad-input');
+  const lines = new Map<number, DockerfileLine>();
+  for (const m of match.instructions) {
+    if (m.status === 'matched' && m.layerIndex !== undefined) lines.set(m.layerIndex, { file, line: m.instruction.range.startLine + 1 });
+  }
+  return { lineOfLayer: (layer) => lines.get(layer), imageLine: { file, line: match.stage.from.range.startLine + 1 } };
+}
