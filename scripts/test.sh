@@ -14,6 +14,8 @@ step "type check"
 npm run -s typecheck
 step "build"
 npm run -s build
+step "package tools and data for the unit tests (rpm, real Python and npm packages)"
+bash test/setup/package-tools.sh
 step "unit tests"
 npm run -s test:unit
 step "engines"
