@@ -15,6 +15,9 @@ import { IndexedImages } from './indexedImages';
 import { registerLinkDockerfileCommand } from './linkDockerfileCommand';
 import { createLinkStatusBar } from './linkStatusBar';
 import { ParsedDockerfiles } from './parsedDockerfiles';
+import { isDockerfileDocument } from './dockerfileSelector';
+import { imageNamedBy, RemoteBaseImages } from './remoteBaseImages';
+import { readImageSummary } from '../registry/imageSummary';
 
 export interface DockerfileServices {
   engines: EngineService;
@@ -29,13 +32,29 @@ export function registerDockerfileFeatures(context: vscode.ExtensionContext, { e
   const views = new DockerfileViews(links, images, parsed);
   const diagnostics = new DockerfileDiagnostics(views, parsed);
   const codeLenses = new DockerfileCodeLensProvider(views);
+  const remoteBases = new RemoteBaseImages({
+    onEngine: async (name) => engines.state.kind === 'connected' && (await engines.state.engine.inspectImage(name).then(() => true, () => false)),
+    defaultPlatform: () => (engines.state.kind === 'connected' ? { os: engines.state.version.os, architecture: engines.state.version.arch } : undefined),
+    readSummary: (ref, platform) => readImageSummary(ref, platform),
+  });
+  // The registry reads start when a Dockerfile opens, so its hovers rarely wait.
+  const prefetchBases = (document: vscode.TextDocument) => {
+    if (!isDockerfileDocument(document)) return;
+    const dockerfile = parsed.parsed(document);
+    for (const instruction of dockerfile.instructions) {
+      const named = imageNamedBy(dockerfile, instruction);
+      if (named) void remoteBases.lookup(named);
+    }
+  };
+  for (const document of vscode.workspace.textDocuments) prefetchBases(document);
   context.subscriptions.push(
     links,
     images,
     views,
     diagnostics,
     codeLenses,
-    vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, new DockerfileHoverProvider(views, parsed, log)),
+    vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, new DockerfileHoverProvider(views, parsed, log, remoteBases)),
+    vscode.workspace.onDidOpenTextDocument(prefetchBases),
     vscode.languages.registerCodeLensProvider(DOCKERFILE_SELECTOR, codeLenses),
     vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, new DockerfileQuickFixes(views), DockerfileQuickFixes.metadata),
     createLinkStatusBar(views),

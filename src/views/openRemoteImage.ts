@@ -42,8 +42,9 @@ async function openRemote(typed: string, deps: OpenRemoteDeps): Promise<void> {
   const label = formatReference(ref);
   const platforms = await reading(`Reading ${label} from its registry…`, (options) => listPlatforms(ref, options));
   let digestRef = ref;
+  let chosen: RemotePlatform | undefined;
   if (platforms) {
-    const chosen = await choosePlatform(label, platforms, preferredPlatform(deps.engines));
+    chosen = await choosePlatform(label, platforms, preferredPlatform(deps.engines));
     if (!chosen) return;
     digestRef = { ...ref, tag: undefined, digest: chosen.digest };
   }
@@ -51,7 +52,8 @@ async function openRemote(typed: string, deps: OpenRemoteDeps): Promise<void> {
   const image: RemoteImage = {
     ref: `registry://${ref.registry}/${ref.repository}@${summary.manifestDigest}`,
     label,
-    platform: formatPlatform(summary.platform),
+    // As the index names it (what the user picked); a single image says it in its config.
+    platform: formatPlatform(chosen?.platform ?? summary.platform),
     compressedSize: summary.compressedSize,
     layerCount: summary.layerCount,
     openedAt: Date.now(),
