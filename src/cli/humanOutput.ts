@@ -4,6 +4,7 @@ import { formatBytes, formatMode, formatPercent, printablePath } from '../core/f
 import type { ImageOverview, MergedEntry, PathChange } from '../core/imageModel';
 import { imageDisplayName, shortImageId } from '../core/imageName';
 import type { CiRuleResult } from '../core/reports';
+import { buildSecretFindings } from '../core/secrets/buildSecretFindings';
 import { describeUserWasted, formatUserWastedRatio } from '../core/userWasted';
 
 const REASONS = { overwritten: 'overwritten', deleted: 'deleted', 'metadata-only': 'metadata-only copy' } as const;
@@ -44,6 +45,7 @@ export function renderAnalysis(
   lines.push(`Wasted bytes        ${formatBytes(analysis.wastedBytes)}  (dive's measure)`);
   lines.push(`User wasted         ${describeUserWasted(analysis.userWastedPercent)}`);
   lines.push('');
+  lines.push(...secretLines(model));
   if (analysis.wastedFiles.length === 0) lines.push('No wasted files: every byte shipped is in the final filesystem.');
   else {
     lines.push(`Top wasted files (${analysis.wastedFiles.length} in all)`);
@@ -58,6 +60,26 @@ export function renderAnalysis(
     lines.push(ci.every((r) => r.pass) ? 'CI: all rules pass.' : 'CI: some rules fail.');
   }
   return lines.join('\n');
+}
+
+/** The secrets of the build metadata, by setting and step (their values are never kept), then a blank line. */
+function secretLines(model: ImageOverview): string[] {
+  const findings = buildSecretFindings(model.buildSecrets);
+  if (!findings.length) return [];
+  const lines: string[] = [];
+  for (const f of findings) {
+    lines.push(`SECURITY ${f.ruleId}  ${plainText(f.title)}`);
+    for (const e of f.evidence) lines.push(`  ${printablePath(e.path)}${e.step === undefined || / of step /.test(e.path) ? '' : `  (step ${e.step})`}`);
+    if (f.total.paths > f.evidence.length) lines.push(`  … and ${f.total.paths - f.evidence.length} more`);
+    lines.push(`  Fix: ${plainText(f.fix)}`);
+  }
+  lines.push('');
+  return lines;
+}
+
+/** Our sentences hold Markdown code spans; a terminal shows them without the backticks. */
+function plainText(text: string): string {
+  return text.replace(/`([^`]*)`/g, '$1');
 }
 
 export function renderTree(entries: MergedEntry[], layer: number): string {

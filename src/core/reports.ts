@@ -2,6 +2,8 @@
 // Built from the model only, so the extension can produce the very same objects.
 import type { ImageAnalysis, WastedFile } from './analysis';
 import type { ImageOverview, MergedEntry, PathChange } from './imageModel';
+import type { Finding } from './explain/explanation';
+import { buildSecretFindings } from './secrets/buildSecretFindings';
 import { jsonRatio, type JsonRatio } from './userWasted';
 
 export interface LayersReport {
@@ -162,6 +164,8 @@ export function evaluateCiRules(analysis: ImageAnalysis, limits: CiLimits): CiRu
 }
 
 export interface AnalyzeReport extends LayersReport {
+  /** Secrets in the image's config and build history (core/secrets), by name and step: never their values. */
+  secrets: Finding[];
   wastedFiles: WastedFile[];
   inefficientPaths: ImageAnalysis['inefficientPaths'];
   warnings: string[];
@@ -171,6 +175,7 @@ export interface AnalyzeReport extends LayersReport {
 export function analyzeReport(model: ImageOverview, analysis: ImageAnalysis, ci: CiRuleResult[] | undefined): AnalyzeReport {
   return {
     ...layersReport(model, analysis),
+    secrets: buildSecretFindings(model.buildSecrets),
     wastedFiles: analysis.wastedFiles,
     inefficientPaths: analysis.inefficientPaths,
     warnings: analysis.warnings,

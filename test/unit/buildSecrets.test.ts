@@ -10,6 +10,8 @@ import { isSecretName, shapeOf } from '../../src/core/secrets/secretShapes';
 import { mapSteps } from '../../src/core/history';
 import { stepsFromEngineHistory } from '../../src/core/engineHistory';
 import type { ImageConfig } from '../../src/core/types';
+import { parseDockerfile } from '../../src/core/dockerfile/parse';
+import { lintDockerfile } from '../../src/core/dockerfile/rules/index';
 
 const GHP = 'ghp_' + 'FakeLayerlensToken0123456789abcdefABCD';
 const PAT = 'github_pat_' + 'FakeLayerlens0123456789_abcdefghij';
@@ -215,5 +217,40 @@ describe('buildSecretFindings', () => {
     assert.match(findings[0].fix, /run time|docker run/);
     const text = JSON.stringify(findings);
     for (const value of [GHP, NPM, SLACK]) assert.ok(!text.includes(value), value);
+  });
+});
+
+describe('SecretsUsedInArgOrEnv (static lint)', () => {
+  const lint = (...lines: string[]) => lintDockerfile(parseDockerfile(lines.join('\n'))).filter((f) => f.ruleId === 'SecretsUsedInArgOrEnv');
+
+  test('an ENV or ARG named like a secret, or with a token-shaped value; the message names the variable, never the value', () => {
+    const findings = lint(
+      'ARG NPM_TOKEN',
+      'FROM scratch',
+      `ENV GITHUB_TOKEN=${GHP} LANG=C.UTF-8`,
+      `ENV CI_NOTE=${PAT}`,
+      'ARG DB_PASSWORD=hunter2-fake',
+      'ENV AWS_SECRET_ACCESS_KEY hunter2-fake',
+      'ENV API_KEY_ID=abc',
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.range.startLine, f.range.startCharacter, f.severity]),
+      [
+        [0, 4, 'warning'],
+        [2, 4, 'warning'],
+        [3, 4, 'warning'],
+        [4, 4, 'warning'],
+        [5, 4, 'warning'],
+        [6, 4, 'warning'],
+      ],
+    );
+    assert.match(findings[1].message, /ENV "GITHUB_TOKEN"/);
+    assert.match(findings[2].message, /ENV "CI_NOTE" \(its value looks like a token\)/);
+    const text = JSON.stringify(findings);
+    for (const value of [GHP, PAT, 'hunter2-fake']) assert.ok(!text.includes(value), value);
+  });
+
+  test('ordinary settings and public keys raise nothing', () => {
+    assert.deepEqual(lint('FROM scratch', 'ENV PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8', 'ARG NODE_VERSION=20', 'ENV SSH_PUBLIC_KEY=ssh-ed25519', 'ARG BUILD_DATE'), []);
   });
 });

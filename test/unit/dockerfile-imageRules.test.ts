@@ -89,10 +89,13 @@ describe('"Explain This Layer"\'s findings as image-backed findings', () => {
 });
 
 describe('one naming scheme for rule ids', () => {
-  test('DL for hadolint\'s rules, LL1 for the static ones of our own, LL2 for image waste, LL3 for exposure; each id once', () => {
+  test('DL for hadolint\'s rules, BuildKit\'s check names for its checks, LL1 for the static ones of our own, LL2 for image waste, LL3 for exposure; each id once', () => {
     const ids = [...STATIC_RULES.map((r) => r.id), ...IMAGE_RULES.map((r) => r.id)];
     assert.equal(new Set(ids).size, ids.length);
-    for (const r of STATIC_RULES) assert.match(r.id, r.url ? /^DL\d{4}$/ : /^LL1\d{3}$/);
+    for (const r of STATIC_RULES) {
+      if (r.url?.startsWith('https://docs.docker.com/reference/build-checks/')) assert.match(r.id, /^[A-Z][A-Za-z]+$/);
+      else assert.match(r.id, r.url ? /^DL\d{4}$/ : /^LL1\d{3}$/);
+    }
     for (const r of IMAGE_RULES) assert.match(r.id, /^LL[23]\d{3}$/);
     const explainIds = Object.values(FINDING_RULES).map((r) => r.ruleId);
     assert.equal(new Set(explainIds).size, explainIds.length);

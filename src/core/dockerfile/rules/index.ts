@@ -10,6 +10,7 @@ import { contextCopyBeforeInstall } from './contextCopyBeforeInstall';
 import { permissionsAfterCopy } from './permissionsAfterCopy';
 import { pipNoCacheDir } from './pipNoCacheDir';
 import { removeAddedEarlier } from './removeAddedEarlier';
+import { secretsInArgOrEnv } from './secretsInArgOrEnv';
 import type { Finding, RuleContext, StaticRule } from './types';
 
 export type { Finding, QuickFix, RuleContext, Severity, StaticRule } from './types';
@@ -27,6 +28,7 @@ export const STATIC_RULES: readonly StaticRule[] = [
   removeAddedEarlier,
   contextCopyBeforeInstall,
   permissionsAfterCopy,
+  secretsInArgOrEnv,
 ];
 
 export function ruleById(id: string): StaticRule | undefined {

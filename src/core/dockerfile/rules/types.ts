@@ -31,7 +31,7 @@ export interface RuleContext {
 }
 
 export interface StaticRule {
-  /** hadolint's id where one exists (DL…), else Layerlens' own (LL1…). */
+  /** hadolint's id where one exists (DL…), or BuildKit's build check name (SecretsUsedInArgOrEnv), else Layerlens' own (LL1…). */
   id: string;
   severity: Severity;
   /** A few words for tables and quick picks. */
