@@ -69,6 +69,20 @@ await Promise.all([
     sourcemap: true,
     logLevel: 'warning',
   }),
+  // The Layer Explorer's compare mode: its own entry, the same stylesheet and resource root.
+  esbuild.build({
+    entryPoints: ['webview/compareMain.ts'],
+    outfile: 'dist/webview/compare.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    minify: process.env.LAYERLENS_MINIFY !== '0',
+    sourcemap: true,
+    logLevel: 'warning',
+  }),
+  // sql.js (the rpm database reader) loads its WebAssembly from beside the bundle that requires it (its __dirname).
+  mkdir('dist', { recursive: true }).then(() => copyFile('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm')),
   mkdir('dist/webview', { recursive: true }).then(() =>
     Promise.all([
       copyFile('webview/explorer.css', 'dist/webview/explorer.css'),
