@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'analyze' && values.ci) {
     const top = values.top === undefined ? 10 : positiveInteger(values.top, '--top');
-    return analyzeCiCommand(ref, values, options, { top, onLoaded: () => progress?.clear(), write: out });
+    return analyzeCiCommand(ref, values, options, { top, onLoaded: () => progress?.clear(), write: out, note: (line) => void process.stderr.write(`${line}\n`) });
   }
   if (command === 'layers' || command === 'analyze') {
     const format = command === 'analyze' ? outputFormat(values) : values.json ? 'json' : 'text';

@@ -11,7 +11,8 @@ import { imageDisplayName } from '../core/imageName';
 import { analyzeReport, evaluateCiRules, type CiLimits } from '../core/reports';
 import { isPathReference, loadAnalysis, loadImage, type LoadOptions } from '../docker/imageLoader';
 import { agreement, AUTO_LINK_MIN_SCORE } from '../dockerfile/imageRanking';
-import { ciLimits, type CiThresholdFlags } from './ciThresholds';
+import type { CiThresholdFlags } from './ciThresholds';
+import { ciLimitsWith, findDiveCi } from './diveCi';
 import { renderAnalysis } from './humanOutput';
 import { readDockerfile, unrelatedImage } from './lintCommand';
 import { outputFormat } from './outputFormat';
@@ -23,6 +24,8 @@ export interface AnalyzeCiFlags extends CiThresholdFlags {
   /** The Dockerfile the image was built from: SARIF results go on its lines. */
   dockerfile?: string;
   target?: string;
+  /** dive's rule file (default: .dive-ci in the working directory, if there is one). */
+  'ci-config'?: string;
 }
 
 export interface AnalyzeCiRun {
@@ -31,12 +34,16 @@ export interface AnalyzeCiRun {
   /** Runs once the image is read (the progress line goes). */
   onLoaded?: () => void;
   write: (text: string) => void;
+  /** One line for stderr (which rule file was used). */
+  note: (text: string) => void;
 }
 
 export async function analyzeCiCommand(ref: string, flags: AnalyzeCiFlags, options: LoadOptions, run: AnalyzeCiRun): Promise<number> {
   // Every mistake in the options is refused before the image is read.
   const format = outputFormat(flags);
-  const limits: CiLimits = ciLimits(flags);
+  const diveCi = await findDiveCi(flags['ci-config'], process.cwd());
+  const limits: CiLimits = ciLimitsWith(flags, diveCi);
+  if (diveCi) run.note(`CI rules from ${diveCi.path} (options on the command line override it).`);
   const dockerfile = flags.dockerfile === undefined ? undefined : await readDockerfile(flags.dockerfile);
   if (dockerfile) targetStage(dockerfile, flags.target);
   else if (flags.target !== undefined) throw new LayerlensError('--target names a stage of the --dockerfile; give --dockerfile too.', 'bad-input');

@@ -31,6 +31,7 @@ Options:
   --highest-wasted-bytes <size>        analyze --ci: e.g. 20MB (default: not checked)
   --highest-user-wasted-percent <r>    analyze --ci: maximum ratio, 0 to 1 (default 0.1)
                                        a rule set to off, false or disabled is skipped
+  --ci-config <file>                   analyze --ci: dive's rule file (default: .dive-ci here, if any); options override it
   --format <text|json|sarif>           lint, analyze: the output; sarif (SARIF 2.1.0, for code scanning) needs analyze --ci
                                        (--json is --format json)
   --dockerfile <path>                  analyze --ci --format sarif: the Dockerfile the image was built from; findings
