@@ -81,8 +81,6 @@ await Promise.all([
     sourcemap: true,
     logLevel: 'warning',
   }),
-  // sql.js (the rpm database reader) loads its WebAssembly from beside the bundle that requires it (its __dirname).
-  mkdir('dist', { recursive: true }).then(() => copyFile('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm')),
   mkdir('dist/webview', { recursive: true }).then(() =>
     Promise.all([
       copyFile('webview/explorer.css', 'dist/webview/explorer.css'),

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { IndexCache } from './core/indexCache';
 import { registerDockerfileFeatures } from './dockerfile/registerDockerfileFeatures';
 import { registerExplorer } from './explorer/registerExplorer';
+import { registerCompare } from './explorer/registerCompare';
 import { loadImage } from './docker/imageLoader';
 import { imageSourceResolver } from './fs/imageSources';
 import { withImageProgress } from './views/imageProgress';
@@ -73,11 +74,12 @@ export function activate(context: vscode.ExtensionContext): void {
   registerOpenRemoteImage(context, { engines, remote, log });
   registerContainerFiles(context, engines, log);
   const explorers = registerExplorer(context, { engines, cache, log, fileUri: layerUri, filesOf: (model) => files.service.filesOf(model) });
+  const { compares } = registerCompare(context, { engines, cache, log, fileUri: layerUri, filesOf: (model) => files.service.filesOf(model) });
   // Files of images open in an explorer, read from where the image came from (its engine, or its archive).
   const files = registerLayerFileSystem(
     context,
     imageSourceResolver({
-      opened: (imageId) => explorers.indexed(imageId),
+      opened: (imageId) => explorers.indexed(imageId) ?? compares.indexed(imageId),
       load: async (imageId) =>
         (await withImageProgress(`Reading image ${imageId.slice(7, 19)}`, engines, cache, log, (options) => loadImage(imageId, options))).model,
       engine: () => engines.requireEngine(),

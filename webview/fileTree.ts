@@ -27,6 +27,10 @@ export interface FileTreeEvents {
   actionKey(row: TreeRow, event: KeyboardEvent): boolean;
   /** A directory's children are on screen: how long it took from the click or key, and how many rows came. */
   expanded(row: TreeRow, ms: number, count: number): void;
+  /** Cells shown instead of the size (the compare mode shows both images' sizes and steps). */
+  cells?(row: TreeRow): HTMLElement[];
+  /** A row's tooltip, when the layer-by-layer one does not fit (the compare mode's). */
+  tooltip?(row: TreeRow): string;
 }
 
 export class FileTree {
@@ -161,7 +165,7 @@ export class FileTree {
         'aria-expanded': isDir && row.hasChildren ? String(expanded) : undefined,
         'data-index': index,
         'data-path': row.path,
-        title: tooltip(row),
+        title: this.events.tooltip ? this.events.tooltip(row) : tooltip(row),
       },
       el('span', { class: 'indent' }),
       icon(isDir && row.hasChildren ? (expanded ? 'chevron-down' : 'chevron-right') : 'blank', 'twistie'),
@@ -171,7 +175,7 @@ export class FileTree {
       row.opaque ? el('span', { class: 'badge opaque', text: 'opaque', title: 'Opaque directory: everything below it from lower layers is hidden' }) : undefined,
       ...securityBadges(row),
       isDir && (row.changedCount || row.deletedCount) ? el('span', { class: 'rollup', text: describeBelow(row) }) : undefined,
-      sizeCell(row),
+      ...(this.events.cells ? this.events.cells(row) : [sizeCell(row)]),
       row.change ? el('span', { class: `marker marker-${row.change}`, text: CHANGE_LETTER[row.change], 'aria-label': CHANGE_LABEL[row.change] }) : el('span', { class: 'marker' }),
     );
     node.style.top = `${index * ROW_HEIGHT}px`;

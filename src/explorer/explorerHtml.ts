@@ -3,8 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
-/** `label`, the image's name, is in the page itself (escaped), so the shell shows it before any message arrives. */
-export function explorerHtml(webview: vscode.Webview, bundle: vscode.Uri, label: string): string {
+/**
+ * `label`, the image's name, is in the page itself (escaped), so the shell shows it before any message arrives.
+ * `script`: the bundle's entry (the compare mode has its own).
+ */
+export function explorerHtml(webview: vscode.Webview, bundle: vscode.Uri, label: string, script = 'explorer.js'): string {
   const nonce = randomBytes(18).toString('base64');
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(bundle, name)).toString();
   const csp = [
@@ -26,7 +29,7 @@ export function explorerHtml(webview: vscode.Webview, bundle: vscode.Uri, label:
 <title>${escapeAttribute(label)}</title>
 </head>
 <body>
-<script nonce="${nonce}" src="${asset('explorer.js')}"></script>
+<script nonce="${nonce}" src="${asset(script)}"></script>
 </body>
 </html>`;
 }

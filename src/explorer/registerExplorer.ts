@@ -19,8 +19,15 @@ export interface ExplorerDeps {
 }
 
 export function registerExplorer(context: vscode.ExtensionContext, deps: ExplorerDeps): ExplorerPanels {
+  const panels = new ExplorerPanels(explorerHost(context, deps));
+  context.subscriptions.push(panels, vscode.window.registerWebviewPanelSerializer(ExplorerPanel.viewType, panels));
+  return panels;
+}
+
+/** What a panel needs of the extension (loading through the cache with progress, file URIs); compare panels share it. */
+export function explorerHost(context: vscode.ExtensionContext, deps: ExplorerDeps): ExplorerHost {
   const { engines, cache, log } = deps;
-  const host: ExplorerHost = {
+  return {
     extensionUri: context.extensionUri,
     log,
     engineLabel: () => {
@@ -43,7 +50,4 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Explore
     indexed: (model) => deps.indexed?.(model),
     filesOf: deps.filesOf,
   };
-  const panels = new ExplorerPanels(host);
-  context.subscriptions.push(panels, vscode.window.registerWebviewPanelSerializer(ExplorerPanel.viewType, panels));
-  return panels;
 }

@@ -1,0 +1,98 @@
+// Compare with… and Compare with Previous Build: on an image of the Images view (its context menu), or from the
+// Command Palette (a quick pick of the image first). Both open the Layer Explorer's compare mode.
+import * as vscode from 'vscode';
+import { LayerlensError, messageOf } from '../core/errors';
+import { shortImageId } from '../core/imagePicks';
+import type { ComparePanels } from '../explorer/comparePanels';
+import { comparePicks } from './comparePicks';
+import type { EngineService } from './engineService';
+import { pickImage } from './imagePicker';
+import type { ImagesNode } from './imagesProvider';
+import type { PreviousBuilds } from './previousBuilds';
+
+type ImageNode = Extract<ImagesNode, { kind: 'image' }>;
+
+interface Subject {
+  id: string;
+  /** The name it was chosen by (repository:tag, or its short ID). */
+  label: string;
+  tags: string[];
+}
+
+export interface CompareCommandDeps {
+  engines: EngineService;
+  compares: ComparePanels;
+  previousBuilds: PreviousBuilds;
+  log: vscode.LogOutputChannel;
+}
+
+export function registerCompareCommands(context: vscode.ExtensionContext, deps: CompareCommandDeps): void {
+  const { engines, compares, previousBuilds, log } = deps;
+  const register = (id: string, run: (node?: ImageNode) => Promise<void>) =>
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (node?: ImageNode) => {
+        try {
+          await run(node?.kind === 'image' ? node : undefined);
+        } catch (error) {
+          if (error instanceof LayerlensError && error.kind === 'cancelled') return;
+          log.error(`${id}: ${messageOf(error)}`);
+          void vscode.window.showErrorMessage(messageOf(error));
+        }
+      }),
+    );
+
+  const subjectOf = async (node: ImageNode | undefined, placeHolder: string): Promise<Subject | undefined> => {
+    if (node) return { id: node.image.id, label: node.reference ?? shortImageId(node.image.id), tags: node.reference ? [node.reference] : node.image.repoTags.filter((t) => t !== '<none>:<none>') };
+    const picked = await pickImage(engines, placeHolder);
+    if (!picked) return undefined;
+    const tags = picked.label.includes(':') ? [picked.label] : [];
+    return { id: picked.ref, label: picked.label, tags };
+  };
+
+  register('layerlens.compareWith', async (node) => {
+    const subject = await subjectOf(node, 'Compare which image?');
+    if (!subject) return;
+    const listed = await engines.requireEngine().listImages();
+    const images = listed.map((i) => ({ id: i.Id, repoTags: i.RepoTags, created: i.Created, size: i.Size }));
+    const groups = comparePicks(subject, images, previousBuilds.previousIdsOf(subject.tags));
+    if (!groups.length) {
+      void vscode.window.showInformationMessage('There is no other image on this engine to compare with.');
+      return;
+    }
+    type Item = vscode.QuickPickItem & { ref?: string; name?: string };
+    const items: Item[] = groups.flatMap((g) => [{ label: g.title, kind: vscode.QuickPickItemKind.Separator }, ...g.picks.map((p) => ({ label: p.label, description: p.description, ref: p.ref, name: p.name }))]);
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: `Compare ${subject.label} with…`, matchOnDescription: true });
+    if (!picked?.ref) return;
+    // The chosen image is the "before" side when it is older: what changed reads from old to new.
+    const other = { ref: picked.ref, label: picked.name ?? picked.label };
+    const mine = { ref: subject.id, label: subject.label };
+    const createdOf = (id: string) => listed.find((i) => i.Id === id)?.Created ?? 0;
+    const [a, b] = createdOf(other.ref) <= createdOf(mine.ref) ? [other, mine] : [mine, other];
+    compares.open({ a, b });
+  });
+
+  register('layerlens.compareWithPreviousBuild', async (node) => {
+    const subject = await subjectOf(node, 'Compare which tag with its previous build?');
+    if (!subject) return;
+    const tag = subject.tags[0];
+    if (!tag) {
+      void vscode.window.showInformationMessage(`${subject.label} has no tag: Compare with Previous Build follows a tag from one build to the next.`);
+      return;
+    }
+    const previous = await previousBuilds.previousOf(tag);
+    if (!previous) {
+      void vscode.window.showInformationMessage(`Layerlens has not seen ${tag} point to another image yet: it remembers the previous build when the tag is rebuilt while a Docker engine is connected.`);
+      return;
+    }
+    try {
+      await engines.requireEngine().inspectImage(previous);
+    } catch (error) {
+      if (error instanceof LayerlensError && error.kind === 'not-found') {
+        void vscode.window.showInformationMessage(`The previous build of ${tag} (image ${shortImageId(previous)}) is no longer on the engine: it was removed or pruned.`);
+        return;
+      }
+      throw error;
+    }
+    compares.open({ a: { ref: previous, label: `${tag} (previous build ${shortImageId(previous)})` }, b: { ref: subject.id, label: tag } });
+  });
+}
