@@ -20,7 +20,8 @@ export function npmPackageDirectory(location: string): string {
 }
 
 function wants(path: string): boolean {
-  if (baseName(path) !== 'package.json') return false;
+  // Runs for every file of every layer: endsWith turns nearly all away before any string is made.
+  if (!path.endsWith('/package.json')) return false;
   const dir = parentOf(path);
   const name = baseName(dir);
   if (name === '' || name.startsWith('.') || name.startsWith('@')) return false;

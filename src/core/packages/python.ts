@@ -23,7 +23,26 @@ function isMetadataPath(path: string): boolean {
   return METADATA_DIRECTORY.test(baseName(path)) && SITE_DIRECTORY.test(baseName(parentOf(path)));
 }
 
+/** Every wanted path ends so. `wants` runs for every file of every layer: the last character turns most away. */
+function hasWantedEnding(path: string): boolean {
+  switch (path.charCodeAt(path.length - 1)) {
+    case 65: // A
+      return path.endsWith('/METADATA');
+    case 68: // D
+      return path.endsWith('/RECORD');
+    case 79: // O
+      return path.endsWith('/PKG-INFO');
+    case 116: // t
+      return path.endsWith('/installed-files.txt');
+    case 111: // o
+      return path.endsWith('.egg-info');
+    default:
+      return false;
+  }
+}
+
 function wants(path: string): boolean {
+  if (!hasWantedEnding(path)) return false;
   if (isMetadataPath(path)) return path.endsWith('.egg-info'); // the single-file egg-info form
   return MEMBER_FILES.has(baseName(path)) && isMetadataPath(parentOf(path));
 }
