@@ -251,6 +251,6 @@ describe('SecretsUsedInArgOrEnv (static lint)', () => {
   });
 
   test('ordinary settings and public keys raise nothing', () => {
-    assert.deepEqual(lint('FROM scratch', 'ENV PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8', 'ARG NODE_VERSION=20', 'ENV SSH_PUBLIC_KEY=ssh-ed25519', 'ARG BUILD_DATE'), []);
+    assert.deepEqual(lint('FROM scratch', 'ENV PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8', 'ARG NODE_VERSION=20', 'ENV SSH_PUBLIC_KEY=ssh-ed25519', 'ENV GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D', 'ARG BUILD_DATE'), []);
   });
 });

@@ -43,8 +43,8 @@ export interface ConfigSettings {
 export function scanBuildMetadata(createdBy: readonly (string | undefined)[], config?: ConfigSettings): BuildSecretScan {
   const found = new Map<string, BuildSecret>();
   const values = new Set<string>();
-  const add = (secret: BuildSecret, value: string) => {
-    values.add(value);
+  const add = (secret: BuildSecret, value: string | null) => {
+    if (value !== null) values.add(value);
     // An ENV or LABEL is one setting wherever it is seen (the config, the step that set it); a build argument
     // is recorded again by every RUN after it, and each of those steps shows it.
     const key = secret.name === null ? `run:${secret.step}` : secret.place === 'arg' || secret.place === 'run' ? `${secret.place}:${secret.name}:${secret.step}` : `${secret.place}:${secret.name}`;
@@ -59,8 +59,10 @@ export function scanBuildMetadata(createdBy: readonly (string | undefined)[], co
   };
   const setting = (place: SecretPlace, matchedBy: BuildSecret['matchedBy'], name: string, value: string, step: number | null) => {
     const shape = shapeOf(value) ?? null;
+    // A token inside a longer value ("deploys with AKIA…"): only the token is hidden, the words around it stay.
     if (shape) for (const m of shapeMatches(value)) values.add(m.value);
-    if (shape || (isSecretName(name) && isSecretValue(value))) add({ place, matchedBy, name, step, shape }, value);
+    const byName = isSecretName(name) && isSecretValue(value);
+    if (shape || byName) add({ place, matchedBy, name, step, shape }, byName ? value : null);
   };
 
   for (const [name, value] of configEnv(config?.Env)) setting('env', 'config', name, value, null);

@@ -1,6 +1,7 @@
 // SecretsUsedInArgOrEnv (BuildKit's build check of that name): an ARG or ENV whose name says it holds a secret
 // (BuildKit's words: apikey, auth, credential(s), key, password, pword, passwd, secret, token, between
-// underscores or at an end; "public" clears it), or whose value has a token's form (core/secrets). Both end up
+// underscores or at an end; "public" clears it, and here "gpg" too: official images set GPG_KEY to a public key's
+// fingerprint), or whose value has a token's form (core/secrets). Both end up
 // in the image: ENV in its config, ARG in the history of every RUN after it. The message names the variable,
 // never its value.
 import { shapeOf } from '../../secrets/secretShapes';
@@ -11,9 +12,9 @@ import { splitWords } from '../variables';
 import type { Finding, StaticRule } from './types';
 
 const SECRET_WORD = /(?:_|^)(?:apikey|auth|credentials?|key|password|pword|passwd|secret|token)(?:_|$)/i;
-const PUBLIC_WORD = /(?:_|^)public(?:_|$)/i;
+const PUBLIC_WORD = /(?:_|^)(?:public|gpg)(?:_|$)/i;
 
-/** BuildKit's test of a name (dockerfile2llb's secretsRegexp and its "public" allow-list). */
+/** BuildKit's test of a name (its secret words and its "public" allow-list, to which GPG is added). */
 export function nameSaysSecret(name: string): boolean {
   return SECRET_WORD.test(name) && !PUBLIC_WORD.test(name);
 }
