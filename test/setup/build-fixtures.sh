@@ -48,6 +48,9 @@ trap cleanup EXIT
 
 # The busybox binary is copied in, never committed (see .gitignore).
 for f in "${FIXTURES[@]}"; do cmp -s /bin/busybox "$FIX/$f/busybox" || cp /bin/busybox "$FIX/$f/busybox"; done
+# The debian fixture's base image and real .debs (cached and idempotent; it writes debian/base.hash, so a new
+# base rebuilds the fixture).
+if [[ " ${FIXTURES[*]} " == *" debian "* ]]; then bash "$ROOT/test/setup/debian-base.sh"; fi
 
 sha() { sha256sum | cut -c1-64; }
 fixture_hash() {   # every file of the context (busybox by content) + this script's recipe
