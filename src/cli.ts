@@ -14,6 +14,7 @@ import { renderAnalysis, renderDiff, renderLayers, renderTree } from './cli/huma
 import { analyzeCiCommand } from './cli/analyzeCi';
 import { parseCommandLine } from './cli/commandLine';
 import { explainCommand } from './cli/explainCommand';
+import { packagesCommand } from './cli/packagesCommand';
 import { lintCommand } from './cli/lintCommand';
 import { outputFormat } from './cli/outputFormat';
 import { stopQuietlyWhenOutputCloses } from './cli/quietPipe';
@@ -72,6 +73,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'lint') return lintCommand(ref, values, options, () => progress?.clear());
   if (command === 'explain') {
     out(await explainCommand(ref, values, options, () => progress?.clear()));
+    return 0;
+  }
+  if (command === 'packages') {
+    out(await packagesCommand(ref, values, options, () => progress?.clear()));
     return 0;
   }
   if (command === 'analyze' && values.ci) {

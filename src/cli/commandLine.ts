@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { LayerlensError } from '../core/errors';
 import { closestWord } from './closestWord';
 
-export const COMMANDS = ['layers', 'tree', 'diff', 'analyze', 'explain', 'lint'] as const;
+export const COMMANDS = ['layers', 'tree', 'diff', 'analyze', 'explain', 'packages', 'lint'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Every option, with the value it takes ('' for a switch). */
@@ -44,6 +44,7 @@ const COMMAND_OPTIONS: Record<Command, OptionName[]> = {
   diff: ['from', 'to'],
   analyze: ['ci', 'lowest-efficiency', 'highest-wasted-bytes', 'highest-user-wasted-percent', 'top', 'format', 'dockerfile', 'target', 'ci-config', 'policy'],
   explain: ['layer', 'step', 'large-file'],
+  packages: ['layer'],
   lint: ['image', 'target', 'format', 'lint-config'],
 };
 

@@ -17,6 +17,8 @@ Commands:
   analyze <ref>                        layers, efficiency, wasted bytes and the top wasted files
   explain <ref> --layer N | --step N   what one layer or step did, what it costs, findings and fixes
                                        (layers lists each step's number and layer number)
+  packages <ref> [--layer N]           the packages at layer N (default: the top): the layer that installed each,
+                                       its bytes there, bytes deleted later, package changes and unowned bytes
   lint <Dockerfile> [--image <ref>]    Dockerfile rules (and, with --image, the image's own); exit 1 on a warning
 
 Options:
