@@ -1,0 +1,130 @@
+// The apk, Python, npm and rpm readers inside the per-layer model (imagePackages.ts), on real data: layers built as
+// tars from the real trees of test/setup/package-tools.sh (a Debian python3-yaml, npm's is-number 7 and 6) and
+// from a real rpmdb.sqlite (rpmbuild + rpm --justdb), indexed as an image's are. The captures are the readers'
+// own choice of files (their wants), as the indexer makes them once they are in PACKAGE_READERS.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, lstatSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { apkReader } from '../../src/core/packages/apk';
+import { readImagePackages, type ImagePackages } from '../../src/core/packages/imagePackages';
+import { npmReader } from '../../src/core/packages/npm';
+import { pythonReader } from '../../src/core/packages/python';
+import { prepareRpmReader, rpmReader } from '../../src/core/packages/rpm';
+import type { PackageDatabaseReader } from '../../src/core/packages/types';
+import type { LayerIndex } from '../../src/core/types';
+import { buildTar, type TarMember } from '../support/tarBuilder';
+import { indexBlob } from './helpers';
+import { packageData, run } from './packagesFixtures';
+
+const READERS: PackageDatabaseReader[] = [apkReader, pythonReader, npmReader, rpmReader];
+const SITE = 'usr/lib/python3/dist-packages';
+
+/** Every file under `dir` as tar members named `prefix` + its path below `dir`. */
+function membersOf(dir: string, prefix: string): TarMember[] {
+  const members: TarMember[] = [];
+  for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    const full = join(dir, name);
+    if (lstatSync(full).isFile()) members.push({ name: prefix + relative(dir, full).split(sep).join('/'), content: readFileSync(full) });
+  }
+  return members;
+}
+
+async function layerOf(members: TarMember[], whiteouts: string[] = []): Promise<LayerIndex> {
+  const all = [...members, ...whiteouts.map((path) => {
+    const slash = path.lastIndexOf('/');
+    return { name: `${path.slice(0, slash + 1)}.wh.${path.slice(slash + 1)}` };
+  })];
+  const index = await indexBlob(buildTar(all));
+  // The capture the indexer makes for readers in PACKAGE_READERS.
+  const captured = members
+    .filter((m) => READERS.some((r) => r.wants('/' + m.name)))
+    .map((m) => ({ path: '/' + m.name, size: (m.content as Buffer).length, bytes: new Uint8Array(m.content as Buffer) }));
+  index.captured = [...(index.captured ?? []), ...captured];
+  return index;
+}
+
+const APK_DB = (withBusybox: boolean) => [
+  'P:musl', 'V:1.2.4-r2', 'A:x86_64', 'F:lib', 'R:libc.musl-x86_64.so.1', '',
+  ...(withBusybox ? ['P:busybox', 'V:1.36.1-r5', 'A:x86_64', 'F:bin', 'R:busybox', ''] : []),
+].join('\n');
+
+describe('the apk, Python, npm and rpm readers in the per-layer model', () => {
+  let work: string;
+  let result: ImagePackages;
+  let pyyamlBytes = 0;
+
+  before(async () => {
+    await prepareRpmReader();
+    work = mkdtempSync(join(tmpdir(), 'layerlens-readers-model-'));
+    const deb = readdirSync(packageData('python-debs')).find((f) => f.startsWith('python3-yaml_'))!;
+    run('dpkg-deb', ['-x', join(packageData('python-debs'), deb), join(work, 'yaml')]);
+    const yaml = membersOf(join(work, 'yaml', SITE), SITE + '/');
+    pyyamlBytes = yaml.reduce((sum, m) => sum + (m.content as Buffer).length, 0);
+    // PyYAML 6.1: the same files, its dist-info renamed and its METADATA saying so, as an upgrade leaves them.
+    const yaml61 = yaml
+      .filter((m) => (m.name as string).includes('PyYAML-6.0.dist-info/'))
+      .map((m) => ({
+        name: (m.name as string).replace('PyYAML-6.0.dist-info', 'PyYAML-6.1.dist-info'),
+        content: Buffer.from((m.content as Buffer).toString('utf8').replace(/^Version: 6\.0$/m, 'Version: 6.1').replaceAll('PyYAML-6.0.dist-info', 'PyYAML-6.1.dist-info')),
+      }));
+
+    const rpmRoot = join(work, 'rpm');
+    mkdirSync(join(rpmRoot, 'var/lib/rpm'), { recursive: true });
+    writeFileSync(join(work, 'hello.spec'), 'Name: hello-layerlens\nVersion: 1.0\nRelease: 1\nSummary: t\nLicense: MIT\nBuildArch: noarch\n%description\nt\n%install\nmkdir -p %{buildroot}/usr/share/hello\nhead -c 1000 /dev/zero > %{buildroot}/usr/share/hello/data\n%files\n/usr/share/hello/data\n');
+    run('rpmbuild', ['--define', `_topdir ${join(work, 'top')}`, '--quiet', '-bb', join(work, 'hello.spec')]);
+    const rpmFile = join(work, 'top/RPMS/noarch', readdirSync(join(work, 'top/RPMS/noarch'))[0]);
+    run('rpm', ['--dbpath', join(rpmRoot, 'var/lib/rpm'), '--initdb']);
+    run('rpm', ['--dbpath', join(rpmRoot, 'var/lib/rpm'), '-i', '--justdb', '--nodeps', rpmFile]);
+
+    const npm = packageData('npm-tree', 'project', 'node_modules');
+    const layers = [
+      await layerOf([
+        { name: 'lib/apk/db/installed', content: Buffer.from(APK_DB(true)) },
+        { name: 'lib/libc.musl-x86_64.so.1', content: Buffer.alloc(600) },
+        { name: 'bin/busybox', content: Buffer.alloc(900) },
+        ...yaml,
+        ...membersOf(join(npm, 'is-number'), 'app/node_modules/is-number/'),
+        { name: 'var/lib/rpm/rpmdb.sqlite', content: readFileSync(join(rpmRoot, 'var/lib/rpm/rpmdb.sqlite')) },
+        { name: 'usr/share/hello/data', content: Buffer.alloc(1000) },
+      ]),
+      // busybox removed; PyYAML upgraded; is-number 7 replaced by 6 (a downgrade).
+      await layerOf(
+        [
+          { name: 'lib/apk/db/installed', content: Buffer.from(APK_DB(false)) },
+          ...yaml61,
+          ...membersOf(join(npm, 'is-odd/node_modules/is-number'), 'app/node_modules/is-number/'),
+        ],
+        ['bin/busybox', `${SITE}/PyYAML-6.0.dist-info`],
+      ),
+    ];
+    result = readImagePackages({ layers }, READERS);
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  test('what each layer installed, upgraded, downgraded and removed', () => {
+    assert.deepEqual(result.problems, []);
+    const changes = result.changes.map((c) => `${c.layer} ${c.change} ${c.manager} ${c.name} ${c.from ?? '-'} ${c.to ?? '-'}`).sort();
+    assert.deepEqual(changes, [
+      '0 installed apk busybox - 1.36.1-r5',
+      '0 installed apk musl - 1.2.4-r2',
+      '0 installed npm is-number - 7.0.0',
+      '0 installed python PyYAML - 6.0',
+      '0 installed rpm hello-layerlens - 1.0-1',
+      '1 downgraded npm is-number 7.0.0 6.0.0',
+      '1 removed apk busybox 1.36.1-r5 -',
+      '1 upgraded python PyYAML 6.0 6.1',
+    ]);
+  });
+
+  test("a package's bytes in the layer that installed it come from its database's file list", () => {
+    const at0 = new Map(result.present[0].map((p) => [p.name, p]));
+    assert.equal(at0.get('busybox')!.size, 900);
+    assert.equal(at0.get('musl')!.size, 600);
+    assert.equal(at0.get('hello-layerlens')!.size, 1000);
+    // RECORD lists every file of the package, its dist-info included (RECORD itself too).
+    assert.equal(at0.get('PyYAML')!.size, pyyamlBytes);
+    assert.equal(at0.get('busybox')!.deletedLaterBytes, 900, 'busybox deleted in layer 1: its bytes still ship');
+  });
+});
