@@ -47,8 +47,16 @@ export class LayerFileCollector {
     return this.found.get(this.wanted.hash);
   }
 
-  /** Reads one layer blob (plain, gzip or zstd tar) to its end; `head` is its first bytes (sniff.ts). */
-  async scanLayer(head: Buffer, body: AsyncIterable<Buffer>): Promise<void> {
+  /**
+   * Reads one layer blob (plain, gzip or zstd tar); `head` is its first bytes (sniff.ts). To its end, or with
+   * `stopWhenDone`, only as far as the wanted file (then the body is destroyed, e.g. a download closed).
+   */
+  async scanLayer(head: Buffer, body: AsyncIterable<Buffer>, stopWhenDone = false): Promise<void> {
+    const stop = new AbortController();
+    const compression = detectCompression(head);
+    // Not zstd: destroying our zstd duplex (Duplex.from of a generator) mid-stream leaves the pipeline unsettled
+    // on Node 20, so a zstd blob is read to its end.
+    const stopEarly = stopWhenDone && compression !== 'zstd';
     const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
     const warnings: string[] = [];
     extract.on('entry', (header, stream, next) => {
@@ -67,12 +75,14 @@ export class LayerFileCollector {
       stream.on('end', () => {
         const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
         if (contentHashOf(bytes) === expected) this.keep(expected, bytes);
-        next();
+        if (stopEarly && this.done) stop.abort();
+        else next();
       });
     });
-    const compression = detectCompression(head);
-    if (compression === 'none') await pipeline(body, extract);
-    else await pipeline(body, createDecompressor(compression), extract);
+    const steps = compression === 'none' ? pipeline(body, extract, { signal: stop.signal }) : pipeline(body, createDecompressor(compression), extract, { signal: stop.signal });
+    await steps.catch((error: unknown) => {
+      if (!stop.signal.aborted) throw error;
+    });
   }
 
   private expectedHash(size: number, path: string): string | undefined {
@@ -133,6 +143,22 @@ export async function scanImageArchive(source: AsyncIterable<Buffer>, collector:
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Reads one layer blob (a registry's download) only as far as the collector's file, then stops it. */
+export async function scanLayerBlob(source: AsyncIterable<Buffer>, collector: LayerFileCollector, options: ScanOptions = {}): Promise<void> {
+  throwIfAborted(options.signal);
+  const iterator = source[Symbol.asyncIterator]();
+  try {
+    const { head, body } = await sniff({ [Symbol.asyncIterator]: () => iterator }, 512);
+    await collector.scanLayer(head, body, true);
+  } catch (error) {
+    throw scanError(error, options);
+  } finally {
+    // The file found before the blob's end: let the source go (a download is closed).
+    await iterator.return?.();
+  }
+  throwIfAborted(options.signal);
 }
 
 /** Reads the blobs of an OCI layout directory, one file at a time, until the collector is done. */

@@ -5,15 +5,19 @@
 //   3. for older versions, when the engine still has the image of a build step that shows them (legacy
 //      builder): a temporary container of that image;
 //   4. otherwise (older versions, names the engine cannot encode, paths it mounts over): the image's export,
-//      or the archive on disk it came from, read only as far as the layer that holds the bytes.
+//      or the archive on disk it came from, read only as far as the layer that holds the bytes;
+//      for a registry image, that one layer's blob, downloaded only as far as the file.
 import { createReadStream, promises as fs } from 'node:fs';
-import { scanImageArchive, scanLayoutDirectory, LayerFileCollector } from '../core/archiveFileScan';
+import { scanImageArchive, scanLayerBlob, scanLayoutDirectory, LayerFileCollector } from '../core/archiveFileScan';
 import { ContentCache, type ContentCacheLimits } from '../core/contentCache';
 import { contentHashOf } from '../core/contentHash';
 import { CancelledError, LayerlensError, messageOf } from '../core/errors';
 import { ImageFiles, type ContentLocation } from '../core/imageFiles';
 import type { ImageModel } from '../core/imageModel';
 import { describePath } from '../core/imagePaths';
+import { streamLayerBlob } from '../registry/layerBlob';
+import { formatReference, type RegistryReference } from '../registry/reference';
+import type { RegistryClientOptions } from '../registry/registryClient';
 import type { DockerEngine } from './engine';
 import { IntermediateImages } from './intermediateImages';
 import { TemporaryContainers } from './temporaryContainers';
@@ -23,7 +27,9 @@ export type ImageOrigin =
   /** An image of this engine (the one it was loaded from, by ID). */
   | { kind: 'engine'; engine: DockerEngine }
   /** A `docker save` archive (.tar, .tar.gz, .tar.zst) or an OCI layout (directory or tar) on disk. */
-  | { kind: 'archive'; path: string };
+  | { kind: 'archive'; path: string }
+  /** An image in a registry, by the digest of the manifest it was read from. */
+  | { kind: 'registry'; ref: RegistryReference; manifestDigest: string; client?: RegistryClientOptions };
 
 /** What the file system needs of a loaded image: its model, and where to read its bytes. */
 export interface ImageSource {
@@ -166,7 +172,9 @@ export class ImageFileService {
   }
 
   private async readFromArchive(source: ImageSource, location: ContentLocation, options: ReadFileOptions): Promise<Uint8Array> {
-    const key = source.origin.kind === 'engine' ? `${source.origin.engine.endpoint.host}\0${source.model.data.id}` : `file\0${source.origin.path}`;
+    const origin = source.origin;
+    const key =
+      origin.kind === 'engine' ? `${origin.engine.endpoint.host}\0${source.model.data.id}` : origin.kind === 'registry' ? `registry\0${origin.manifestDigest}` : `file\0${origin.path}`;
     const previous = this.exportQueues.get(key) ?? Promise.resolve();
     const run = previous.catch(() => undefined).then(() => {
       const cached = this.cache.get(location.hash);
@@ -187,10 +195,15 @@ export class ImageFileService {
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     const origin = source.origin;
-    const label = origin.kind === 'engine' ? `the export of image ${source.model.data.id}` : `archive ${origin.path}`;
-    const done = options.onSlowRead?.(`Reading ${describePath(location.path)} from layer ${location.layer} needs ${origin.kind === 'engine' ? 'an export of the image' : 'a pass over the archive'}…`, () => stop.abort());
+    const label =
+      origin.kind === 'engine' ? `the export of image ${source.model.data.id}` : origin.kind === 'registry' ? `layer ${location.layer} of ${formatReference(origin.ref)}` : `archive ${origin.path}`;
+    const needs = { engine: 'an export of the image', registry: 'a download of its layer from the registry', archive: 'a pass over the archive' }[origin.kind];
+    const done = options.onSlowRead?.(`Reading ${describePath(location.path)} from layer ${location.layer} needs ${needs}…`, () => stop.abort());
     try {
-      if (origin.kind === 'engine') {
+      if (origin.kind === 'registry') {
+        const blob = streamLayerBlob(origin.ref, origin.manifestDigest, location.layer, { ...origin.client, signal });
+        await scanLayerBlob(blob, collector, { signal, label });
+      } else if (origin.kind === 'engine') {
         const stream = await origin.engine.exportImage(source.model.data.id, signal);
         await scanImageArchive(stream as unknown as AsyncIterable<Buffer>, collector, { signal, label });
       } else {

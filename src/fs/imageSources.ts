@@ -4,7 +4,9 @@
 import type { ImageModel } from '../core/imageModel';
 import type { DockerEngine } from '../docker/engine';
 import { isPathReference } from '../docker/imageLoader';
-import type { ImageSource } from '../docker/imageFileService';
+import type { ImageOrigin, ImageSource } from '../docker/imageFileService';
+import { isRegistryReference, parseRegistryReference } from '../registry/reference';
+import type { RegistryClientOptions } from '../registry/registryClient';
 
 const KEPT = 2;
 
@@ -14,6 +16,8 @@ export interface ImageSourceDeps {
   /** Loads an engine image by ID (from the index cache when it was indexed before). */
   load(imageId: string): Promise<ImageModel>;
   engine(): DockerEngine;
+  /** How to reach registries (insecure hosts…), for files of registry images. */
+  registryClient?(): RegistryClientOptions;
 }
 
 export function imageSourceResolver(deps: ImageSourceDeps): (imageIdHex: string) => Promise<ImageSource | undefined> {
@@ -21,8 +25,7 @@ export function imageSourceResolver(deps: ImageSourceDeps): (imageIdHex: string)
   return async (imageIdHex) => {
     const opened = deps.opened(imageIdHex);
     if (opened) {
-      const origin = isPathReference(opened.imageRef) ? { kind: 'archive' as const, path: opened.imageRef } : { kind: 'engine' as const, engine: deps.engine() };
-      return { model: opened.model, origin };
+      return { model: opened.model, origin: originOf(opened.imageRef, opened.model, deps) };
     }
     let model = loaded.get(imageIdHex);
     if (!model) {
@@ -33,4 +36,15 @@ export function imageSourceResolver(deps: ImageSourceDeps): (imageIdHex: string)
     }
     return { model: await model, origin: { kind: 'engine', engine: deps.engine() } };
   };
+}
+
+/** Where the bytes of an image opened by `imageRef` are read again: its archive, its registry, or the engine. */
+function originOf(imageRef: string, model: ImageModel, deps: ImageSourceDeps): ImageOrigin {
+  if (isPathReference(imageRef)) return { kind: 'archive', path: imageRef };
+  if (isRegistryReference(imageRef)) {
+    const ref = parseRegistryReference(imageRef);
+    const manifestDigest = model.data.manifestDigest ?? ref.digest;
+    if (manifestDigest) return { kind: 'registry', ref, manifestDigest, client: deps.registryClient?.() };
+  }
+  return { kind: 'engine', engine: deps.engine() };
 }

@@ -2,12 +2,13 @@
 // gzip'd archive and an OCI layout directory; it stops reading once it has them, accepts only bytes that hash
 // to the indexed hash, and keeps older versions it passes on the way.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { LayerFileCollector, scanImageArchive, scanLayoutDirectory } from '../../src/core/archiveFileScan';
+import { LayerFileCollector, scanImageArchive, scanLayerBlob, scanLayoutDirectory } from '../../src/core/archiveFileScan';
 import { readImageTar } from '../../src/core/archiveReader';
 import { ContentCache } from '../../src/core/contentCache';
 import { contentHashOf } from '../../src/core/contentHash';
@@ -15,7 +16,7 @@ import { CancelledError } from '../../src/core/errors';
 import { ImageFiles } from '../../src/core/imageFiles';
 import { ImageModel } from '../../src/core/imageModel';
 import { buildImageArchive, type Layout } from '../support/imageBuilder';
-import type { LayerCompression, TarMember } from '../support/tarBuilder';
+import { buildTar, type LayerCompression, type TarMember } from '../support/tarBuilder';
 import { chunked } from './helpers';
 
 const RAW_NAME = Buffer.concat([Buffer.from('names/latin1-'), Buffer.from([0xe9]), Buffer.from('.txt')]);
@@ -180,4 +181,38 @@ describe('ContentCache', () => {
     assert.equal(cache.set('big', new Uint8Array(7)), false, 'too big to keep');
     assert.deepEqual(cache.size, { items: 2, bytes: 8 });
   });
+});
+
+describe('one layer blob (a registry download)', () => {
+  const wanted = Buffer.from('the wanted file\n');
+  const layerTar = buildTar([
+    { name: 'etc/', type: 'dir' },
+    { name: 'etc/wanted.txt', content: wanted },
+    // Random bytes: gzip cannot shrink them, so stopping early shows in the bytes pulled.
+    { name: 'opt/big.bin', content: randomBytes(1024 * 1024) },
+  ]);
+  for (const [name, blob] of [
+    ['uncompressed', layerTar],
+    ['gzip', gzipSync(layerTar)],
+  ] as const) {
+    test(`${name}: read only as far as the file, then the download is let go`, async () => {
+      let pulled = 0;
+      let closed = false;
+      async function* download(): AsyncGenerator<Buffer> {
+        try {
+          for (let i = 0; i < blob.length; i += 16 * 1024) {
+            pulled += Math.min(16 * 1024, blob.length - i);
+            yield blob.subarray(i, i + 16 * 1024);
+          }
+        } finally {
+          closed = true;
+        }
+      }
+      const collector = new LayerFileCollector({ hash: contentHashOf(wanted), size: wanted.length, path: '/etc/wanted.txt' });
+      await scanLayerBlob(download(), collector);
+      assert.ok(collector.result?.equals(wanted));
+      assert.ok(pulled < blob.length / 2, `pulled ${pulled} of ${blob.length} bytes`);
+      assert.ok(closed, 'the source was closed (return() called)');
+    });
+  }
 });

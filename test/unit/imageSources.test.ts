@@ -24,6 +24,22 @@ test('an image open in an explorer is served from there, with its archive or its
   assert.deepEqual(await resolve('bb'), { model: opened, origin: { kind: 'engine', engine } });
 });
 
+test('an image opened from a registry reads its files from that registry, by the manifest it was read from', async () => {
+  const opened = modelOf('sha256:cc');
+  opened.data.manifestDigest = 'sha256:' + 'd'.repeat(64);
+  const resolve = imageSourceResolver({
+    opened: () => ({ model: opened, imageRef: 'registry://127.0.0.1:5000/app:1.2' }),
+    load: () => Promise.reject(new Error('must not load')),
+    engine: () => assert.fail('the engine is not asked'),
+  });
+  const source = await resolve('cc');
+  assert.equal(source?.origin.kind, 'registry');
+  assert.ok(source?.origin.kind === 'registry');
+  assert.equal(source.origin.manifestDigest, opened.data.manifestDigest);
+  assert.equal(source.origin.ref.registry, '127.0.0.1:5000');
+  assert.equal(source.origin.ref.repository, 'app');
+});
+
 test('other images are loaded by ID once, the last two kept; a failed load is tried again next time', async () => {
   const loads: string[] = [];
   let fail = true;
