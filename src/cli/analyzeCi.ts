@@ -7,6 +7,7 @@ import { targetStage, type ParsedDockerfile } from '../core/dockerfile/parse';
 import { LayerlensError } from '../core/errors';
 import { explainLayers } from '../core/explain/explainLayer';
 import type { ImageModel } from '../core/imageModel';
+import { buildSecretFindings } from '../core/secrets/buildSecretFindings';
 import { imageDisplayName } from '../core/imageName';
 import { analyzeReport, evaluateCiRules, type CiLimits } from '../core/reports';
 import { isPathReference, loadAnalysis, loadImage, type LoadOptions } from '../docker/imageLoader';
@@ -52,7 +53,7 @@ export async function analyzeCiCommand(ref: string, flags: AnalyzeCiFlags, optio
     const { model } = await loadImage(ref, options).finally(run.onLoaded);
     const analysis = analyzeImage(model);
     const ciRules = evaluateCiRules(analysis, limits);
-    const checks: ImageChecks = { reference: ref, ciRules, explanations: explainLayers(model, analysis) };
+    const checks: ImageChecks = { reference: ref, ciRules, explanations: explainLayers(model, analysis), buildSecrets: buildSecretFindings(model.buildSecrets) };
     if (dockerfile) Object.assign(checks, dockerfileLines(flags.dockerfile!, dockerfile, model, ref, flags.target));
     run.write(JSON.stringify(imageSarif(checks), null, 2));
     return ciRules.every((r) => r.pass) ? 0 : 1;
@@ -66,12 +67,16 @@ export async function analyzeCiCommand(ref: string, flags: AnalyzeCiFlags, optio
 }
 
 /** Where each layer's results go in the Dockerfile, as `lint --image` matches them; refused when the image is not from it. */
-function dockerfileLines(file: string, dockerfile: ParsedDockerfile, model: ImageModel, ref: string, target: string | undefined): Pick<ImageChecks, 'lineOfLayer' | 'imageLine'> {
+function dockerfileLines(file: string, dockerfile: ParsedDockerfile, model: ImageModel, ref: string, target: string | undefined): Pick<ImageChecks, 'lineOfLayer' | 'lineOfStep' | 'imageLine'> {
   const match = matchDockerfile(dockerfile, model.steps, { target });
   if (agreement(match) < AUTO_LINK_MIN_SCORE) throw new LayerlensError(unrelatedImage(file, ref, dockerfile, model.steps, match), 'bad-input');
-  const lines = new Map<number, DockerfileLine>();
+  const byLayer = new Map<number, DockerfileLine>();
+  const byStep = new Map<number, DockerfileLine>();
   for (const m of match.instructions) {
-    if (m.status === 'matched' && m.layerIndex !== undefined) lines.set(m.layerIndex, { file, line: m.instruction.range.startLine + 1 });
+    if (m.status !== 'matched') continue;
+    const line = { file, line: m.instruction.range.startLine + 1 };
+    byStep.set(m.stepIndex, line);
+    if (m.layerIndex !== undefined) byLayer.set(m.layerIndex, line);
   }
-  return { lineOfLayer: (layer) => lines.get(layer), imageLine: { file, line: match.stage.from.range.startLine + 1 } };
+  return { lineOfLayer: (layer) => byLayer.get(layer), lineOfStep: (step) => byStep.get(step), imageLine: { file, line: match.stage.from.range.startLine + 1 } };
 }

@@ -24,6 +24,10 @@ export interface ImageChecks {
   ciRules: readonly CiRuleResult[];
   /** Every layer's explanation, base first. */
   explanations: readonly LayerExplanation[];
+  /** The secrets of the image config and history (core/secrets/buildSecretFindings.ts): one result per setting. */
+  buildSecrets?: readonly ExplainFinding[];
+  /** With --dockerfile: the line of a build step (by its index in the history). */
+  lineOfStep?: (step: number) => DockerfileLine | undefined;
   /** With --dockerfile: the line that made a layer (undefined for base-image layers and changed lines). */
   lineOfLayer?: (layer: number) => DockerfileLine | undefined;
   /** With --dockerfile: where image-wide results go (the target stage's FROM line). */
@@ -43,6 +47,9 @@ export function imageSarif(checks: ImageChecks): SarifLog {
     results.push({ ruleId: rule.rule, level: 'error', message: ciRuleMessage(rule), location: imageWide, properties: { limit: rule.limit, actual: jsonNumber(rule.actual) } });
   }
   results.push(...(checks.extra?.results ?? []));
+  // A layer's explanation already holds the build-metadata secrets of its own step: those are not said twice.
+  const explained = new Set(checks.explanations.filter((e) => e.findings.some(isBuildSecret)).map((e) => e.step?.index));
+  for (const finding of checks.buildSecrets ?? []) results.push(...buildSecretResults(checks, finding, (step) => explained.has(step)));
   for (const explanation of checks.explanations) {
     for (const finding of explanation.findings) results.push(findingResult(checks, explanation, finding));
   }
@@ -69,6 +76,19 @@ function findingResult(checks: ImageChecks, explanation: LayerExplanation, findi
   return { ruleId: finding.ruleId, level: findingLevel(finding.severity), message, location, properties };
 }
 
+/** Each setting on its own: code scanning then puts each on the ENV, ARG or RUN line that holds it. */
+function buildSecretResults(checks: ImageChecks, finding: ExplainFinding, inLayerFindings: (step: number) => boolean): CheckResult[] {
+  return finding.evidence.filter((e) => e.step === undefined || !inLayerFindings(e.step)).map((e) => {
+    const line = e.step === undefined ? undefined : checks.lineOfStep?.(e.step);
+    const location: CheckLocation = line ? { kind: 'file', path: line.file, line: line.line } : imageWideLocation(checks);
+    const properties: Record<string, unknown> = { image: checks.reference, setting: e.path };
+    if (e.step !== undefined) properties.step = e.step;
+    if (e.variable !== undefined) properties.variable = e.variable;
+    if (finding.matchedBy) properties.matchedBy = finding.matchedBy;
+    return { ruleId: finding.ruleId, level: findingLevel(finding.severity), message: `${plainText(finding.title)} ${printablePath(e.path)}. ${plainText(finding.fix)}`, location, properties };
+  });
+}
+
 export function ciRuleMessage(rule: CiRuleResult): string {
   switch (rule.rule) {
     case 'lowestEfficiency':
@@ -78,6 +98,10 @@ export function ciRuleMessage(rule: CiRuleResult): string {
     case 'highestUserWastedPercent':
       return `${formatUserWastedRatio(rule.actual)} of the bytes above the base layer are wasted, above the highest allowed ${formatPercent(rule.limit)} (dive's highestUserWastedPercent).`;
   }
+}
+
+function isBuildSecret(finding: ExplainFinding): boolean {
+  return finding.id === 'secret' && (finding.matchedBy === 'config' || finding.matchedBy === 'history');
 }
 
 /** Our finding texts may hold Markdown code spans; SARIF's text is plain. */
