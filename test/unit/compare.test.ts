@@ -248,3 +248,17 @@ describe('compareImages: the growth gate', () => {
     assert.equal(compareImages(new ImageModel(image([])), A, { maxGrowth: { ratio: 100 } }).ci!.pass, false);
   });
 });
+
+describe('compareImages: a hardlink keeps the bytes of its own layer', () => {
+  test('replacing the link target in a later layer does not change what the link shows', () => {
+    // As the containerd store's differ writes `rm hard && ln other hard`: the untouched link stays in the lower layer.
+    const lower = layer([dir('/l'), file('/l/hard', 7, 'target'), hardlink('/l/target', '/l/hard')]);
+    const upper = layer([file('/l/hard', 6, 'other')]);
+    const a = new ImageModel(image([layer([dir('/l'), file('/l/hard', 7, 'target'), file('/l/target', 7, 'target')])]));
+    const b = new ImageModel(image([lower, upper]));
+    const r = compareImages(a, b);
+    assert.deepEqual(brief(r), ['modified content /l/hard']);
+    const back = compareImages(b, a);
+    assert.deepEqual(brief(back), ['modified content /l/hard']);
+  });
+});

@@ -44,7 +44,7 @@ function finalView(model: ImageModel): ViewSide {
   const entries: MergedEntry[] = model.layerCount === 0 ? [] : model.mergedViewAt(model.topLayer);
   const stepOfLayer: (number | undefined)[] = [];
   for (const step of model.steps) if (step.layerIndex !== undefined) stepOfLayer[step.layerIndex] = step.index;
-  return { entries, stepOfLayer };
+  return { entries, stepOfLayer, layers: model.data.layers };
 }
 
 /** Bytes of regular files in each layer, as `layers` and `analyze` count a layer's size. */

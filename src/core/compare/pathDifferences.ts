@@ -1,9 +1,11 @@
 // The path-by-path difference of two final merged views, in one pass over both sorted lists.
-// A hardlink is compared as the file it shares bytes with (its target in the same view), so a file that became
-// a hardlink to identical bytes is no change; mode, uid and gid are the link's own, as `docker export` shows them.
+// A hardlink is compared as the file it shares bytes with, so a file that became a hardlink to identical bytes is
+// no change; mode, uid and gid are the link's own, as `docker export` shows them. Its bytes are its target's as
+// the link's own layer holds them: a later layer that replaces the target path does not change the linked inode
+// (the containerd store's differ leaves such a link out of the new layer, and the export shows the old bytes).
 import type { MergedEntry } from '../imageModel';
 import { comparePaths, parentOf } from '../paths';
-import type { LayerEntry } from '../types';
+import type { LayerEntry, LayerIndex } from '../types';
 import type { DifferenceKind, PathDifference, PathSide } from './comparison';
 
 export interface ViewSide {
@@ -11,6 +13,10 @@ export interface ViewSide {
   entries: MergedEntry[];
   /** Step index of each layer index (undefined for a layer without a step). */
   stepOfLayer: (number | undefined)[];
+  /** The image's layers, where a hardlink's target is looked up first. */
+  layers: readonly LayerIndex[];
+  /** Filled as needed: each layer's entries by path. */
+  entriesOfLayer?: Map<number, Map<string, LayerEntry>>;
 }
 
 export function pathDifferences(a: ViewSide, b: ViewSide, ignored?: (path: string) => boolean): PathDifference[] {
@@ -68,15 +74,33 @@ function differenceKind(ca: LayerEntry, ea: LayerEntry, cb: LayerEntry, eb: Laye
   return ea.mode !== eb.mode || ea.uid !== eb.uid || ea.gid !== eb.gid ? 'metadata' : undefined;
 }
 
-/** The entry whose content a path shows: a hardlink's target (followed a few times), else the entry itself. */
+/**
+ * The entry whose content a path shows: a hardlink's target in the link's own layer (a tar links to a member
+ * before it), else in the final view; followed a few times. Anything else is its own content.
+ */
 function resolved(entry: MergedEntry, side: ViewSide): LayerEntry {
   let current: LayerEntry = entry;
+  let layer = entry.layer;
   for (let hops = 0; hops < 8 && current.type === 'hardlink' && current.linkTarget !== undefined; hops++) {
-    const target = findPath(side.entries, current.linkTarget);
+    const inLayer = entriesOf(side, layer)?.get(current.linkTarget);
+    const target = inLayer ?? findPath(side.entries, current.linkTarget);
     if (!target || target === current) break;
+    if (!inLayer) layer = (target as MergedEntry).layer;
     current = target;
   }
   return current;
+}
+
+function entriesOf(side: ViewSide, layer: number): Map<string, LayerEntry> | undefined {
+  const index = side.layers[layer];
+  if (!index) return undefined;
+  side.entriesOfLayer ??= new Map();
+  let byPath = side.entriesOfLayer.get(layer);
+  if (!byPath) {
+    byPath = new Map(index.entries.map((e) => [e.path, e]));
+    side.entriesOfLayer.set(layer, byPath);
+  }
+  return byPath;
 }
 
 /** Binary search in a view sorted by comparePaths. */
