@@ -53,8 +53,11 @@ for f in "${FIXTURES[@]}"; do cmp -s /bin/busybox "$FIX/$f/busybox" || cp /bin/b
 if [[ " ${FIXTURES[*]} " == *" debian "* ]]; then bash "$ROOT/test/setup/debian-base.sh"; fi
 
 sha() { sha256sum | cut -c1-64; }
-fixture_hash() {   # every file of the context (busybox by content) + this script's recipe
-  (cd "$FIX/$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; echo "recipe=$RECIPE") | sha
+# A fixture built FROM another fixture (FROM layerlens-test/<base>:${BUILDER}, the compare pair) hashes its base's too,
+# so it is rebuilt whenever its base is.
+fixture_hash() {   # every file of the context (busybox by content) + this script's recipe (+ the base's hash)
+  (cd "$FIX/$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; echo "recipe=$RECIPE"
+   for base in $(sed -n 's|^FROM layerlens-test/\([a-z0-9-]*\):\${BUILDER}$|\1|p' Dockerfile); do echo "base=$(fixture_hash "$base")"; done) | sha
 }
 label_of() { $DOCKER -H "$1" image inspect -f "{{index .Config.Labels \"$HASH_LABEL\"}}" "$2" 2>/dev/null || true; }
 id_of() { $DOCKER -H "$1" image inspect -f '{{.Id}}' "$2" 2>/dev/null || true; }
@@ -62,13 +65,15 @@ id_of() { $DOCKER -H "$1" image inspect -f '{{.Id}}' "$2" 2>/dev/null || true; }
 drop_old() { [ -z "$3" ] || [ "$3" = "$(id_of "$1" "$2")" ] || $DOCKER -H "$1" rmi "$3" >/dev/null 2>&1 || true; }
 
 build_fixture() {   # engine host fixture builder
-  local engine=$1 host=$2 f=$3 builder=$4 img=layerlens-test/$3:$4 hash old bk=0 logf
+  local engine=$1 host=$2 f=$3 builder=$4 img=layerlens-test/$3:$4 hash old bk=0 logf args=()
   hash=$(fixture_hash "$f")
   [ "$(label_of "$host" "$img")" = "$hash" ] && { log "$engine: $img up to date"; return; }
   [ "$builder" = buildkit ] && bk=1
+  # A fixture FROM another fixture names its base by the builder's tag (ARG BUILDER before its FROM).
+  grep -q '^ARG BUILDER' "$FIX/$f/Dockerfile" && args=(--build-arg "BUILDER=$builder")
   logf=$LOGDIR/$engine-$f-$builder.log; old=$(id_of "$host" "$img")
   log "$engine: building $img"
-  DOCKER_BUILDKIT=$bk $DOCKER -H "$host" build --network none --label "$HASH_LABEL=$hash" \
+  DOCKER_BUILDKIT=$bk $DOCKER -H "$host" build --network none --label "$HASH_LABEL=$hash" "${args[@]}" \
       -t "$img" "$FIX/$f" > "$logf" 2>&1 \
     || { tail -30 "$logf" >&2; die "$engine: build of $img failed (log: $logf)"; }
   drop_old "$host" "$img" "$old"

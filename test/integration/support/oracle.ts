@@ -87,6 +87,11 @@ export function comparableFromOracle(entries: OracleEntry[]): Map<string, Compar
   return comparable(entries, (e) => (e.sha256 ? Buffer.from(e.sha256, 'hex').subarray(0, 16).toString('base64url') : undefined));
 }
 
+/** Paths a container's export holds whatever its image does: the init layer, and the mounts below /proc, /sys, /dev. */
+export function madeByContainer(path: string): boolean {
+  return INIT_PATHS.has(path) || path.startsWith('/proc/') || path.startsWith('/sys/') || path.startsWith('/dev/');
+}
+
 /** Differences between the engine's view and the oracle's, as readable lines (empty = identical). */
 export function compareFilesystems(engine: Map<string, Comparable>, oracle: Map<string, Comparable>): string[] {
   const problems: string[] = [];
