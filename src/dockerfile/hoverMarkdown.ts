@@ -77,6 +77,9 @@ export function hoverMarkdown(content: HoverContent): string {
     case 'metadata':
       blocks.push(`**Layerlens** · ${image} · metadata only`);
       blocks.push(`This ${insight.keyword} only changes the image's configuration: no layer, no bytes.`);
+      // As the image records it, masked: a secret value of the line never reaches the hover.
+      if (insight.recorded) blocks.push(`Recorded as: ${escapeMarkdown(insight.recorded)}`);
+      if (insight.secrets.length) blocks.push(insight.secrets.map(findingLine).join('\n'));
       break;
     case 'from': {
       const base = insight.base;

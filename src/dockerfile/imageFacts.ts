@@ -5,6 +5,7 @@ import type { ImageAnalysis } from '../core/analysis';
 import { explainLayer } from '../core/explain/explainLayer';
 import type { Finding as ExplainFinding } from '../core/explain/explanation';
 import type { ImageModel } from '../core/imageModel';
+import type { BuildSecret } from '../core/secrets/buildSecrets';
 import type { Step } from '../core/types';
 
 export interface LayerFacts {
@@ -35,6 +36,8 @@ export interface ImageFacts {
   /** The name the user knows it by ("layerlens-test/basics:legacy"), or a short ID. */
   label: string;
   steps: Step[];
+  /** Secrets in the image's config and history, by name and step (core/secrets): the hover of their lines says so. */
+  buildSecrets: BuildSecret[];
   layerCount: number;
   /** Σ layer sizes. */
   totalSize: number;
@@ -45,7 +48,7 @@ export interface ImageFacts {
 
 /** Per-layer facts from the analysis and each layer's explanation findings. */
 export function imageFacts(
-  image: { id: string; label: string; steps: Step[] },
+  image: { id: string; label: string; steps: Step[]; buildSecrets?: BuildSecret[] },
   analysis: ImageAnalysis,
   findingsOf: (layer: number) => ExplainFinding[],
 ): ImageFacts {
@@ -63,7 +66,7 @@ export function imageFacts(
     wastedLaterBytes: stats.wastedBytes,
     findings: findingsOf(layer),
   }));
-  return { id: image.id, label: image.label, steps: image.steps, layerCount: layers.length, totalSize: analysis.totalSize, layers, analysis };
+  return { id: image.id, label: image.label, steps: image.steps, buildSecrets: image.buildSecrets ?? [], layerCount: layers.length, totalSize: analysis.totalSize, layers, analysis };
 }
 
 export interface BaseFacts {

@@ -67,7 +67,7 @@ export class IndexedImages implements vscode.Disposable {
       const model = await this.loadModel(id, label);
       const analysis = await this.analysisOf(model);
       const findings = await explainEveryLayer(model, analysis, (layer, error) => this.log.warn(`Could not explain layer ${layer} of ${model.data.id}: ${messageOf(error)}`));
-      this.set(id, { kind: 'ready', facts: imageFacts({ id, label, steps: model.steps }, analysis, (layer) => findings[layer] ?? []) });
+      this.set(id, { kind: 'ready', facts: imageFacts({ id, label, steps: model.steps, buildSecrets: model.buildSecrets }, analysis, (layer) => findings[layer] ?? []) });
       this.log.info(`Indexed ${label} for its Dockerfile in ${Date.now() - started} ms.`);
     } catch (error) {
       const cancelled = error instanceof LayerlensError && error.kind === 'cancelled';

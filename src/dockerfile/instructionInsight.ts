@@ -4,6 +4,8 @@
 import { baseImageOf } from '../core/dockerfile/baseImage';
 import type { InstructionMatch } from '../core/dockerfile/match';
 import type { ParsedDockerfile } from '../core/dockerfile/parse';
+import type { Finding as ExplainFinding } from '../core/explain/explanation';
+import { buildSecretFindings } from '../core/secrets/buildSecretFindings';
 import { baseFacts, type BaseFacts, type ImageFacts, type LayerFacts } from './imageFacts';
 
 export type InstructionInsight =
@@ -16,7 +18,15 @@ export type InstructionInsight =
       /** COPY --from=<stage or image>: where the copied bytes come from. */
       copiedFrom?: string;
     }
-  | { kind: 'metadata'; keyword: string; stepIndex: number }
+  | {
+      kind: 'metadata';
+      keyword: string;
+      stepIndex: number;
+      /** The step as the image records it, its secrets masked (core/secrets). */
+      recorded: string;
+      /** The secrets this step puts in the image (an ENV, ARG or LABEL value): named, never shown. */
+      secrets: ExplainFinding[];
+    }
   | { kind: 'from'; base: BaseDescription }
   | { kind: 'changed'; keyword: string }
   | { kind: 'unrecorded'; keyword: string };
@@ -41,7 +51,11 @@ export function instructionInsight(dockerfile: ParsedDockerfile, facts: ImageFac
     }
     case 'matched': {
       const layer = match.layerIndex === undefined ? undefined : facts.layers[match.layerIndex];
-      if (!layer) return { kind: 'metadata', keyword, stepIndex: match.stepIndex };
+      if (!layer) {
+        const recorded = facts.steps.find((s) => s.index === match.stepIndex)?.instruction ?? '';
+        const secrets = buildSecretFindings(facts.buildSecrets.filter((s) => s.step === match.stepIndex));
+        return { kind: 'metadata', keyword, stepIndex: match.stepIndex, recorded, secrets };
+      }
       const from = keyword === 'COPY' ? match.instruction.flags.find((f) => f.name === 'from')?.value ?? undefined : undefined;
       return { kind: 'layer', keyword, stepIndex: match.stepIndex, layer, layerCount: facts.layerCount, ...(from ? { copiedFrom: from } : {}) };
     }

@@ -12,6 +12,7 @@ import { stepsFromEngineHistory } from '../../src/core/engineHistory';
 import type { ImageConfig } from '../../src/core/types';
 import { parseDockerfile } from '../../src/core/dockerfile/parse';
 import { lintDockerfile } from '../../src/core/dockerfile/rules/index';
+import { hoverMarkdown } from '../../src/dockerfile/hoverMarkdown';
 
 const GHP = 'ghp_' + 'FakeLayerlensToken0123456789abcdefABCD';
 const PAT = 'github_pat_' + 'FakeLayerlens0123456789_abcdefghij';
@@ -252,5 +253,22 @@ describe('SecretsUsedInArgOrEnv (static lint)', () => {
 
   test('ordinary settings and public keys raise nothing', () => {
     assert.deepEqual(lint('FROM scratch', 'ENV PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8', 'ARG NODE_VERSION=20', 'ENV SSH_PUBLIC_KEY=ssh-ed25519', 'ENV GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D', 'ARG BUILD_DATE'), []);
+  });
+});
+
+describe('the Dockerfile hover of a secret ENV line', () => {
+  test('shows the step as recorded, masked, and names the secret; never the value', () => {
+    const config: ImageConfig = { config: { Env: [`GITHUB_TOKEN=${GHP}`] }, history: [{ created_by: `ENV GITHUB_TOKEN=${GHP}`, empty_layer: true }] };
+    const [step] = mapSteps(config, 0);
+    const secrets = buildSecretFindings(scanImageConfig(config).secrets.filter((s) => s.step === 0));
+    const markdown = hoverMarkdown({
+      kind: 'linked',
+      image: { id: 'sha256:x', label: 'app:1' },
+      insight: { kind: 'metadata', keyword: 'ENV', stepIndex: 0, recorded: step.instruction, secrets },
+      hints: [],
+    });
+    assert.ok(markdown.includes('Recorded as: ENV GITHUB\\_TOKEN\\=ghp\\_\\*\\*\\*\\*'), markdown);
+    assert.match(markdown, /\$\(shield\) LL3001 .*ENV GITHUB\\_TOKEN/);
+    assert.ok(!markdown.includes(GHP.slice(4)));
   });
 });

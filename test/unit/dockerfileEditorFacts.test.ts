@@ -78,7 +78,7 @@ describe('instructionInsight: what a line is told', () => {
   });
 
   test('ENV is metadata only; FROM scratch an empty base; a comment nothing', () => {
-    assert.deepEqual(insightAt(DOCKERFILE, 5), { kind: 'metadata', keyword: 'ENV', stepIndex: 2 });
+    assert.deepEqual(insightAt(DOCKERFILE, 5), { kind: 'metadata', keyword: 'ENV', stepIndex: 2, recorded: 'ENV A=1', secrets: [] });
     assert.deepEqual(insightAt(DOCKERFILE, 1), { kind: 'from', base: { kind: 'scratch', name: 'scratch', layers: 0, size: 0, shareOfImage: 0 } });
     assert.equal(insightAt(DOCKERFILE, 0), undefined);
   });
@@ -99,7 +99,7 @@ describe('instructionInsight: what a line is told', () => {
       layer, size: (layer + 1) * 100, shareOfImage: 0, added: 1, modified: 0, metadataOnly: 0, deleted: 0, hidesBytes: 0, wastedLaterBytes: 0, findings: [],
     }));
     const total = layers.reduce((sum, l) => sum + l.size, 0);
-    const multi: ImageFacts = { id: 'sha256:x', label: 'multi:1', steps, layerCount, totalSize: total, layers, analysis: {} as ImageAnalysis };
+    const multi: ImageFacts = { id: 'sha256:x', label: 'multi:1', steps, buildSecrets: [], layerCount, totalSize: total, layers, analysis: {} as ImageAnalysis };
     const lines = build.dockerfile.split('\n');
     const fromBuild = lines.indexOf('FROM build');
     const from = insightAt(build.dockerfile, fromBuild, multi);
