@@ -44,7 +44,7 @@ export class CompareDetailsPane {
     this.element.append(
       el('h3', { class: 'details-path', text: printableName(d.path) }),
       el('p', { class: 'compare-change', text: d.difference ? CHANGE_TEXT[d.difference] : 'Changes below' }),
-      el('div', { class: 'compare-sides' }, this.sideFacts('A', 'a', d.a), this.sideFacts('B', 'b', d.b)),
+      d.difference ? el('div', { class: 'compare-sides' }, this.sideFacts('A', 'a', d.a), this.sideFacts('B', 'b', d.b)) : el('p', { class: 'hint', text: 'The same directory in both images; the paths below it differ.' }),
       el(
         'div',
         { class: 'actions' },

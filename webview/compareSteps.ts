@@ -36,7 +36,7 @@ function side(s: StepSide | null): HTMLElement {
     'span',
     { class: 'step-side', role: 'cell', title: printableName(s.instruction) },
     el('span', { class: 'step-number', text: `#${s.index}` }),
-    el('span', { class: 'instruction', text: printableName(s.instruction) }),
-    el('span', { class: 'layer-size', text: s.size === null ? '—' : formatBytes(s.size) }),
+    el('span', { class: 'step-instruction', text: printableName(s.instruction) }),
+    el('span', { class: 'step-size', text: s.size === null ? '—' : formatBytes(s.size) }),
   );
 }

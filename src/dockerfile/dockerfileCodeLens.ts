@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { codeLensText } from './codeLensText';
 import type { DockerfileViews } from './dockerfileViews';
+import type { PreviousBuildDeltas } from './previousBuildDeltas';
 import { instructionInsight } from './instructionInsight';
 import { toRange } from './vscodeConversions';
 
@@ -14,9 +15,14 @@ export class DockerfileCodeLensProvider implements vscode.CodeLensProvider, vsco
   private readonly subscriptions: vscode.Disposable[];
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  constructor(private readonly views: DockerfileViews) {
+  constructor(
+    private readonly views: DockerfileViews,
+    /** "+12.1 MB since the previous build", when the linked tag was seen rebuilt. */
+    private readonly sinceBuild?: PreviousBuildDeltas,
+  ) {
     this.subscriptions = [
       views.onDidChange(() => this.changed.fire()),
+      ...(sinceBuild ? [sinceBuild.onDidChange(() => this.changed.fire())] : []),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(CODE_LENS_SETTING)) this.changed.fire();
       }),
@@ -31,8 +37,10 @@ export class DockerfileCodeLensProvider implements vscode.CodeLensProvider, vsco
     const lenses: vscode.CodeLens[] = [];
     for (const match of view.match.instructions) {
       const insight = instructionInsight(view.parsed, view.facts, match);
-      const title = codeLensText(insight);
-      if (!title) continue;
+      const lens = codeLensText(insight);
+      if (!lens) continue;
+      const since = insight.kind === 'layer' ? this.sinceBuild?.textFor(view.link, insight.stepIndex) : undefined;
+      const title = since ? `${lens} · ${since}` : lens;
       const start = match.instruction.range;
       const range = toRange({ startLine: start.startLine, startCharacter: start.startCharacter, endLine: start.startLine, endCharacter: start.startCharacter });
       const command: vscode.Command =

@@ -4,6 +4,7 @@
 // platform), waiting for it at most REMOTE_WAIT_MS: the read runs in the background, started when the file opens.
 import * as vscode from 'vscode';
 import type { DockerfileViews } from './dockerfileViews';
+import type { PreviousBuildDeltas } from './previousBuildDeltas';
 import { hoverContent, instructionAt } from './hoverContent';
 import { HOVER_COMMANDS, hoverMarkdown } from './hoverMarkdown';
 import type { ParsedDockerfiles } from './parsedDockerfiles';
@@ -20,6 +21,8 @@ export class DockerfileHoverProvider implements vscode.HoverProvider {
     private readonly parsed: ParsedDockerfiles,
     private readonly log: vscode.LogOutputChannel,
     private readonly remoteBases?: RemoteBaseImages,
+    /** "+12.1 MB since the previous build", when the linked tag was seen rebuilt. */
+    private readonly sinceBuild?: PreviousBuildDeltas,
   ) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
@@ -30,6 +33,8 @@ export class DockerfileHoverProvider implements vscode.HoverProvider {
     const view = this.views.view(document);
     const content = hoverContent(view, parsed, instruction, this.views.findings(document), document.uri.toString(), (v) => this.views.labelOf(v.link));
     let text = hoverMarkdown(content);
+    const since = view.kind === 'ready' && content.kind === 'linked' && content.insight.kind === 'layer' ? this.sinceBuild?.textFor(view.link, content.insight.stepIndex) : undefined;
+    if (since) text += `\n\n${since}`; // our own phrase: sizes only, nothing from the image
     const named = this.remoteBases && imageNamedBy(parsed, instruction);
     const note = named ? await this.remoteBases!.within(named, REMOTE_WAIT_MS) : undefined;
     if (note) text += `\n\n---\n\n${remoteBaseMarkdown(note)}`;

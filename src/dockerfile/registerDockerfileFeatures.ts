@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import type { IndexCache } from '../core/indexCache';
 import type { EngineService } from '../views/engineService';
+import type { PreviousBuilds } from '../views/previousBuilds';
+import { PreviousBuildDeltas } from './previousBuildDeltas';
 import { DockerfileCodeLensProvider } from './dockerfileCodeLens';
 import { DockerfileDiagnostics } from './dockerfileDiagnostics';
 import { DockerfileHoverProvider } from './dockerfileHover';
@@ -23,15 +25,18 @@ export interface DockerfileServices {
   engines: EngineService;
   cache: IndexCache;
   log: vscode.LogOutputChannel;
+  /** Each tag's previous image, for "since the previous build" in hovers and CodeLenses. */
+  previousBuilds?: PreviousBuilds;
 }
 
-export function registerDockerfileFeatures(context: vscode.ExtensionContext, { engines, cache, log }: DockerfileServices): void {
+export function registerDockerfileFeatures(context: vscode.ExtensionContext, { engines, cache, log, previousBuilds }: DockerfileServices): void {
   const parsed = new ParsedDockerfiles();
   const links = new DockerfileLinks(engines, context.workspaceState, parsed, log);
   const images = new IndexedImages(engines, cache, log);
   const views = new DockerfileViews(links, images, parsed);
   const diagnostics = new DockerfileDiagnostics(views, parsed);
-  const codeLenses = new DockerfileCodeLensProvider(views);
+  const sinceBuild = previousBuilds && new PreviousBuildDeltas(engines, cache, log, previousBuilds);
+  const codeLenses = new DockerfileCodeLensProvider(views, sinceBuild);
   const remoteBases = new RemoteBaseImages({
     onEngine: async (name) => engines.state.kind === 'connected' && (await engines.state.engine.inspectImage(name).then(() => true, () => false)),
     defaultPlatform: () => (engines.state.kind === 'connected' ? { os: engines.state.version.os, architecture: engines.state.version.arch } : undefined),
@@ -47,13 +52,14 @@ export function registerDockerfileFeatures(context: vscode.ExtensionContext, { e
     }
   };
   for (const document of vscode.workspace.textDocuments) prefetchBases(document);
+  if (sinceBuild) context.subscriptions.push(sinceBuild);
   context.subscriptions.push(
     links,
     images,
     views,
     diagnostics,
     codeLenses,
-    vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, new DockerfileHoverProvider(views, parsed, log, remoteBases)),
+    vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, new DockerfileHoverProvider(views, parsed, log, remoteBases, sinceBuild)),
     vscode.workspace.onDidOpenTextDocument(prefetchBases),
     vscode.languages.registerCodeLensProvider(DOCKERFILE_SELECTOR, codeLenses),
     vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, new DockerfileQuickFixes(views), DockerfileQuickFixes.metadata),

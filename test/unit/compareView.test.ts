@@ -7,6 +7,7 @@ import { compareImages } from '../../src/core/compare';
 import { ImageModel } from '../../src/core/imageModel';
 import { parseFromCompareWebview } from '../../src/explorer/compareProtocol';
 import { CompareTree } from '../../src/explorer/compareTree';
+import { sinceBuildBytes, sinceBuildText } from '../../src/dockerfile/sinceBuildText';
 import { comparePicks, repositoryOf } from '../../src/views/comparePicks';
 import { emptyMemory, parseMemory, previousBuildOf, rememberListing, tagsOfListing } from '../../src/views/previousBuildMemory';
 import { dir, file, image, layer } from './helpers';
@@ -146,5 +147,23 @@ describe('previous builds', () => {
     assert.deepEqual(tagsOfListing([{ Id: 'sha256:a', RepoTags: ['x:1', '<none>:<none>'] }, { Id: 'sha256:b', RepoTags: null }]), { 'x:1': 'sha256:a' });
     assert.deepEqual(parseMemory(undefined), emptyMemory());
     assert.deepEqual(parseMemory({ tags: { a: 'sha256:1', b: 7 }, previous: { a: ['sha256:0', 3] } }), { tags: { a: 'sha256:1' }, previous: { a: ['sha256:0'] } });
+  });
+});
+
+describe('since the previous build', () => {
+  // A (previous) → B (linked): step 0 the same layer, ENV added (no layer), step 2 a new RUN.
+  const steps = compareImages(A, B).steps;
+  test('a step with the same layer, a changed one and a new one', () => {
+    assert.equal(sinceBuildText(steps, 0), 'same layer as the previous build');
+    assert.equal(sinceBuildText(steps, 1), undefined, 'ENV makes no layer');
+    // B's RUN layer: config.txt 20 + run.sh 10 + b.so 300 + c.txt 1 bytes, and no RUN in A.
+    assert.equal(sinceBuildText(steps, 2), '+331 B since the previous build (a new step)');
+    assert.equal(sinceBuildBytes(steps, 2), 331);
+    assert.equal(sinceBuildBytes(steps, 0), 0);
+  });
+  test('a matched step whose layer shrank reads negative', () => {
+    const shrunk = [{ status: 'changed' as const, a: { index: 3, instruction: 'RUN x', layer: 1, diffId: 'd1', size: 5_000 }, b: { index: 4, instruction: 'RUN x', layer: 1, diffId: 'd2', size: 2_000 } }];
+    assert.equal(sinceBuildText(shrunk, 4), '−3.0 kB since the previous build');
+    assert.equal(sinceBuildText(shrunk, 3), undefined, 'the index is the linked image’s');
   });
 });
