@@ -1,7 +1,7 @@
 // Compare two images: what differs between their final filesystems, which layer and step of each made every
 // version, how the histories line up, where the bytes went and which config fields changed. A query over two
-// models: it never asks where the bytes came from. Cost: two merged views and one pass over both sorted lists.
-import type { ImageModel, MergedEntry } from '../imageModel';
+// models: it never asks where the bytes came from. Cost: stacking both images, then one walk over both trees.
+import type { ImageModel } from '../imageModel';
 import type { ComparedImage, ImageComparison } from './comparison';
 import { configDifferences } from './configDifferences';
 import { biggestDirectoryChanges, directoryBytes } from './directoryGrowth';
@@ -33,7 +33,7 @@ export function compareImages(a: ImageModel, b: ImageModel, options: CompareOpti
     sharedLayers: sharedPrefix(diffIdsA, diffIdsB),
     sizeDelta: sum(sizesB) - sum(sizesA),
     steps: alignSteps({ steps: a.steps, diffIds: diffIdsA, layerSizes: sizesA }, { steps: b.steps, diffIds: diffIdsB, layerSizes: sizesB }),
-    directories: biggestDirectoryChanges(directoryBytes(viewA.entries, ignored), directoryBytes(viewB.entries, ignored), options.directoryLimit ?? 10),
+    directories: biggestDirectoryChanges(directoryBytes(viewA.stack, ignored), directoryBytes(viewB.stack, ignored), options.directoryLimit ?? 10),
     config: configDifferences(a.data.config, b.data.config),
     changes: pathDifferences(viewA, viewB, ignored),
   };
@@ -41,10 +41,9 @@ export function compareImages(a: ImageModel, b: ImageModel, options: CompareOpti
 }
 
 function finalView(model: ImageModel): ViewSide {
-  const entries: MergedEntry[] = model.layerCount === 0 ? [] : model.mergedViewAt(model.topLayer);
   const stepOfLayer: (number | undefined)[] = [];
   for (const step of model.steps) if (step.layerIndex !== undefined) stepOfLayer[step.layerIndex] = step.index;
-  return { entries, stepOfLayer, layers: model.data.layers };
+  return { stack: model.stackTo(model.topLayer), stepOfLayer, layers: model.data.layers };
 }
 
 /** Bytes of regular files in each layer, as `layers` and `analyze` count a layer's size. */

@@ -2,34 +2,30 @@
 // directories that grew or shrank most. A directory whose whole change sits in one child directory is left
 // out for that child ("/usr" would head the list otherwise): the deepest one says where. "/" is never listed:
 // its change is the size delta of the summary.
-import type { MergedEntry } from '../imageModel';
+import type { FsNode, FsStack } from '../fsStack';
 import { parentOf } from '../paths';
 import type { DirectoryGrowth } from './comparison';
 
-/** Bytes under each directory, "/" included, from a view sorted by comparePaths (parents before their contents). */
-export function directoryBytes(entries: readonly MergedEntry[], ignored?: (path: string) => boolean): Map<string, number> {
+/** Bytes of regular files under each directory, "/" included, leaving out ignored paths and what is below them. */
+export function directoryBytes(stack: FsStack, ignored?: (path: string) => boolean): Map<string, number> {
   const totals = new Map<string, number>();
-  // The open directories, root first: each entry's ancestors. A closed directory hands its total to its parent.
-  const open: { path: string; prefix: string; bytes: number }[] = [{ path: '/', prefix: '/', bytes: 0 }];
-  const close = () => {
-    const done = open.pop()!;
-    totals.set(done.path, done.bytes);
-    open[open.length - 1].bytes += done.bytes;
-  };
-  let skippedDir: string | undefined;
-  for (const e of entries) {
-    if (skippedDir !== undefined && e.path.startsWith(skippedDir)) continue;
-    skippedDir = undefined;
-    if (ignored?.(e.path)) {
-      if (e.type === 'dir') skippedDir = e.path + '/';
+  // Depth first with an explicit stack (paths can be very deep): a directory's total is known, and handed to its
+  // parent, once all its children are done.
+  const open: { node: FsNode; children: Iterator<FsNode>; bytes: number }[] = [{ node: stack.root, children: stack.root.children!.values(), bytes: 0 }];
+  while (open.length) {
+    const top = open[open.length - 1];
+    const next = top.children.next();
+    if (next.done) {
+      open.pop();
+      totals.set(top.node.entry.path, top.bytes);
+      if (open.length) open[open.length - 1].bytes += top.bytes;
       continue;
     }
-    while (open.length > 1 && !e.path.startsWith(open[open.length - 1].prefix)) close();
-    if (e.type === 'dir') open.push({ path: e.path, prefix: e.path + '/', bytes: 0 });
-    else if (e.type === 'file') open[open.length - 1].bytes += e.size;
+    const child = next.value;
+    if (ignored?.(child.entry.path)) continue;
+    if (child.children) open.push({ node: child, children: child.children.values(), bytes: 0 });
+    else if (child.entry.type === 'file') top.bytes += child.entry.size;
   }
-  while (open.length > 1) close();
-  totals.set('/', open[0].bytes);
   return totals;
 }
 

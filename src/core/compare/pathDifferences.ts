@@ -1,16 +1,17 @@
-// The path-by-path difference of two final merged views, in one pass over both sorted lists.
+// The path-by-path difference of two final filesystems, in one walk over both stacked trees at once: each
+// directory's children are matched by name (a hash lookup), so nothing is sorted but the changes found.
 // A hardlink is compared as the file it shares bytes with, so a file that became a hardlink to identical bytes is
 // no change; mode, uid and gid are the link's own, as `docker export` shows them. Its bytes are its target's as
 // the link's own layer holds them: a later layer that replaces the target path does not change the linked inode
 // (the containerd store's differ leaves such a link out of the new layer, and the export shows the old bytes).
-import type { MergedEntry } from '../imageModel';
-import { comparePaths, parentOf } from '../paths';
+import type { FsNode, FsStack } from '../fsStack';
+import { comparePaths } from '../paths';
 import type { LayerEntry, LayerIndex } from '../types';
 import type { DifferenceKind, PathDifference, PathSide } from './comparison';
 
 export interface ViewSide {
-  /** The final merged view, sorted by comparePaths (ImageModel.mergedViewAt). */
-  entries: MergedEntry[];
+  /** The image's layers stacked to the top. */
+  stack: FsStack;
   /** Step index of each layer index (undefined for a layer without a step). */
   stepOfLayer: (number | undefined)[];
   /** The image's layers, where a hardlink's target is looked up first. */
@@ -19,38 +20,30 @@ export interface ViewSide {
   entriesOfLayer?: Map<number, Map<string, LayerEntry>>;
 }
 
+/** Every path that differs, sorted by path. `ignored` leaves a path out, and everything below it. */
 export function pathDifferences(a: ViewSide, b: ViewSide, ignored?: (path: string) => boolean): PathDifference[] {
   const changes: PathDifference[] = [];
-  const ignoredDirs = new Set<string>();
-  const skip = (entry: MergedEntry): boolean => {
-    if (!ignored) return false;
-    if (!ignoredDirs.has(parentOf(entry.path)) && !ignored(entry.path)) return false;
-    if (entry.type === 'dir') ignoredDirs.add(entry.path);
-    return true;
-  };
-  const A = a.entries;
-  const B = b.entries;
-  let i = 0;
-  let j = 0;
-  while (i < A.length || j < B.length) {
-    const order = i >= A.length ? 1 : j >= B.length ? -1 : comparePaths(A[i].path, B[j].path);
-    if (order < 0) {
-      const ea = A[i++];
-      if (!skip(ea)) changes.push({ path: ea.path, change: 'removed', kind: null, a: sideOf(ea, a), b: null });
-    } else if (order > 0) {
-      const eb = B[j++];
-      if (!skip(eb)) changes.push({ path: eb.path, change: 'added', kind: null, a: null, b: sideOf(eb, b) });
-    } else {
-      const ea = A[i++];
-      const eb = B[j++];
-      // Either side being ignored ignores the path (a directory on one side, a file on the other).
-      const skipA = skip(ea);
-      if (skip(eb) || skipA) continue;
-      const kind = differenceKind(resolved(ea, a), ea, resolved(eb, b), eb);
-      if (kind) changes.push({ path: ea.path, change: 'modified', kind, a: sideOf(ea, a), b: sideOf(eb, b) });
+  // Pairs of directories still to visit (either may be missing); explicit, not recursion: paths can be very deep.
+  const pending: [FsNode | undefined, FsNode | undefined][] = [[a.stack.root, b.stack.root]];
+  const visit = (na: FsNode | undefined, nb: FsNode | undefined) => {
+    const path = (na ?? nb)!.entry.path;
+    if (ignored?.(path)) return;
+    if (!na) changes.push({ path, change: 'added', kind: null, a: null, b: sideOf(nb!, b) });
+    else if (!nb) changes.push({ path, change: 'removed', kind: null, a: sideOf(na, a), b: null });
+    else {
+      const kind = differenceKind(resolved(na, a), na.entry, resolved(nb, b), nb.entry);
+      if (kind) changes.push({ path, change: 'modified', kind, a: sideOf(na, a), b: sideOf(nb, b) });
     }
+    const da = na?.children?.size ? na : undefined;
+    const db = nb?.children?.size ? nb : undefined;
+    if (da || db) pending.push([da, db]);
+  };
+  while (pending.length) {
+    const [da, db] = pending.pop()!;
+    if (da) for (const [name, child] of da.children!) visit(child, db?.children?.get(name));
+    if (db) for (const [name, child] of db.children!) if (!da?.children?.has(name)) visit(undefined, child);
   }
-  return changes;
+  return changes.sort((x, y) => comparePaths(x.path, y.path));
 }
 
 /** What differs between two versions of a path; undefined when nothing does. `ca`/`cb`: the content each shows. */
@@ -61,9 +54,7 @@ function differenceKind(ca: LayerEntry, ea: LayerEntry, cb: LayerEntry, eb: Laye
       if (ca.hash !== cb.hash || ca.size !== cb.size) return 'content';
       break;
     case 'symlink':
-      if (ca.linkTarget !== cb.linkTarget) return 'content';
-      break;
-    case 'hardlink': // a link whose target is missing: all we know is where it points
+    case 'hardlink': // a hardlink here is one whose target is missing: all we know is where it points
       if (ca.linkTarget !== cb.linkTarget) return 'content';
       break;
     case 'char':
@@ -78,14 +69,15 @@ function differenceKind(ca: LayerEntry, ea: LayerEntry, cb: LayerEntry, eb: Laye
  * The entry whose content a path shows: a hardlink's target in the link's own layer (a tar links to a member
  * before it), else in the final view; followed a few times. Anything else is its own content.
  */
-function resolved(entry: MergedEntry, side: ViewSide): LayerEntry {
-  let current: LayerEntry = entry;
-  let layer = entry.layer;
+function resolved(node: FsNode, side: ViewSide): LayerEntry {
+  let current: LayerEntry = node.entry;
+  let layer = node.layer;
   for (let hops = 0; hops < 8 && current.type === 'hardlink' && current.linkTarget !== undefined; hops++) {
     const inLayer = entriesOf(side, layer)?.get(current.linkTarget);
-    const target = inLayer ?? findPath(side.entries, current.linkTarget);
+    const inView = inLayer ? undefined : side.stack.lookup(current.linkTarget);
+    const target = inLayer ?? inView?.entry;
     if (!target || target === current) break;
-    if (!inLayer) layer = (target as MergedEntry).layer;
+    if (inView) layer = inView.layer;
     current = target;
   }
   return current;
@@ -103,22 +95,9 @@ function entriesOf(side: ViewSide, layer: number): Map<string, LayerEntry> | und
   return byPath;
 }
 
-/** Binary search in a view sorted by comparePaths. */
-function findPath(entries: MergedEntry[], path: string): MergedEntry | undefined {
-  let lo = 0;
-  let hi = entries.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const order = comparePaths(entries[mid].path, path);
-    if (order === 0) return entries[mid];
-    if (order < 0) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return undefined;
-}
-
-function sideOf(entry: MergedEntry, side: ViewSide): PathSide {
-  const content = entry.type === 'hardlink' ? resolved(entry, side) : entry;
+function sideOf(node: FsNode, side: ViewSide): PathSide {
+  const entry = node.entry;
+  const content = entry.type === 'hardlink' ? resolved(node, side) : entry;
   return {
     type: entry.type,
     size: content.type === 'file' ? content.size : entry.size,
@@ -127,7 +106,7 @@ function sideOf(entry: MergedEntry, side: ViewSide): PathSide {
     gid: entry.gid,
     linkTarget: entry.linkTarget ?? null,
     hash: content.hash ?? null,
-    layer: entry.layer,
-    step: side.stepOfLayer[entry.layer] ?? null,
+    layer: node.layer,
+    step: side.stepOfLayer[node.layer] ?? null,
   };
 }
