@@ -7,13 +7,16 @@
 //   4. times opening a ≤1 MB file of that image through the `layerlens:` file system, first and repeat, and an
 //      older version (scripts/bench/openFile.ts; standalone there too);
 //   5. generates (no daemon) a legacy archive of 1,000,000 tiny files and times `layerlens analyze` on it;
-//   6. prints a table and writes .bench/results.json.
+//   6. compares the image with a rebuild of it (scripts/bench/compare.ts): `layerlens compare` of two indexed
+//      50,000-file images;
+//   7. prints a table and writes .bench/results.json.
 // Options: --host H (else DOCKER_HOST, else unix:///var/run/docker.sock), --rounds N (3), --docker PATH
 // (/usr/bin/docker), --rebuild, --skip-engine, --skip-million, --million-files N (1000000),
 // --million-dir DIR (/tmp/layerlens-bench), --million-heap MB (8192: a diagnostic rerun after an
 // out-of-memory crash; 0 = none), --no-build (use dist/cli.js as it is), --drain (also time a bare Node read of
 // the export: the floor for an API client), --profile (also CPU-profile cold, warm and million-file runs),
-// --skip-open (no file-opening times), --skip-rebuild-loop (no rebuild case).
+// --skip-open (no file-opening times), --skip-rebuild-loop (no rebuild case), --skip-compare (no compare case;
+// `--skip-engine --skip-million` runs the compare case alone).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -25,6 +28,7 @@ import { ensureMillionArchive, millionArchivePath, type MillionArchive } from '.
 import { benchOpenFile, renderOpenFile, type OpenFileResults } from './bench/openFile';
 import { profileCli, profileColdRun, type ProfileSummary } from './bench/profile';
 import { benchRebuild } from './bench/rebuild';
+import { benchCompare, COMPARE_TARGET_SECONDS } from './bench/compare';
 
 const ROOT = resolve(__dirname, '..');
 const OUT_DIR = join(ROOT, '.bench');
@@ -57,6 +61,7 @@ const { values: opts } = parseArgs({
     drain: { type: 'boolean', default: false },
     'skip-open': { type: 'boolean', default: false },
     'skip-rebuild-loop': { type: 'boolean', default: false },
+    'skip-compare': { type: 'boolean', default: false },
   },
 });
 
@@ -97,6 +102,15 @@ interface EngineResults {
   pass: { coldToSave: boolean; warmToSave: boolean; coldPeakRss: boolean };
 }
 
+/** `layerlens compare` of the bench image and a rebuild of it, both indexed (scripts/bench/compare.ts). */
+interface CompareResults {
+  host: string;
+  rebuilt: string;
+  changes: number | null;
+  compare: Series;
+  pass: boolean;
+}
+
 interface MillionResults {
   archive: MillionArchive;
   run: Measured;
@@ -130,6 +144,7 @@ async function main(): Promise<void> {
   };
   let engine: EngineResults | undefined;
   let million: MillionResults | undefined;
+  let compare: CompareResults | undefined;
   const profiles: Record<string, ProfileSummary> = {};
   try {
     if (!opts['skip-engine']) {
@@ -139,6 +154,10 @@ async function main(): Promise<void> {
     if (!opts['skip-million']) {
       million = await benchMillion(cliEnv);
       results.million = million;
+    }
+    if (!opts['skip-compare']) {
+      compare = await benchCompareCase(host, rounds, cliEnv);
+      results.compare = compare;
     }
     if (opts.profile && engine) {
       log('profiling a cold and a warm analyze of the image (dist/cli.js with --cpu-prof, mapped through its source map)…');
@@ -157,7 +176,7 @@ async function main(): Promise<void> {
   }
   const file = join(OUT_DIR, 'results.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-  process.stdout.write(renderTable(engine, million, profiles, rounds) + `\nResults: ${file}\n`);
+  process.stdout.write(renderTable(engine, million, profiles, rounds) + renderCompare(compare, rounds) + `\nResults: ${file}\n`);
 }
 
 async function benchEngine(host: string, rounds: number, env: NodeJS.ProcessEnv): Promise<EngineResults> {
@@ -252,6 +271,24 @@ async function benchEngine(host: string, rounds: number, env: NodeJS.ProcessEnv)
       coldPeakRss: (cold.maxPeakRssBytes ?? Infinity) <= TARGETS.coldPeakRssBytes,
     },
   };
+}
+
+async function benchCompareCase(host: string, rounds: number, env: NodeJS.ProcessEnv): Promise<CompareResults> {
+  const dockerCli = opts.docker!;
+  const image = await ensureBenchImage({ dockerCli, host, context: join(ROOT, 'test', 'fixtures', 'bench'), buildLog: join(OUT_DIR, 'build.log'), rebuild: false, log });
+  const runs = await benchCompare({ dockerCli, host, cli: CLI, base: image.ref, rounds, env, log });
+  const compare = series(runs.runs);
+  return { host, rebuilt: runs.rebuilt, changes: runs.changes, compare, pass: compare.medianWallSeconds <= COMPARE_TARGET_SECONDS };
+}
+
+function renderCompare(compare: CompareResults | undefined, rounds: number): string {
+  if (!compare) return '';
+  const c = compare.compare;
+  return (
+    `\nCompare: layerlens compare ${BENCH_IMAGE} <a rebuild of it> --json, both indexed, on ${compare.host}: ` +
+    `${c.medianWallSeconds.toFixed(2)} s wall (median of ${rounds}; target ≤ ${COMPARE_TARGET_SECONDS} s ${verdict(compare.pass)}), ` +
+    `CPU ${cpuText(c)}, peak RSS ${c.maxPeakRssBytes ? mb(c.maxPeakRssBytes) : '?'}, ${compare.changes ?? '?'} changed paths\n`
+  );
 }
 
 async function benchMillion(env: NodeJS.ProcessEnv): Promise<MillionResults> {

@@ -54,7 +54,8 @@ function cpu(m: Measured): string {
   return m.userSeconds === null ? '?' : `${(m.userSeconds + m.sysSeconds!).toFixed(2)} s`;
 }
 
-function buildOnTop(dockerCli: string, host: string, base: string, tag: string, nonce: string): Promise<void> {
+/** `FROM base` + one RUN writing `nonce`: a rebuild whose top layer no cache holds (also the compare case's B). */
+export function buildOnTop(dockerCli: string, host: string, base: string, tag: string, nonce: string): Promise<void> {
   const dockerfile = `FROM ${base}\nRUN echo ${nonce} > /rebuild-nonce\n`;
   return run(dockerCli, ['-H', host, 'build', '--network', 'none', '-q', '-t', tag, '-'], dockerfile, { DOCKER_BUILDKIT: '0' });
 }
