@@ -14,7 +14,7 @@ import { formatBytes, printablePath } from '../../src/core/format';
 import { runCli } from '../integration/support/cli';
 import { activityBarItem, launchBrowser, openWorkbench, type Browser } from './support/browser';
 import { assertInstalled, packageExtension, ROOT, startCodeServer, type CodeServer } from './support/codeServer';
-import { explorerFrame, notifications } from './support/explorerPage';
+import { detailsButton, explorerFrame, notifications, selectLayer, selectRow } from './support/explorerPage';
 import type { Locator, Page } from './support/playwright';
 import { contextMenu, imagesRow, markdownPreview, runCommand, screenshot } from './support/workbench';
 
@@ -168,6 +168,18 @@ test('Open Remote Image… opens the explorer on an image only the registry has,
   const header = await explorerFrame(page).locator('body').innerText();
   assert.ok(header.includes(`registry ${PLAIN}`), `the header names the registry: ${header.slice(0, 300)}`);
   await screenshot(page, 'remote-explorer');
+
+  // Its files open in VS Code's editor (the layerlens: file system reads them from the layer's blob), each
+  // version from the layer that wrote it.
+  for (const [instruction, text] of [["RUN echo 'config v2'", 'config v2'], ['RUN mkdir -p /app/data', 'config v1']] as const) {
+    await page.locator('.tab').filter({ hasText: 'd20/basics:legacy' }).first().click();
+    await selectLayer(page, instruction);
+    await selectRow(page, '/app/data/config.txt');
+    await detailsButton(page, 'Open').click();
+    await page.locator('.editor-instance .view-lines').filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    t.diagnostic(`${text} open after ${Date.now() - started} ms`);
+  }
+  assert.equal(await page.locator('.notifications-toasts .notification-list-item .codicon-error').count(), 0, 'no error toast');
 });
 
 test('a multi-platform index asks which platform (attestations never offered) and opens that one', async () => {
