@@ -10,7 +10,8 @@
 set -euo pipefail
 
 CACHE=${LAYERLENS_FIXTURE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/layerlens-fixtures}/packages-unit
-PYTHON_DEBS=(python3-six python3-certifi python3-yaml python3-chardet)
+# python3-pkg-resources: python3-chardet's dependency, for the integration test's dpkg -i in a Debian base.
+PYTHON_DEBS=(python3-six python3-certifi python3-yaml python3-chardet python3-pkg-resources)
 # is-odd 3 wants is-number ^6 while the project wants is-number 7: npm nests 6 under is-odd.
 NPM_PACKAGES=(is-number@7.0.0 is-number@6.0.0 is-odd@3.0.1 @isaacs/string-locale-compare@1.1.0)
 export DEBIAN_FRONTEND=noninteractive
