@@ -37,9 +37,10 @@ async function layerOf(members: TarMember[], whiteouts: string[] = []): Promise<
     return { name: `${path.slice(0, slash + 1)}.wh.${path.slice(slash + 1)}` };
   })];
   const index = await indexBlob(buildTar(all));
-  // The capture the indexer makes for readers in PACKAGE_READERS.
+  // The capture the indexer makes for readers in PACKAGE_READERS (where it has not made it already).
+  const already = new Set((index.captured ?? []).map((f) => f.path));
   const captured = members
-    .filter((m) => READERS.some((r) => r.wants('/' + m.name)))
+    .filter((m) => READERS.some((r) => r.wants('/' + m.name)) && !already.has('/' + m.name))
     .map((m) => ({ path: '/' + m.name, size: (m.content as Buffer).length, bytes: new Uint8Array(m.content as Buffer) }));
   index.captured = [...(index.captured ?? []), ...captured];
   return index;
