@@ -13,6 +13,7 @@ import { writeJsonWithList } from './cli/streamedJson';
 import { renderAnalysis, renderDiff, renderLayers, renderTree } from './cli/humanOutput';
 import { analyzeCiCommand } from './cli/analyzeCi';
 import { parseCommandLine } from './cli/commandLine';
+import { compareCommand } from './cli/compareCommand';
 import { explainCommand } from './cli/explainCommand';
 import { packagesCommand } from './cli/packagesCommand';
 import { lintCommand } from './cli/lintCommand';
@@ -70,6 +71,10 @@ async function main(argv: string[]): Promise<number> {
   const out = (text: string) => void process.stdout.write(text.endsWith('\n') ? text : text + '\n');
   const json = (value: unknown) => out(JSON.stringify(value, null, 2));
 
+  if (command === 'compare') {
+    const io = { onLoaded: () => progress?.clear(), write: writeOut, warn: (message: string) => void process.stderr.write(`warning: ${message}\n`) };
+    return compareCommand(ref, commandLine.otherRef!, values, options, io);
+  }
   if (command === 'lint') return lintCommand(ref, values, options, () => progress?.clear());
   if (command === 'explain') {
     out(await explainCommand(ref, values, options, () => progress?.clear()));

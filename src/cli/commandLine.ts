@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { LayerlensError } from '../core/errors';
 import { closestWord } from './closestWord';
 
-export const COMMANDS = ['layers', 'tree', 'diff', 'analyze', 'explain', 'packages', 'lint'] as const;
+export const COMMANDS = ['layers', 'tree', 'diff', 'compare', 'analyze', 'explain', 'packages', 'lint'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Every option, with the value it takes ('' for a switch). */
@@ -29,6 +29,8 @@ const OPTIONS = {
   'large-file': 'SIZE',
   image: 'REF',
   target: 'STAGE',
+  ignore: 'GLOB',
+  'max-growth': 'SIZE|PCT',
   format: 'FORMAT',
   dockerfile: 'PATH',
   'ci-config': 'FILE',
@@ -36,12 +38,15 @@ const OPTIONS = {
   policy: 'FILE',
 } as const;
 type OptionName = keyof typeof OPTIONS;
+/** Options that may be given more than once (their values come as a list). */
+const REPEATABLE: readonly string[] = ['ignore'];
 
 const EVERY_COMMAND: OptionName[] = ['json', 'host', 'engine-idle-timeout', 'platform', 'no-cache', 'help', 'version'];
 const COMMAND_OPTIONS: Record<Command, OptionName[]> = {
   layers: [],
   tree: ['layer'],
   diff: ['from', 'to'],
+  compare: ['ignore', 'ci', 'max-growth'],
   analyze: ['ci', 'lowest-efficiency', 'highest-wasted-bytes', 'highest-user-wasted-percent', 'top', 'format', 'dockerfile', 'target', 'ci-config', 'policy'],
   explain: ['layer', 'step', 'large-file'],
   packages: ['layer'],
@@ -66,6 +71,8 @@ export interface CliFlags {
   'large-file'?: string;
   image?: string;
   target?: string;
+  ignore?: string[];
+  'max-growth'?: string;
   format?: string;
   dockerfile?: string;
   'ci-config'?: string;
@@ -78,12 +85,13 @@ export type CommandLine =
   | { kind: 'version' }
   /** No command at all: the usage goes to stderr, exit 2. */
   | { kind: 'usage' }
-  | { kind: 'run'; command: Command; ref: string; flags: CliFlags };
+  /** `otherRef`: compare's second image (B); the other commands take one. */
+  | { kind: 'run'; command: Command; ref: string; otherRef?: string; flags: CliFlags };
 
 export function parseCommandLine(argv: string[]): CommandLine {
   // Not strict: the tokens let us name the offending option ourselves. A value such as `--from -1` is kept.
   const { values, positionals, tokens } = parseArgs({ args: argv, options: parseArgsOptions(), allowPositionals: true, strict: false, tokens: true });
-  const [word, ref, ...extra] = positionals;
+  const [word, ref, ...rest] = positionals;
   const command = COMMANDS.find((c) => c === word);
   for (const token of tokens) {
     if (token.kind !== 'option') continue;
@@ -93,9 +101,16 @@ export function parseCommandLine(argv: string[]): CommandLine {
   if (values.version) return { kind: 'version' };
   if (word === undefined) return { kind: 'usage' };
   if (!command) throw new LayerlensError(unknownCommand(word), 'bad-input');
+  if (!ref && command === 'compare') throw new LayerlensError('layerlens compare needs two images: layerlens compare <A> <B>.', 'bad-input');
   if (!ref) throw new LayerlensError(`layerlens ${command} needs ${command === 'lint' ? 'a Dockerfile' : 'an image reference or a path'}.`, 'bad-input');
-  if (extra.length) throw new LayerlensError(`Unexpected argument "${extra[0]}" (layerlens ${command} takes one ${command === 'lint' ? 'Dockerfile' : 'image'}).`, 'bad-input');
-  return { kind: 'run', command, ref, flags: { ...values } as CliFlags };
+  const [otherRef, ...extra] = command === 'compare' ? rest : [undefined, ...rest];
+  if (command === 'compare' && !otherRef) throw new LayerlensError('layerlens compare needs two images: layerlens compare <A> <B>.', 'bad-input');
+  if (extra.length) {
+    const takes = command === 'lint' ? 'one Dockerfile' : command === 'compare' ? 'two images' : 'one image';
+    throw new LayerlensError(`Unexpected argument "${extra[0]}" (layerlens ${command} takes ${takes}).`, 'bad-input');
+  }
+  const flags = { ...values } as CliFlags;
+  return otherRef ? { kind: 'run', command, ref, otherRef, flags } : { kind: 'run', command, ref, flags };
 }
 
 function checkOption(name: string, rawName: string, value: string | undefined, inline: boolean | undefined, command: Command | undefined): void {
@@ -127,8 +142,10 @@ function unknownCommand(word: string): string {
 }
 
 function parseArgsOptions() {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
-  for (const [name, takes] of Object.entries(OPTIONS)) options[name] = { type: takes === '' ? 'boolean' : 'string' };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const [name, takes] of Object.entries(OPTIONS)) {
+    options[name] = { type: takes === '' ? 'boolean' : 'string', ...(REPEATABLE.includes(name) ? { multiple: true } : {}) };
+  }
   options.help.short = 'h';
   return options;
 }

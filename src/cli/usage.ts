@@ -14,6 +14,8 @@ Commands:
   layers <ref>                         build steps and layers, with sizes and changes
   tree <ref> [--layer N]               the merged filesystem at layer N (default: the top)
   diff <ref> --from A --to B           changes between the merged views at layers A and B (A may be -1: empty)
+  compare <A> <B>                      what differs between two images' filesystems, steps and config, and where
+                                       each difference came from (A and B: any <ref>)
   analyze <ref>                        layers, efficiency, wasted bytes and the top wasted files
   explain <ref> --layer N | --step N   what one layer or step did, what it costs, findings and fixes
                                        (layers lists each step's number and layer number)
@@ -28,7 +30,8 @@ Options:
   --platform <os/arch[/variant]>       registry:// and OCI layouts: the platform to read from a multi-platform image
                                        (default: this machine's)
   --no-cache                           neither read nor write the layer index cache
-  --ci                                 analyze: exit 1 when a rule fails (dive's rules and defaults)
+  --ci                                 analyze: exit 1 when a rule fails (dive's rules and defaults);
+                                       compare: exit 1 when B grew beyond --max-growth
   --lowest-efficiency <ratio>          analyze --ci: minimum efficiency, 0 to 1 or 0% to 100% (default 0.9)
   --highest-wasted-bytes <size>        analyze --ci: e.g. 20MB (default: not checked)
   --highest-user-wasted-percent <r>    analyze --ci: maximum ratio, 0 to 1 (default 0.1)
@@ -39,6 +42,8 @@ Options:
   --dockerfile <path>                  analyze --ci --format sarif: the Dockerfile the image was built from; findings
                                        go on its lines (with --target <stage> when the image is a stage's)
   --top <n>                            analyze: wasted files to list (default 10)
+  --ignore <glob>                      compare: leave out paths matching it, e.g. '/var/log/**' or '*.pyc' (repeatable)
+  --max-growth <size|pct>              compare --ci: exit 1 when B is larger than A by more, e.g. 10MB or 5%
   --large-file <size>                  explain: report files of this size or more (default 50MB)
   --target <stage>                     lint, analyze --dockerfile: the stage built (default: the last)
   --version                            the version of layerlens

@@ -52,7 +52,7 @@ describe('parseCommandLine', () => {
 
   test('unknown commands and options: our words, with the nearest known one', () => {
     assert.equal(errorOf(['analyse', 'x']), 'Unknown command "analyse": did you mean analyze?');
-    assert.equal(errorOf(['frobnicate', 'x']), 'Unknown command "frobnicate"; the commands are layers, tree, diff, analyze, explain and lint (see layerlens --help).');
+    assert.equal(errorOf(['frobnicate', 'x']), 'Unknown command "frobnicate"; the commands are layers, tree, diff, compare, analyze, explain, packages and lint (see layerlens --help).');
     assert.equal(errorOf(['analyze', 'x', '--jsno']), 'Unknown option --jsno: did you mean --json?');
     assert.equal(errorOf(['analyze', 'x', '--lowest-efficency', '0.5']), 'Unknown option --lowest-efficency: did you mean --lowest-efficiency?');
     assert.equal(errorOf(['explain', 'x', '--layers', '2']), 'Unknown option --layers: did you mean --layer?');
