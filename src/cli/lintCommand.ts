@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { analyzeImage } from '../core/analysis';
 import { dockerfileFindings } from '../core/dockerfile/findings';
+import { lintFails } from '../core/dockerfile/lintConfig';
 import { matchDockerfile, type DockerfileMatch, type MatchableStep } from '../core/dockerfile/match';
 import { parseDockerfile, targetStage, type ParsedDockerfile } from '../core/dockerfile/parse';
 import type { Finding } from '../core/dockerfile/rules/index';
@@ -15,6 +16,7 @@ import { explainLayers } from '../core/explain/explainLayer';
 import { loadImage, type LoadOptions } from '../docker/imageLoader';
 // The editor's measure of "built from this Dockerfile" (pure code), so that the CLI and the editor agree.
 import { agreement, AUTO_LINK_MIN_SCORE } from '../dockerfile/imageRanking';
+import { findLintConfig, type FoundLintConfig } from './hadolintConfig';
 import { outputFormat } from './outputFormat';
 import { lintSarif } from './sarifLint';
 
@@ -25,6 +27,8 @@ export interface LintFlags {
   target?: string;
   json?: boolean;
   format?: string;
+  /** A hadolint configuration file (default: found where hadolint looks). */
+  'lint-config'?: string;
 }
 
 /** The `--json` contract: fields may be added, never renamed or removed. */
@@ -48,12 +52,15 @@ export interface LintResult {
   note?: string;
   /** The findings themselves, with their ranges (for SARIF's columns). */
   findings: Finding[];
+  /** The .hadolint.yaml applied, if any. */
+  config?: FoundLintConfig;
 }
 
 /** Writes the report (stdout) and the note (stderr); returns the exit code. `onLoaded` runs once the image is read. */
 export async function lintCommand(file: string, flags: LintFlags, options: LoadOptions, onLoaded?: () => void): Promise<number> {
   const format = outputFormat(flags);
-  const { report, note, findings } = await lint(file, flags, options, onLoaded);
+  const { report, note, findings, config } = await lint(file, flags, options, onLoaded);
+  if (config) process.stderr.write(`Lint configuration from ${config.path}.\n`);
   if (format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else if (format === 'sarif') {
     process.stdout.write(JSON.stringify(lintSarif(file, findings), null, 2) + '\n');
@@ -62,12 +69,13 @@ export async function lintCommand(file: string, flags: LintFlags, options: LoadO
     for (const f of report.findings) process.stdout.write(`${file}:${f.line} ${f.ruleId} ${f.severity} ${f.message}\n`);
     if (note) process.stderr.write(`${note}\n`);
   }
-  return report.findings.some((f) => f.severity === 'warning' || f.severity === 'error') ? 1 : 0;
+  return lintFails(findings, config?.config) ? 1 : 0;
 }
 
 export async function lint(file: string, flags: LintFlags, options: LoadOptions, onLoaded?: () => void): Promise<LintResult> {
   const dockerfile = await readDockerfile(file);
   targetStage(dockerfile, flags.target); // a RangeError sentence naming the stages, before any image is read
+  const config = await findLintConfig(flags['lint-config'], process.cwd());
   let findings: Finding[];
   let image: LintReport['image'];
   let note: string | undefined;
@@ -78,16 +86,16 @@ export async function lint(file: string, flags: LintFlags, options: LoadOptions,
     // The same findings the editor shows for this image (core/dockerfile/findings.ts), explanations included.
     const analysis = analyzeImage(model);
     const explained = explainLayers(model, analysis).map((e) => e.findings);
-    findings = dockerfileFindings(dockerfile, { target: flags.target, image: { match, analysis, explained: (layer) => explained[layer] ?? [] } });
+    findings = dockerfileFindings(dockerfile, { target: flags.target, image: { match, analysis, explained: (layer) => explained[layer] ?? [] }, config: config?.config });
     const changedLines = match.instructions.filter((m) => m.status === 'changed').map((m) => m.instruction.range.startLine + 1);
     image = { ref: flags.image, id: model.data.id, matched: match.matched, total: match.total, score: match.score, changedLines };
     note = matchNote(file, flags.image, match, changedLines);
-  } else findings = dockerfileFindings(dockerfile, { target: flags.target });
+  } else findings = dockerfileFindings(dockerfile, { target: flags.target, config: config?.config });
   const report: LintReport = {
     findings: findings.map((f) => ({ line: f.range.startLine + 1, ruleId: f.ruleId, severity: f.severity, message: f.message, fix: f.fix ?? null })),
   };
   if (image) report.image = image;
-  return { report, note, findings };
+  return { report, note, findings, config };
 }
 
 export async function readDockerfile(file: string): Promise<ParsedDockerfile> {

@@ -9,8 +9,10 @@
 import type { ImageAnalysis } from '../analysis';
 import type { Finding as ExplainFinding } from '../explain/explanation';
 import { imageFindings } from './imageRules';
+import { applyLintConfig, type LintConfig } from './lintConfig';
 import type { DockerfileMatch } from './match';
 import type { ParsedDockerfile } from './parse';
+import { withoutIgnored } from './pragmas';
 import { lintDockerfile, sortFindings } from './rules/index';
 import type { Finding } from './rules/types';
 
@@ -25,8 +27,18 @@ export interface LinkedImage {
 /** The image-backed rule that replaces a static one on the same instruction. */
 const REPLACES: Readonly<Record<string, string>> = { LL2001: 'LL1001', LL2009: 'LL1003' };
 
-/** `target`: the stage built (default: the last; it must exist). Sorted by position. */
-export function dockerfileFindings(dockerfile: ParsedDockerfile, options: { target?: string; image?: LinkedImage } = {}): Finding[] {
+/**
+ * `target`: the stage built (default: the last; it must exist). Sorted by position. Inline pragmas
+ * (`# hadolint ignore=…`, `# layerlens ignore=…`: pragmas.ts) silence their rules, in the editor and in `lint`
+ * alike; `config` is a .hadolint.yaml (lintConfig.ts), which `lint` reads.
+ */
+export function dockerfileFindings(dockerfile: ParsedDockerfile, options: { target?: string; image?: LinkedImage; config?: LintConfig } = {}): Finding[] {
+  const findings = allFindings(dockerfile, options);
+  const shown = options.config?.disableIgnorePragma ? findings : withoutIgnored(dockerfile, findings);
+  return options.config ? applyLintConfig(shown, options.config) : shown;
+}
+
+function allFindings(dockerfile: ParsedDockerfile, options: { target?: string; image?: LinkedImage }): Finding[] {
   const fromText = lintDockerfile(dockerfile, { target: options.target });
   if (!options.image || !dockerfile.stages.length) return fromText;
   const { match, analysis, explained } = options.image;
