@@ -24,6 +24,7 @@ import { resolveEndpoint } from './docker/connection';
 import { DockerEngine } from './docker/engine';
 import { parseIdleSeconds } from './docker/idleBound';
 import { isPathReference, loadAnalysis, loadImage, type LoadOptions } from './docker/imageLoader';
+import { InsecureRegistries } from './registry/insecureRegistries';
 import { parsePlatform } from './registry/platform';
 
 stopQuietlyWhenOutputCloses();
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     cache: new IndexCache(defaultCacheDirectory()),
     noCache: values['no-cache'],
     platform: values.platform === undefined ? undefined : parsePlatform(values.platform),
+    insecureRegistries: new InsecureRegistries(values['insecure-registry'] ?? [], '--insecure-registry'),
     signal: abort.signal,
     onProgress: progress?.update,
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),

@@ -14,6 +14,7 @@ const OPTIONS = {
   host: 'HOST',
   'engine-idle-timeout': 'SECONDS',
   platform: 'OS/ARCH',
+  'insecure-registry': 'HOST',
   'no-cache': '',
   help: '',
   version: '',
@@ -39,9 +40,9 @@ const OPTIONS = {
 } as const;
 type OptionName = keyof typeof OPTIONS;
 /** Options that may be given more than once (their values come as a list). */
-const REPEATABLE: readonly string[] = ['ignore'];
+const REPEATABLE: readonly string[] = ['ignore', 'insecure-registry'];
 
-const EVERY_COMMAND: OptionName[] = ['json', 'host', 'engine-idle-timeout', 'platform', 'no-cache', 'help', 'version'];
+const EVERY_COMMAND: OptionName[] = ['json', 'host', 'engine-idle-timeout', 'platform', 'insecure-registry', 'no-cache', 'help', 'version'];
 const COMMAND_OPTIONS: Record<Command, OptionName[]> = {
   layers: [],
   tree: ['layer'],
@@ -58,6 +59,7 @@ export interface CliFlags {
   host?: string;
   'engine-idle-timeout'?: string;
   platform?: string;
+  'insecure-registry'?: string[];
   'no-cache'?: boolean;
   layer?: string;
   from?: string;

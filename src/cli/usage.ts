@@ -28,7 +28,9 @@ Options:
   --host <host>                        Docker host (overrides DOCKER_HOST and the docker context)
   --engine-idle-timeout <seconds>      give up when the engine stays silent this long (default 30, or LAYERLENS_ENGINE_IDLE_TIMEOUT)
   --platform <os/arch[/variant]>       registry:// and OCI layouts: the platform to read from a multi-platform image
-                                       (default: this machine's)
+                                       (default: the engine's, else this machine's)
+  --insecure-registry <host[:port]>    a registry that may go without a verified certificate or TLS (repeatable;
+                                       loopback always may); HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured
   --no-cache                           neither read nor write the layer index cache
   --ci                                 analyze: exit 1 when a rule fails (dive's rules and defaults);
                                        compare: exit 1 when B grew beyond --max-growth
@@ -39,7 +41,6 @@ Options:
   --ci-config <file>                   analyze --ci: dive's rule file (default: .dive-ci here, if any); options override it
   --format <text|json|sarif>           lint, analyze: the output; sarif (SARIF 2.1.0, for code scanning) needs analyze --ci
                                        (--json is --format json)
-  --lint-config <file>                 lint: a hadolint configuration (default: .hadolint.yaml where hadolint looks)
   --dockerfile <path>                  analyze --ci --format sarif: the Dockerfile the image was built from; findings
                                        go on its lines (with --target <stage> when the image is a stage's)
   --top <n>                            analyze: wasted files to list (default 10)

@@ -21,6 +21,7 @@ import type { Platform } from '../core/archiveAssembler';
 import { enginePlatform } from './enginePlatform';
 import { isRegistryReference, parseRegistryReference, type RegistryReference } from '../registry/reference';
 import { engineMissOf, registryFallbackFailure, registryFallbackNotice, registryFallbackReference } from '../registry/registryFallback';
+import type { InsecureRegistries } from '../registry/insecureRegistries';
 import type { DefaultPlatform } from '../registry/platform';
 import { readRegistryImage, type RegistryReadReport } from '../registry/registrySource';
 
@@ -41,6 +42,8 @@ export interface LoadOptions {
    * answers (said once the registry has the image: when it has not, the error names both failures).
    */
   onRegistryFallback?: (notice: string) => void;
+  /** Registries that may go without a verified certificate or TLS: --insecure-registry, layerlens.insecureRegistries. */
+  insecureRegistries?: InsecureRegistries;
 }
 
 export interface LoadedImage {
@@ -106,7 +109,8 @@ export async function loadImage(ref: string, options: LoadOptions): Promise<Load
 async function loadFromRegistry(ref: RegistryReference, options: LoadOptions, defaultPlatform: DefaultPlatform | undefined, onManifest?: () => void): Promise<LoadedImage> {
   const { signal, onProgress, onWarning, platform } = options;
   const cache = options.noCache ? undefined : options.cache;
-  const { data, report } = await readRegistryImage(ref, { cache, signal, onProgress, onWarning, platform, defaultPlatform, onManifest });
+  const { insecureRegistries } = options;
+  const { data, report } = await readRegistryImage(ref, { cache, signal, onProgress, onWarning, platform, defaultPlatform, onManifest, insecureRegistries });
   return { model: new ImageModel(data), source: 'registry', registry: report };
 }
 

@@ -5,6 +5,7 @@ import type { Platform } from '../core/archiveAssembler';
 import { LayerlensError, throwIfAborted } from '../core/errors';
 import type { ImageConfig } from '../core/types';
 import type { Credentials } from './credentials';
+import type { InsecureRegistries } from './insecureRegistries';
 import { choosePlatform, isAttestation, type PlatformDescriptor } from './platform';
 import { formatReference, type RegistryReference } from './reference';
 import { MANIFEST_TYPES, RegistryClient, type FetchedManifest } from './registryClient';
@@ -16,6 +17,8 @@ export interface SummaryOptions {
   signal?: AbortSignal;
   credentials?: (registry: string) => Promise<Credentials | undefined>;
   certsDirectory?: string;
+  /** Hosts that may go without a verified certificate, or without TLS (loopback always may). */
+  insecureRegistries?: InsecureRegistries;
 }
 
 export interface RemotePlatform {
@@ -88,7 +91,7 @@ export async function readImageSummary(ref: RegistryReference, platform: Platfor
 }
 
 function clientFor(ref: RegistryReference, options: SummaryOptions): RegistryClient {
-  return new RegistryClient(ref, { signal: options.signal, credentials: options.credentials, certsDirectory: options.certsDirectory });
+  return new RegistryClient(ref, { signal: options.signal, credentials: options.credentials, certsDirectory: options.certsDirectory, insecureRegistries: options.insecureRegistries });
 }
 
 function entriesOf(fetched: FetchedManifest, ref: RegistryReference): PlatformDescriptor[] {

@@ -8,8 +8,9 @@ import { CancelledError, LayerlensError, messageOf } from '../core/errors';
 import { parseAuthChallenges, type AuthChallenge } from './authChallenge';
 import { CERTS_DIRECTORY, tlsFilesFor, type TlsFiles } from './certsDirectory';
 import { lookupCredentials, type Credentials } from './credentials';
+import { InsecureRegistries } from './insecureRegistries';
 import { send } from './transport';
-import { formatReference, isLoopbackHost, type RegistryReference } from './reference';
+import { formatReference, type RegistryReference } from './reference';
 
 export const MANIFEST_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -27,7 +28,14 @@ export interface RegistryClientOptions {
   signal?: AbortSignal;
   /** Where per-registry CAs and client certificates live (default /etc/docker/certs.d). */
   certsDirectory?: string;
+  /** Hosts that may go without a verified certificate, or without TLS (loopback always may). */
+  insecureRegistries?: InsecureRegistries;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
+
+/** A TLS handshake that met something else: an insecure registry speaking plain HTTP. */
+class NotTlsError extends Error {}
 
 export interface FetchedManifest {
   bytes: Buffer;
@@ -43,23 +51,38 @@ export class RegistryClient {
   private readonly tls = new Map<string, Promise<TlsFiles | undefined>>();
   /** Requests made, by kind: tests and the benchmark count them. */
   readonly requests = { manifests: 0, blobs: 0, tokens: 0 };
+  private readonly insecure: InsecureRegistries;
 
   constructor(
     readonly ref: RegistryReference,
     private readonly options: RegistryClientOptions = {},
   ) {
+    this.insecure = options.insecureRegistries ?? new InsecureRegistries();
   }
 
   /**
-   * HTTPS, except on loopback, where plain HTTP is the default as Docker allows it; a loopback registry with a
-   * certs.d directory speaks TLS.
+   * HTTPS. An insecure registry (loopback, or named by the user) without a certs.d directory is tried over HTTPS
+   * without verification and, when it answers a handshake with plain HTTP, over HTTP, as dockerd does.
    */
   private async baseUrl(): Promise<string> {
-    if (this.base === undefined) {
-      const plain = this.ref.plainHttp && !(await this.tlsFor(this.ref.apiHost));
-      this.base = `${plain ? 'http' : 'https'}://${this.ref.apiHost}/v2/${this.ref.repository}/`;
+    return (this.base ??= `https://${this.ref.apiHost}/v2/${this.ref.repository}/`);
+  }
+
+  /** Neither TLS verification nor TLS itself is required: an insecure host with no CA of its own in certs.d. */
+  private async unverified(host: string): Promise<boolean> {
+    return this.insecure.allows(host) && !(await this.tlsFor(host));
+  }
+
+  /** A request to the registry's API, falling back to plain HTTP once if the registry may and does speak it. */
+  private async fetchApi(path: string, accept: string): Promise<Response> {
+    const base = await this.baseUrl();
+    try {
+      return await this.fetchFollowing(base + path, accept);
+    } catch (error) {
+      if (!(error instanceof NotTlsError)) throw error;
+      this.base = base.replace(/^https:/, 'http:');
+      return this.fetchFollowing(this.base + path, accept);
     }
-    return this.base;
   }
 
   private tlsFor(host: string): Promise<TlsFiles | undefined> {
@@ -131,14 +154,13 @@ export class RegistryClient {
 
   /** One API request, authorized as the registry's 401 asks (once), with its failures in words. */
   private async send(path: string, accept: string, subject: string): Promise<Response> {
-    const url = (await this.baseUrl()) + path;
-    let response = await this.fetchFollowing(url, accept);
+    let response = await this.fetchApi(path, accept);
     // No authorization yet, or a token that may have expired during a long read: (re)authorize once.
     if (response.status === 401 && (this.authorization === undefined || this.authorization.startsWith('Bearer '))) {
       const challenges = parseAuthChallenges(response.headers.get('www-authenticate'));
       await response.body?.cancel().catch(() => undefined);
       await this.authorize(challenges);
-      response = await this.fetchFollowing(url, accept);
+      response = await this.fetchApi(path, accept);
     }
     if (response.ok) return response;
     const body = await response.text().catch(() => '');
@@ -158,20 +180,32 @@ export class RegistryClient {
       await response.body?.cancel().catch(() => undefined);
       if (hop >= MAX_REDIRECTS) throw new LayerlensError(`${this.where()} redirects more than ${MAX_REDIRECTS} times; the registry is misconfigured.`, 'unreachable');
       url = new URL(location, url);
-      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.host))) {
-        throw new LayerlensError(`${this.where()} redirects to ${url.protocol}//${url.host}, which is not HTTPS; Layerlens reads plain HTTP only from loopback.`, 'unreachable');
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.insecure.allows(url.host))) {
+        throw new LayerlensError(`${this.where()} redirects to ${url.protocol}//${url.host}, which is not HTTPS; Layerlens reads plain HTTP only from loopback and --insecure-registry hosts.`, 'unreachable');
       }
     }
   }
 
   /** One request (transport.ts follows no redirect), its network and TLS failures in words. */
   private async fetch(url: URL, init: { method?: string; headers?: Record<string, string>; body?: string }): Promise<Response> {
-    const tls = url.protocol === 'https:' ? await this.tlsFor(url.host) : undefined;
+    const secure = url.protocol === 'https:';
+    const tls = secure ? await this.tlsFor(url.host) : undefined;
+    const unverified = secure && (await this.unverified(url.host));
     try {
-      return await send(url, { method: init.method, headers: init.headers, body: init.body, signal: this.options.signal, tls });
+      return await send(url, { method: init.method, headers: init.headers, body: init.body, signal: this.options.signal, tls, unverified, env: this.options.env });
     } catch (error) {
       if (this.options.signal?.aborted) throw new CancelledError();
+      if (error instanceof LayerlensError) throw error;
       const code = (error as { code?: string }).code;
+      // What a plain HTTP server answers to a ClientHello (a 400 page) breaks the handshake in one of these ways.
+      if (unverified && url.origin === new URL(this.base ?? 'https://-').origin && code && /EPROTO|ERR_SSL_|ECONNRESET/.test(code)) throw new NotTlsError();
+      if (secure && code && /EPROTO|ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG/.test(code) && !tls) {
+        throw new LayerlensError(
+          `${url.host} does not speak TLS for ${this.ref.repository} (${code}); if it is a plain HTTP registry you trust, name it with --insecure-registry ${url.host}.`,
+          'unreachable',
+          { cause: error },
+        );
+      }
       if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|EPROTO/.test(code)) {
         throw new LayerlensError(
           `The TLS connection to ${url.host} for ${this.ref.repository} failed (${code}); put its CA in ${join(this.options.certsDirectory ?? CERTS_DIRECTORY, url.host, 'ca.crt')} as for dockerd.`,
@@ -207,8 +241,8 @@ export class RegistryClient {
   /** distribution's token flow: GET realm?service&scope (Basic with the user's password), or the OAuth2 POST for an identity token. */
   private async fetchToken(challenge: AuthChallenge, credentials: Credentials | undefined): Promise<string> {
     const realm = new URL(challenge.params.realm);
-    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopbackHost(realm.host))) {
-      throw new LayerlensError(`The token server of ${this.ref.registry} (${realm.host}) is not HTTPS; Layerlens sends credentials over plain HTTP only on loopback.`, 'unreachable');
+    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && this.insecure.allows(realm.host))) {
+      throw new LayerlensError(`The token server of ${this.ref.registry} (${realm.host}) is not HTTPS; Layerlens sends credentials over plain HTTP only to loopback and --insecure-registry hosts.`, 'unreachable');
     }
     const service = challenge.params.service;
     const scope = challenge.params.scope ?? `repository:${this.ref.repository}:pull`;

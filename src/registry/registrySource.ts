@@ -9,6 +9,7 @@ import type { IndexCache } from '../core/indexCache';
 import { FactMismatchError, type KnownLayers } from '../core/knownLayers';
 import type { ImageConfig, ImageData, LayerIndex, ProgressReporter } from '../core/types';
 import type { Credentials } from './credentials';
+import type { InsecureRegistries } from './insecureRegistries';
 import { choosePlatform, type DefaultPlatform, type PlatformDescriptor } from './platform';
 import { formatReference, type RegistryReference } from './reference';
 import { MANIFEST_TYPES, RegistryClient, type FetchedManifest } from './registryClient';
@@ -31,6 +32,8 @@ export interface RegistryReadOptions {
   credentials?: (registry: string) => Promise<Credentials | undefined>;
   /** Where per-registry CAs and client certificates live (default /etc/docker/certs.d). */
   certsDirectory?: string;
+  /** Hosts that may go without a verified certificate, or without TLS (loopback always may). */
+  insecureRegistries?: InsecureRegistries;
   /** Told when the cache cannot be written (the read itself succeeded). */
   onWarning?: (message: string) => void;
 }
@@ -58,7 +61,7 @@ export async function readRegistryImage(ref: RegistryReference, options: Registr
   // One failed download stops the others.
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const client = new RegistryClient(ref, { signal, credentials: options.credentials, certsDirectory: options.certsDirectory });
+  const client = new RegistryClient(ref, { signal, credentials: options.credentials, certsDirectory: options.certsDirectory, insecureRegistries: options.insecureRegistries });
   try {
     return await read(client, ref, options);
   } catch (error) {

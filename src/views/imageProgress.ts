@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { IndexCache } from '../core/indexCache';
 import type { LoadOptions } from '../docker/imageLoader';
 import type { EngineService } from './engineService';
+import { insecureRegistriesSetting } from './insecureRegistriesSetting';
 
 export function withImageProgress<T>(
   title: string,
@@ -19,6 +20,7 @@ export function withImageProgress<T>(
     return run({
       engine: () => engines.requireEngine(),
       cache,
+      insecureRegistries: insecureRegistriesSetting(),
       signal: abort.signal,
       onProgress: (done, expected) => {
         if (expected <= 0) return;

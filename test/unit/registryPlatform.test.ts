@@ -53,3 +53,14 @@ test('an entry without a platform (a nested index) is followed when no labelled 
   assert.equal(choosePlatform([attestation, nested], parsePlatform('linux/arm64'), 'x'), nested);
   assert.equal(choosePlatform([nested, arm64], parsePlatform('linux/arm64'), 'x'), arm64, 'a labelled match wins');
 });
+
+test("without --platform: the engine's platform when given, named in the error with the platforms there are", () => {
+  const byDefault = { platform: { os: 'linux', architecture: 'arm64' }, of: 'the engine at unix:///var/run/docker.sock' };
+  assert.equal(choosePlatform(index, undefined, 'x', byDefault), arm64);
+  assert.throws(
+    () => choosePlatform([amd64, attestation], undefined, 'app:1', byDefault),
+    (e: unknown) => e instanceof LayerlensError && e.message === 'app:1 has no linux/arm64 image (the platform of the engine at unix:///var/run/docker.sock); it has linux/amd64 (choose one with --platform).',
+  );
+  const elsewhere = d(9, 'linux', 'riscv64');
+  assert.throws(() => choosePlatform([elsewhere], undefined, 'app:1'), /has no linux\/\w+ image \(the platform of this machine\); it has linux\/riscv64/);
+});
