@@ -41,6 +41,8 @@ export function renderAnalysis(
   name = imageDisplayName(model.data.id, model.data.repoTags),
 ): string {
   const lines = [renderLayers(model, analysis, true, name), ''];
+  const packageLines = renderLayerPackages(analysis);
+  if (packageLines.length) lines.push('Packages', ...packageLines, '');
   lines.push(`Efficiency          ${formatPercent(analysis.efficiency)}`);
   lines.push(`Wasted bytes        ${formatBytes(analysis.wastedBytes)}  (dive's measure)`);
   lines.push(`User wasted         ${describeUserWasted(analysis.userWastedPercent)}`);
@@ -80,6 +82,24 @@ function secretLines(model: ImageOverview): string[] {
 /** Our sentences hold Markdown code spans; a terminal shows them without the backticks. */
 function plainText(text: string): string {
   return text.replace(/`([^`]*)`/g, '$1');
+}
+
+/** One line per layer whose package databases changed: "+87 dpkg packages, 143 MB" (layerlens packages lists them). */
+export function renderLayerPackages(analysis: ImageAnalysis): string[] {
+  const lines: string[] = [];
+  (analysis.packages ?? []).forEach((counts, layer) => {
+    const parts = counts.byManager.map((m) => {
+      const words: string[] = [];
+      if (m.upgraded) words.push(`${m.upgraded} upgraded`);
+      if (m.downgraded) words.push(`${m.downgraded} downgraded`);
+      if (m.removed) words.push(`${m.removed} removed`);
+      if (m.installed) return [`+${m.installed} ${m.manager} ${m.installed === 1 ? 'package' : 'packages'}, ${formatBytes(m.installedBytes)}`, ...words].join(', ');
+      const bytes = m.upgraded + m.downgraded ? ` (${formatBytes(m.installedBytes)})` : '';
+      return `${m.manager}: ${words.join(', ')}${bytes}`;
+    });
+    if (parts.length) lines.push(`  Layer ${String(layer).padEnd(3)} ${parts.join('; ')}`);
+  });
+  return lines;
 }
 
 export function renderTree(entries: MergedEntry[], layer: number): string {

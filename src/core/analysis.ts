@@ -14,6 +14,7 @@ import { FsStack, type FsNode } from './fsStack';
 import type { ImageModel } from './imageModel';
 import { parentOf } from './paths';
 import type { LayerIndex } from './types';
+import type { LayerPackageCounts } from './packages/packagesReport';
 import { userWastedRatio } from './userWasted';
 
 export type WasteReason = 'overwritten' | 'deleted' | 'metadata-only';
@@ -71,6 +72,8 @@ export interface ImageAnalysis {
   /** Layerlens' list: every wasted file version, biggest first. */
   wastedFiles: WastedFile[];
   warnings: string[];
+  /** By layer: its package changes (packages/packagesReport.ts); set by loadAnalysis, absent where not computed. */
+  packages?: LayerPackageCounts[];
 }
 
 interface PathTally {

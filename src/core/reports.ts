@@ -5,6 +5,7 @@ import type { ImageOverview, MergedEntry, PathChange } from './imageModel';
 import type { Finding } from './explain/explanation';
 import { buildSecretFindings } from './secrets/buildSecretFindings';
 import { jsonRatio, type JsonRatio } from './userWasted';
+import type { LayerPackageCounts } from './packages/packagesReport';
 
 export interface LayersReport {
   image: { id: string; tags: string[]; size: number };
@@ -18,6 +19,8 @@ export interface LayersReport {
     modified: number;
     deleted: number;
     wastedBytes: number;
+    /** Its package changes and the packages present after it (null where packages were not read). */
+    packages: LayerPackageCounts | null;
   }[];
   steps: {
     index: number;
@@ -51,6 +54,7 @@ export function layersReport(model: ImageOverview, analysis: ImageAnalysis): Lay
       modified: l.modified,
       deleted: l.deleted,
       wastedBytes: l.wastedBytes,
+      packages: analysis.packages?.[l.index] ?? null,
     })),
     steps: model.steps.map((s) => ({
       index: s.index,

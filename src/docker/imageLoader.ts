@@ -12,6 +12,8 @@ import type { KnownLayers } from '../core/knownLayers';
 import { LayerlensError, messageOf } from '../core/errors';
 import { analyzeImage, type ImageAnalysis } from '../core/analysis';
 import { mapSteps } from '../core/history';
+import { loadImagePackages } from '../core/packages/imagePackages';
+import { layerPackageCounts } from '../core/packages/packagesReport';
 import { scanImageConfig } from '../core/secrets/buildSecrets';
 import { ImageModel, type ImageOverview } from '../core/imageModel';
 import type { IndexCache } from '../core/indexCache';
@@ -190,6 +192,7 @@ export async function loadAnalysis(ref: string, options: LoadOptions): Promise<L
   }
   loaded ??= await loadImage(ref, options);
   const analysis = analyzeImage(loaded.model);
+  analysis.packages = layerPackageCounts(await loadImagePackages(loaded.model.data));
   if (cache && loaded.source !== 'file') {
     await cache.writeAnalysis(loaded.model.data.id, analysis).catch((error) => options.onWarning?.(`Could not write the analysis cache: ${messageOf(error)}`));
   }

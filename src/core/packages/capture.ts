@@ -4,7 +4,8 @@
 import type { CapturedFile, LayerEntry } from '../types';
 import { readerFor } from './readers';
 
-export const CAPTURE_FILE_LIMIT = 16 * 1024 * 1024;
+// 64 MiB: a real rpmdb.sqlite is tens of MiB; text databases stay far below (databaseText.ts reads up to 64 MiB too).
+export const CAPTURE_FILE_LIMIT = 64 * 1024 * 1024;
 export const CAPTURE_LAYER_LIMIT = 128 * 1024 * 1024;
 
 export class LayerCapture {

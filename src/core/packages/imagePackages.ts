@@ -7,7 +7,7 @@ import { formatBytes, printablePath } from '../format';
 import { parentOf, segments } from '../paths';
 import type { CapturedFile, ImageData, LayerEntry } from '../types';
 import { CAPTURE_FILE_LIMIT } from './capture';
-import { PACKAGE_READERS } from './readers';
+import { PACKAGE_READERS, prepareReaders } from './readers';
 import { SymlinkPaths } from './symlinkPaths';
 import type { InstalledPackage, PackageDatabaseReader, PackageManager } from './types';
 import { compareVersions } from './versionOrder';
@@ -69,7 +69,18 @@ export interface ImagePackages {
 const TOP_DIRECTORIES = 5;
 const TOP_DIRECTORY_DEPTH = 4;
 
+/** readImagePackages, once the readers that load something first (sql.js for rpm) are ready. */
+export async function loadImagePackages(data: Pick<ImageData, 'layers'>): Promise<ImagePackages> {
+  await prepareReaders(data.layers);
+  return readImagePackages(data);
+}
+
 export function readImagePackages(data: Pick<ImageData, 'layers'>, readers: readonly PackageDatabaseReader[] = PACKAGE_READERS): ImagePackages {
+  // No database anywhere (scratch images, most app layers): every byte is unowned, and nothing needs stacking.
+  if (!data.layers.some((l) => l.captured?.length)) {
+    const none = new Set<string>();
+    return { present: data.layers.map(() => []), changes: [], unowned: data.layers.map((l, i) => unownedBytes(i, l.entries, none)), problems: [] };
+  }
   const readerOf = (path: string) => readers.find((r) => r.wants(path));
   /** Captured database files visible in the merged view so far, by reader. */
   const views = new Map<PackageDatabaseReader, Map<string, Uint8Array>>(readers.map((r) => [r, new Map()]));

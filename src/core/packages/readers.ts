@@ -1,9 +1,14 @@
 // Every package-database reader Layerlens knows, in one list: the indexer captures what any of them wants,
 // and the model asks each of them what a merged view's captured files record.
-import type { PackageDatabaseReader } from './types';
+import type { LayerIndex } from '../types';
+import { apkReader } from './apk';
 import { dpkgReader } from './dpkg';
+import { npmReader } from './npm';
+import { pythonReader } from './python';
+import { prepareRpmReader, rpmReader } from './rpm';
+import type { PackageDatabaseReader } from './types';
 
-export const PACKAGE_READERS: readonly PackageDatabaseReader[] = [dpkgReader];
+export const PACKAGE_READERS: readonly PackageDatabaseReader[] = [dpkgReader, apkReader, rpmReader, pythonReader, npmReader];
 
 /**
  * Names what a cached layer's captures were made for. A layer cached under another key was captured for other
@@ -16,4 +21,9 @@ export const CAPTURE_KEY = 'capture-1:' + PACKAGE_READERS.map((r) => r.manager).
 export function readerFor(path: string): PackageDatabaseReader | undefined {
   for (const reader of PACKAGE_READERS) if (reader.wants(path)) return reader;
   return undefined;
+}
+
+/** Loads what a reader needs before its synchronous read (sql.js for rpm), only when the layers hold its files. */
+export async function prepareReaders(layers: readonly LayerIndex[]): Promise<void> {
+  if (layers.some((l) => l.captured?.some((f) => rpmReader.wants(f.path)))) await prepareRpmReader();
 }
