@@ -128,7 +128,7 @@ describe('layerlens first contact', () => {
       [['analyze', IMAGE, '--jsno'], 'layerlens: Unknown option --jsno: did you mean --json?\n'],
       [['tree', IMAGE, '--step', '2'], 'layerlens: --step is not an option of layerlens tree (it belongs to explain).\n'],
       [['tree', IMAGE, '--layer'], 'layerlens: --layer needs a value: --layer N.\n'],
-      [['frobnicate', IMAGE], 'layerlens: Unknown command "frobnicate"; the commands are layers, tree, diff, analyze, explain and lint (see layerlens --help).\n'],
+      [['frobnicate', IMAGE], 'layerlens: Unknown command "frobnicate"; the commands are layers, tree, diff, compare, analyze, explain, packages and lint (see layerlens --help).\n'],
     ];
     for (const [args, stderr] of cases) {
       const r = await runCli(args, env);
