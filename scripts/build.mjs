@@ -38,6 +38,18 @@ const ssh2InItsOwnBundle = {
   },
 };
 
+/**
+ * sql.js (the rpm database reader) with its WebAssembly inlined stays beside the bundles as dist/sql-wasm-inline.js,
+ * copied as is and required only when an image holds an rpm database: no .wasm file to find, and ~1 MB the CLI
+ * does not parse at every start.
+ */
+const sqlJsBesideTheBundle = {
+  name: 'sql-js-beside-the-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^sql\.js\/dist\/sql-wasm-inline\.js$/ }, () => ({ path: './sql-wasm-inline.js', external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -47,7 +59,7 @@ const common = {
   // Minified code compiles faster: it shortens every CLI start (LAYERLENS_MINIFY=0 for readable profiles).
   minify: process.env.LAYERLENS_MINIFY !== '0',
   logLevel: 'warning',
-  plugins: [lazyHeavyModules, ssh2InItsOwnBundle],
+  plugins: [lazyHeavyModules, ssh2InItsOwnBundle, sqlJsBesideTheBundle],
   // Optional native helpers of ssh2: loaded with try/catch, absent is fine.
   // dockerode's BuildKit session (grpc, protobuf) serves image builds through the API, which Layerlens never does.
   external: ['cpu-features', './crypto/build/Release/sshcrypto.node', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'],
@@ -81,6 +93,7 @@ await Promise.all([
     sourcemap: true,
     logLevel: 'warning',
   }),
+  mkdir('dist', { recursive: true }).then(() => copyFile('node_modules/sql.js/dist/sql-wasm-inline.js', 'dist/sql-wasm-inline.js')),
   mkdir('dist/webview', { recursive: true }).then(() =>
     Promise.all([
       copyFile('webview/explorer.css', 'dist/webview/explorer.css'),

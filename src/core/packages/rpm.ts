@@ -3,8 +3,9 @@
 // installed package (rpm's lib/backend/sqlite.c), read here with sql.js (SQLite compiled to WebAssembly).
 // Older databases, Berkeley DB's Packages and ndb's Packages.db, are not read: one sentence says so.
 //
-// sql.js loads asynchronously, while PackageDatabaseReader.read is synchronous: call `await prepareRpmReader()`
-// once before reading (it loads sql-wasm.wasm: from node_modules in development, from dist/ once bundled).
+// sql.js loads asynchronously, while PackageDatabaseReader.read is synchronous: `await prepareRpmReader()` once
+// before reading (readers.ts prepareReaders does). It loads sql.js's build with the WebAssembly inlined: from
+// node_modules in development, from dist/sql-wasm-inline.js once bundled (scripts/build.mjs puts it there).
 import type { Database, SqlJsStatic } from 'sql.js';
 import { printablePath } from '../format';
 import { baseName, normalizeMemberPath, parentOf } from '../paths';
@@ -18,30 +19,38 @@ const LEGACY_NAMES: Record<string, string> = { Packages: 'Berkeley DB', 'Package
 /** sql.js copies the database into its heap; a real rpmdb is tens of MiB. */
 const MAX_SQLITE_BYTES = 512 * 1024 * 1024;
 
-let sqlite: SqlJsStatic | undefined;
-let loading: Promise<SqlJsStatic> | undefined;
+type InitSqlJs = (config?: Record<string, unknown>) => Promise<SqlJsStatic>;
 
-/** Loads sql.js once (later calls return at once). `wasmBinary` skips finding sql-wasm.wasm on disk. */
-export async function prepareRpmReader(wasmBinary?: Uint8Array): Promise<void> {
-  if (sqlite) return;
-  loading ??= import('sql.js').then((m) => m.default({
-      // Emscripten would print its own failure to stderr; the rejected promise carries it to the caller instead.
-      printErr: () => undefined,
-      ...(wasmBinary ? { wasmBinary: wasmBinary as unknown as ArrayBuffer } : {}),
-    }));
-  try {
-    sqlite = await loading;
-  } catch (error) {
-    loading = undefined;
-    throw error;
-  }
+let sqlite: SqlJsStatic | undefined;
+let loading: Promise<void> | undefined;
+/** Why sql.js could not be loaded: each rpm database then gets one sentence, and nothing else fails. */
+let loadFailure: string | undefined;
+
+/** sql.js's build with its WebAssembly inlined: no .wasm file to look for (dist/sql-wasm-inline.js once bundled). */
+const loadSqlJs = (): Promise<InitSqlJs> => import('sql.js/dist/sql-wasm-inline.js').then((m) => m.default as InitSqlJs);
+
+/** Loads sql.js once (later calls return at once); never rejects: a failure is kept, and read() says it. */
+export function prepareRpmReader(load: () => Promise<InitSqlJs> = loadSqlJs): Promise<void> {
+  loading ??= load()
+    .then((init) => init({ printErr: () => undefined })) // Emscripten would print its failures to stderr
+    .then(
+      (loaded) => {
+        sqlite = loaded;
+        loadFailure = undefined;
+      },
+      (error: unknown) => {
+        loadFailure = firstLine(error);
+        loading = undefined; // a later call may try again
+      },
+    );
+  return loading;
 }
 
 function wants(path: string): boolean {
   // Runs for every file of every layer: the prefix test turns nearly all away before any string is made.
   if (!path.startsWith('/var/lib/rpm/') && !path.startsWith('/usr/lib/sysimage/rpm/')) return false;
   const name = baseName(path);
-  return RPM_DIRECTORIES.includes(parentOf(path)) && (name === SQLITE_NAME || name in LEGACY_NAMES);
+  return RPM_DIRECTORIES.includes(parentOf(path)) && (name === SQLITE_NAME || Object.hasOwn(LEGACY_NAMES, name));
 }
 
 export const rpmReader: PackageDatabaseReader = {
@@ -70,7 +79,10 @@ export const rpmReader: PackageDatabaseReader = {
 
 function readSqliteDatabase(location: string, bytes: Uint8Array): { packages: InstalledPackage[]; problems: string[] } {
   const shown = printablePath(location);
-  if (!sqlite) return { packages: [], problems: [`${shown} was not read: the SQLite reader was not loaded (prepareRpmReader).`] };
+  if (!sqlite) {
+    const why = loadFailure ? `its SQLite reader (sql.js) failed to load: ${loadFailure}` : 'its SQLite reader (sql.js) was not loaded';
+    return { packages: [], problems: [`${shown} was not read: ${why.replace(/\.$/, '')}.`] };
+  }
   if (bytes.length > MAX_SQLITE_BYTES) {
     return { packages: [], problems: [`${shown} is ${bytes.length} bytes, over the ${MAX_SQLITE_BYTES}-byte limit, so it was not read.`] };
   }
@@ -99,7 +111,7 @@ function readSqliteDatabase(location: string, bytes: Uint8Array): { packages: In
       }
     }
   } catch (error) {
-    return { packages: [], problems: [`${shown} cannot be read as an rpm SQLite database (${sqliteReason(error)}), so its packages are not listed.`] };
+    return { packages: [], problems: [`${shown} cannot be read as an rpm SQLite database (${firstLine(error)}), so its packages are not listed.`] };
   } finally {
     db?.close();
   }
@@ -120,9 +132,9 @@ function asRollbackJournal(bytes: Uint8Array): Uint8Array {
   return copy;
 }
 
-function sqliteReason(error: unknown): string {
+/** sql.js's messages are SQLite's own ("file is not a database", "no such table: Packages"): one line, no stack. */
+function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  // sql.js's messages are SQLite's own ("file is not a database", "no such table: Packages"): one line, no stack.
   return message.split('\n')[0].slice(0, 200);
 }
 
