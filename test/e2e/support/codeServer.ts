@@ -47,7 +47,7 @@ export function assertInstalled(): void {
 /** Builds and packages the extension as a user would get it (vsce runs the `vscode:prepublish` build). */
 export async function packageExtension(outDir: string): Promise<string> {
   const vsix = join(outDir, 'layerlens.vsix');
-  await run(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix], { cwd: ROOT }, 'packaging the extension with vsce');
+  await run(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '-o', vsix], { cwd: ROOT }, 'packaging the extension with vsce');
   return vsix;
 }
 
