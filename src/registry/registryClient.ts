@@ -336,7 +336,8 @@ function errorCodes(body: string): string[] {
   }
 }
 
-function mediaTypeInside(bytes: Buffer): string | undefined {
+/** The media type a manifest or index names inside itself (an index by its `manifests`), for bytes with no header. */
+export function mediaTypeInside(bytes: Buffer): string | undefined {
   try {
     const value = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown; manifests?: unknown };
     if (typeof value.mediaType === 'string') return value.mediaType;

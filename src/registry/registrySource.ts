@@ -12,7 +12,8 @@ import type { Credentials } from './credentials';
 import type { InsecureRegistries } from './insecureRegistries';
 import { choosePlatform, type DefaultPlatform, type PlatformDescriptor } from './platform';
 import { formatReference, type RegistryReference } from './reference';
-import { MANIFEST_TYPES, RegistryClient, type FetchedManifest } from './registryClient';
+import { ManifestCache } from './manifestCache';
+import { MANIFEST_TYPES, mediaTypeInside, RegistryClient, type FetchedManifest } from './registryClient';
 
 /** Layers downloading at once: enough to fill a link, few enough to keep memory flat. */
 const PARALLEL_DOWNLOADS = 3;
@@ -72,7 +73,8 @@ export async function readRegistryImage(ref: RegistryReference, options: Registr
 }
 
 async function read(client: RegistryClient, ref: RegistryReference, options: RegistryReadOptions): Promise<{ data: ImageData; report: RegistryReadReport }> {
-  const fetched = await resolveImageManifest(client, ref, options.platform, options.defaultPlatform);
+  const manifests = options.cache && new ManifestCache(options.cache.directory);
+  const fetched = await resolveImageManifest(client, ref, options.platform, options.defaultPlatform, manifests);
   options.onManifest?.();
   const manifest = parseJson<ImageManifest>(fetched.bytes, `the manifest of ${client.where()}`);
   const configDigest = manifest.config?.digest;
@@ -153,14 +155,32 @@ async function read(client: RegistryClient, ref: RegistryReference, options: Reg
 }
 
 /** The image manifest the reference names, through indexes (nested too) to the wanted platform. */
-async function resolveImageManifest(client: RegistryClient, ref: RegistryReference, platform: Platform | undefined, byDefault: DefaultPlatform | undefined): Promise<FetchedManifest> {
-  let fetched = await client.getManifest(ref.digest ?? ref.tag!);
+async function resolveImageManifest(
+  client: RegistryClient,
+  ref: RegistryReference,
+  platform: Platform | undefined,
+  byDefault: DefaultPlatform | undefined,
+  manifests: ManifestCache | undefined,
+): Promise<FetchedManifest> {
+  let fetched = await manifestOf(client, ref.digest ?? ref.tag!, manifests);
   for (let depth = 0; isIndex(fetched.mediaType); depth++) {
     if (depth >= MAX_INDEX_DEPTH) throw new LayerlensError(`The image index of ${formatReference(ref)} nests too deeply.`, 'corrupt');
     const index = parseJson<{ manifests?: PlatformDescriptor[] }>(fetched.bytes, `the image index of ${client.where()}`);
     const entry = choosePlatform(index.manifests ?? [], platform, formatReference(ref), byDefault);
-    fetched = await client.getManifest(entry.digest);
+    fetched = await manifestOf(client, entry.digest, manifests);
   }
+  return fetched;
+}
+
+/**
+ * A manifest by digest from the cache when it was read before (no request); else from the registry, then kept
+ * under its digest. A tag is always asked: what it names may change.
+ */
+async function manifestOf(client: RegistryClient, tagOrDigest: string, manifests: ManifestCache | undefined): Promise<FetchedManifest> {
+  const cached = tagOrDigest.startsWith('sha256:') ? await manifests?.read(tagOrDigest) : undefined;
+  if (cached) return { bytes: cached, digest: tagOrDigest, mediaType: mediaTypeInside(cached) ?? MANIFEST_TYPES.ociManifest };
+  const fetched = await client.getManifest(tagOrDigest);
+  await manifests?.write(fetched.digest, fetched.bytes);
   return fetched;
 }
 

@@ -312,6 +312,36 @@ describe('what goes over the wire', () => {
     }
   });
 
+  test('a read by digest asks the registry nothing once read; a warm multi-platform tag costs one manifest request', async () => {
+    const repo = 'cache/indexed';
+    const image = await copyManifest('d20/basics', 'legacy', repo);
+    const index = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ ...image, platform: { os: 'linux', architecture: 's390x' } }] };
+    const indexDigest = await putManifest(repo, 'multi', Buffer.from(JSON.stringify(index)), index.mediaType);
+    const proxy = await startRegistryProxy(registries.plain);
+    try {
+      const env = dockerConfig('by-digest', {});
+      const read = async (ref: string) => {
+        const from = proxy.requests.length;
+        const result = await runCli(['layers', `registry://${proxy.host}/${ref}`, '--json', '--platform', 'linux/s390x'], env);
+        assert.equal(result.code, 0, `${ref}: ${result.stderr}`);
+        return { requests: proxy.requests.slice(from).map((r) => `${r.method} ${r.path}`), report: JSON.parse(result.stdout) as unknown };
+      };
+      const cold = await read(`${repo}@${image.digest}`);
+      assert.ok(cold.requests.length >= 3, cold.requests.join('\n'));
+      const byDigest = await read(`${repo}@${image.digest}`);
+      assert.deepEqual(byDigest.requests, [], 'a read by digest asks nothing');
+      assert.deepEqual(byDigest.report, cold.report);
+      const tag = await read(`${repo}:multi`);
+      assert.deepEqual(tag.requests, [`GET /v2/${repo}/manifests/multi`], 'the index by its tag; its platform entry is cached by digest');
+      assert.deepEqual((await read(`${repo}@${indexDigest}`)).requests, [], 'the index by digest: nothing');
+      const { image: _a, ...fromTag } = tag.report as Record<string, unknown>;
+      const { image: _b, ...fromDigest } = cold.report as Record<string, unknown>;
+      assert.deepEqual(fromTag, fromDigest);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test('a blob redirect to another host is followed without the Authorization header', async () => {
     const proxy = await startRegistryProxy(registries.basic, { redirectBlobs: true, storageAuthorization: basicAuth });
     try {
