@@ -44,10 +44,10 @@ const SHAPES: readonly ShapePattern[] = [
     pattern: new RegExp(`(?<keep>-----BEGIN [A-Z0-9 ]*${KEY_ARMOUR}(?: BLOCK)?-----)(?<value>[^]*?(?:-----END [A-Z0-9 ]*${KEY_ARMOUR}(?: BLOCK)?-----|$))`, 'dg'),
   },
   // password=…, passwd=…, secret=…, token=…, api_key: … with a value of 8 characters or more that is not a
-  // variable ($X), a path (/run/secrets/x) or a placeholder (<token>).
+  // variable ($X), a path (/run/secrets/x) or a placeholder (<token>); a backslash ends it (printf's "\n").
   {
     shape: 'password-assignment',
-    pattern: /(?<![A-Za-z0-9])[A-Za-z0-9_.-]*?(?:password|passwd|secret|token|api[_-]?key)["']?\s*[=:]\s*["']?(?<value>[^\s"'$/<][^\s"';&|]{7,})/dgi,
+    pattern: /(?<![A-Za-z0-9])[A-Za-z0-9_.-]*?(?:password|passwd|secret|token|api[_-]?key)["']?\s*[=:]\s*["']?(?<value>[^\s"'$/<\\][^\s"';&|\\]{7,})/dgi,
   },
 ];
 
