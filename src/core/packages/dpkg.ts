@@ -108,17 +108,26 @@ function fieldsOf(lines: string[]): Map<string, string> | undefined {
   return fields;
 }
 
+/**
+ * Parsed file lists by their captured bytes: the model reads the database again in every layer that changes it,
+ * and most .list files are the very same bytes each time.
+ */
+const parsedLists = new WeakMap<Uint8Array, { paths: string[]; problem?: string }>();
+
 /** info/<name>:<arch>.list (Multi-Arch: same) or info/<name>.list; undefined when neither was captured. */
 function fileList(files: ReadonlyMap<string, Uint8Array>, name: string, arch: string | undefined, problems: string[]): string[] | undefined {
-  const path = [arch ? `${INFO_DIR}${name}:${arch}.list` : undefined, `${INFO_DIR}${name}.list`].find((p) => p && files.has(p));
+  const path = (arch && files.has(`${INFO_DIR}${name}:${arch}.list`) ? `${INFO_DIR}${name}:${arch}.list` : undefined) ?? (files.has(`${INFO_DIR}${name}.list`) ? `${INFO_DIR}${name}.list` : undefined);
   if (!path) return undefined;
-  const decoded = decodeDatabaseText(path, files.get(path)!, 'a dpkg file list');
-  if ('problem' in decoded) {
-    problems.push(decoded.problem);
-    return [];
+  const bytes = files.get(path)!;
+  let parsed = parsedLists.get(bytes);
+  if (!parsed) {
+    const decoded = decodeDatabaseText(path, bytes, 'a dpkg file list');
+    // "/." is dpkg's own entry for the root directory.
+    parsed = 'problem' in decoded ? { paths: [], problem: decoded.problem } : { paths: linesOf(decoded.text).filter((line) => line.startsWith('/') && line !== '/.') };
+    parsedLists.set(bytes, parsed);
   }
-  // "/." is dpkg's own entry for the root directory.
-  return linesOf(decoded.text).filter((line) => line.startsWith('/') && line !== '/.');
+  if (parsed.problem) problems.push(parsed.problem);
+  return parsed.paths;
 }
 
 /** A distroless status.d/<name>.md5sums: "<md5>  <path without its leading slash>" per line. */

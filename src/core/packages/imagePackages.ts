@@ -247,7 +247,7 @@ function unownedBytes(layer: number, entries: LayerEntry[], owned: ReadonlySet<s
   for (const entry of entries) {
     if (entry.type !== 'file' || owned.has(entry.path)) continue;
     bytes += entry.size;
-    const dir = '/' + segments(parentOf(entry.path)).slice(0, TOP_DIRECTORY_DEPTH).join('/');
+    const dir = topDirectoryOf(entry.path);
     byDirectory.set(dir, (byDirectory.get(dir) ?? 0) + entry.size);
   }
   const topDirectories = [...byDirectory]
@@ -256,6 +256,17 @@ function unownedBytes(layer: number, entries: LayerEntry[], owned: ReadonlySet<s
     .slice(0, TOP_DIRECTORIES)
     .map(([path, b]) => ({ path, bytes: b }));
   return { layer, bytes, topDirectories };
+}
+
+/** The file's directory, cut to TOP_DIRECTORY_DEPTH levels ("/var/lib/apt/lists/x/y" → "/var/lib/apt/lists"). */
+function topDirectoryOf(path: string): string {
+  const dir = parentOf(path);
+  let cut = 0;
+  for (let level = 0; level < TOP_DIRECTORY_DEPTH; level++) {
+    cut = dir.indexOf('/', cut + 1);
+    if (cut === -1) return dir;
+  }
+  return dir.slice(0, cut);
 }
 
 function byManagerAndName(a: PackageVersion, b: PackageVersion): number {
