@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { formatBytes, printablePath } from '../../src/core/format';
 import { runCli } from '../integration/support/cli';
@@ -16,7 +17,7 @@ import { activityBarItem, launchBrowser, openWorkbench, type Browser } from './s
 import { assertInstalled, packageExtension, ROOT, startCodeServer, type CodeServer } from './support/codeServer';
 import { detailsButton, explorerFrame, notifications, selectLayer, selectRow } from './support/explorerPage';
 import type { Locator, Page } from './support/playwright';
-import { contextMenu, imagesRow, markdownPreview, runCommand, screenshot } from './support/workbench';
+import { chooseDockerHost, contextMenu, imagesRow, markdownPreview, runCommand, screenshot } from './support/workbench';
 
 const ENGINE = 'unix:///var/run/docker.sock';
 const registries = JSON.parse(readFileSync(join(ROOT, 'test', '.registry.json'), 'utf8')) as { plain: string; basic: string; user: string; password: string };
@@ -309,4 +310,21 @@ test('the FROM and COPY --from hovers of images only the registry has show their
     assert.ok(shown.includes('Show in Layer Explorer'), shown);
     if (text === 'FROM') await screenshot(page, 'remote-from-hover', { keepPointer: true });
   }
+});
+
+test('with no engine at all, the Remote group stays and Open Remote Image… still opens an image', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const listener = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = listener.address() as AddressInfo;
+      listener.close(() => resolve(free));
+    });
+  });
+  await chooseDockerHost(page, `tcp://127.0.0.1:${port}`);
+  await page.locator('.statusbar-item').filter({ hasText: `No Docker engine at tcp://127.0.0.1:${port}` }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await imagesRow(page, BASICS).waitFor({ state: 'visible' });
+  const reference = `${PLAIN}/d20/findings:legacy`;
+  await openRemote(reference);
+  await tab('d20/findings:legacy').waitFor({ state: 'visible', timeout: 60_000 });
+  assert.deepEqual(await explorerLayers(), expectedRows(await cliLayers(reference)));
+  await imagesRow(page, reference).waitFor({ state: 'visible' });
 });
