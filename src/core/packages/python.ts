@@ -165,6 +165,17 @@ export function recordPath(row: string): string {
   return out;
 }
 
+/** A file list's paths, kept per captured bytes: the model reads the merged view again in every layer that changes it. */
+interface ListedFiles {
+  base: string;
+  files: string[];
+  escaping: number;
+  problem?: string;
+}
+const listedFilesCache = new WeakMap<Uint8Array, ListedFiles>();
+/** A path that needs resolving: "." or ".." components, doubled or trailing slashes. */
+const UNCLEAN = /(^|\/)\.{1,2}(\/|$)|\/\/|\/$/;
+
 function addListedFiles(
   bytes: Uint8Array,
   base: string,
@@ -173,20 +184,34 @@ function addListedFiles(
   files: string[],
   tally: Tally,
 ): void {
-  const decoded = decodeDatabaseText(f.location, bytes, 'Python file list');
+  let listed = listedFilesCache.get(bytes);
+  if (!listed || listed.base !== base) listedFilesCache.set(bytes, (listed = listFiles(bytes, base, pathOfLine, f.location)));
+  if (listed.problem) tally.unreadable.push(listed.problem);
+  tally.escapingPaths += listed.escaping;
+  for (const path of listed.files) files.push(path);
+}
+
+function listFiles(bytes: Uint8Array, base: string, pathOfLine: (line: string) => string, location: string): ListedFiles {
+  const result: ListedFiles = { base, files: [], escaping: 0 };
+  const decoded = decodeDatabaseText(location, bytes, 'Python file list');
   if ('problem' in decoded) {
-    tally.unreadable.push(decoded.problem);
-    return;
+    result.problem = decoded.problem;
+    return result;
   }
   for (const line of linesOf(decoded.text)) {
     const listed = pathOfLine(line.trim());
     if (listed === '') continue;
     // Relative entries resolve against the site (or egg-info) directory; "../../../bin/pip" is fine as long as
     // it stays inside the image. An absolute entry is already a path in the image.
+    if (!listed.startsWith('/') && !UNCLEAN.test(listed)) {
+      result.files.push(base === '/' ? '/' + listed : base + '/' + listed);
+      continue;
+    }
     const resolved = listed.startsWith('/') ? normalizeMemberPath(listed) : resolveInside(base, listed);
-    if (resolved.escaped) tally.escapingPaths++;
-    else files.push(resolved.path);
+    if (resolved.escaped) result.escaping++;
+    else result.files.push(resolved.path);
   }
+  return result;
 }
 
 function resolveInside(base: string, relative: string): { path: string; escaped: boolean } {
