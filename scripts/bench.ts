@@ -9,14 +9,18 @@
 //   5. generates (no daemon) a legacy archive of 1,000,000 tiny files and times `layerlens analyze` on it;
 //   6. compares the image with a rebuild of it (scripts/bench/compare.ts): `layerlens compare` of two indexed
 //      50,000-file images;
-//   7. prints a table and writes .bench/results.json.
+//   7. the registry case (scripts/bench/registry.ts; standalone there too): the image pushed to the loopback
+//      test registry, cold `analyze registry://…` against `docker pull` into --pull-host, a rebuilt image with
+//      the base cached, the warm read's requests, peak RSS;
+//   8. prints a table and writes .bench/results.json.
 // Options: --host H (else DOCKER_HOST, else unix:///var/run/docker.sock), --rounds N (3), --docker PATH
 // (/usr/bin/docker), --rebuild, --skip-engine, --skip-million, --million-files N (1000000),
 // --million-dir DIR (/tmp/layerlens-bench), --million-heap MB (8192: a diagnostic rerun after an
 // out-of-memory crash; 0 = none), --no-build (use dist/cli.js as it is), --drain (also time a bare Node read of
 // the export: the floor for an API client), --profile (also CPU-profile cold, warm and million-file runs),
 // --skip-open (no file-opening times), --skip-rebuild-loop (no rebuild case), --skip-compare (no compare case;
-// `--skip-engine --skip-million` runs the compare case alone).
+// `--skip-engine --skip-million` runs the compare case alone), --skip-registry (no registry case), --pull-host H
+// (the engine the registry case pulls into: unix:///tmp/docker26.sock).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -28,6 +32,7 @@ import { ensureMillionArchive, millionArchivePath, type MillionArchive } from '.
 import { benchOpenFile, renderOpenFile, type OpenFileResults } from './bench/openFile';
 import { profileCli, profileColdRun, type ProfileSummary } from './bench/profile';
 import { benchRebuild } from './bench/rebuild';
+import { benchRegistry, renderRegistry, type RegistryBenchResults } from './bench/registry';
 import { benchCompare, COMPARE_TARGET_SECONDS } from './bench/compare';
 
 const ROOT = resolve(__dirname, '..');
@@ -61,6 +66,8 @@ const { values: opts } = parseArgs({
     drain: { type: 'boolean', default: false },
     'skip-open': { type: 'boolean', default: false },
     'skip-rebuild-loop': { type: 'boolean', default: false },
+    'skip-registry': { type: 'boolean', default: false },
+    'pull-host': { type: 'string', default: 'unix:///tmp/docker26.sock' },
     'skip-compare': { type: 'boolean', default: false },
   },
 });
@@ -159,6 +166,13 @@ async function main(): Promise<void> {
       compare = await benchCompareCase(host, rounds, cliEnv);
       results.compare = compare;
     }
+    const registryFile = join(ROOT, 'test', '.registry.json');
+    if (engine && !opts['skip-registry']) {
+      if (!existsSync(registryFile)) throw new Error(`${registryFile} is missing: test/setup/registry.sh starts the loopback registries (or pass --skip-registry).`);
+      const registry = (JSON.parse(readFileSync(registryFile, 'utf8')) as { plain: string }).plain;
+      const registryCase = await benchRegistry({ dockerCli: opts.docker!, host, pullHost: opts['pull-host']!, registry, cli: CLI, env: cliEnv, log });
+      results.registry = registryCase;
+    }
     if (opts.profile && engine) {
       log('profiling a cold and a warm analyze of the image (dist/cli.js with --cpu-prof, mapped through its source map)…');
       profiles.cold = await profileColdRun({ root: ROOT, outDir: join(OUT_DIR, 'profile'), host, image: BENCH_IMAGE, env: cliEnv });
@@ -176,7 +190,8 @@ async function main(): Promise<void> {
   }
   const file = join(OUT_DIR, 'results.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-  process.stdout.write(renderTable(engine, million, profiles, rounds) + renderCompare(compare, rounds) + `\nResults: ${file}\n`);
+  const registryLines = results.registry ? `\n${renderRegistry(results.registry as RegistryBenchResults).join('\n')}\n` : '';
+  process.stdout.write(renderTable(engine, million, profiles, rounds) + renderCompare(compare, rounds) + registryLines + `\nResults: ${file}\n`);
 }
 
 async function benchEngine(host: string, rounds: number, env: NodeJS.ProcessEnv): Promise<EngineResults> {
