@@ -6,6 +6,7 @@ import { forEachLayerDelta, newOrChangedEntries } from '../core/explain/layerDel
 import { permissionFindings } from '../core/explain/findings/permissions';
 import { kindByName, kindsByContent, secretFindings } from '../core/explain/findings/secrets';
 import type { ImageModel } from '../core/imageModel';
+import { buildSecretFindings } from '../core/secrets/buildSecretFindings';
 import type { LayerSecurity, SecurityMark } from './protocol';
 
 const SETID = 0o6000;
@@ -17,7 +18,10 @@ export class SecurityMarks {
 
   constructor(model: ImageModel) {
     forEachLayerDelta(model, (delta) => {
-      const findings = [...secretFindings(delta), ...permissionFindings(delta).filter((f) => f.id === 'setuid')];
+      // A RUN that records a secret build argument or token (core/secrets): the layer's badge says so too.
+      const step = model.steps.find((s) => s.layerIndex === delta.layer);
+      const recorded = step ? buildSecretFindings(model.buildSecrets.filter((s) => s.step === step.index)) : [];
+      const findings = [...secretFindings(delta), ...permissionFindings(delta).filter((f) => f.id === 'setuid'), ...recorded];
       if (!findings.length) return;
       const titleOf = (kind: SecurityMark['kind']) => findings.filter((f) => f.id === kind).map((f) => f.title);
       const summary: LayerSecurity[] = [];

@@ -13,6 +13,8 @@ import type { ImageConfig } from '../../src/core/types';
 import { parseDockerfile } from '../../src/core/dockerfile/parse';
 import { lintDockerfile } from '../../src/core/dockerfile/rules/index';
 import { hoverMarkdown } from '../../src/dockerfile/hoverMarkdown';
+import { ImageModel } from '../../src/core/imageModel';
+import { SecurityMarks } from '../../src/explorer/securityMarks';
 
 const GHP = 'ghp_' + 'FakeLayerlensToken0123456789abcdefABCD';
 const PAT = 'github_pat_' + 'FakeLayerlens0123456789_abcdefghij';
@@ -270,5 +272,23 @@ describe('the Dockerfile hover of a secret ENV line', () => {
     assert.ok(markdown.includes('Recorded as: ENV GITHUB\\_TOKEN\\=ghp\\_\\*\\*\\*\\*'), markdown);
     assert.match(markdown, /\$\(shield\) LL3001 .*ENV GITHUB\\_TOKEN/);
     assert.ok(!markdown.includes(GHP.slice(4)));
+  });
+});
+
+describe('the explorer\'s layer badges', () => {
+  test('a RUN layer that records a secret build argument has a secret badge', () => {
+    const model = new ImageModel({
+      id: 'sha256:x',
+      repoTags: [],
+      config: { history: [{ created_by: `ARG NPM_TOKEN=${NPM}`, empty_layer: true }, { created_by: `RUN |1 NPM_TOKEN=${NPM} /bin/sh -c make # buildkit` }, { created_by: 'RUN /bin/sh -c true # buildkit' }] },
+      layers: [
+        { diffId: 'sha256:a', entries: [{ path: '/a', type: 'file', size: 1, mode: 0o644, uid: 0, gid: 0 }], whiteouts: [], opaqueDirs: [], tarBytes: 0, warnings: [] },
+        { diffId: 'sha256:b', entries: [{ path: '/b', type: 'file', size: 1, mode: 0o644, uid: 0, gid: 0 }], whiteouts: [], opaqueDirs: [], tarBytes: 0, warnings: [] },
+      ],
+    });
+    const marks = new SecurityMarks(model);
+    assert.deepEqual(marks.ofLayer(0).map((s) => [s.kind, s.paths]), [['secret', 1]]);
+    assert.deepEqual(marks.ofLayer(1), []);
+    assert.ok(!JSON.stringify(marks.ofLayer(0)).includes(NPM.slice(4)));
   });
 });
