@@ -25,11 +25,14 @@ const DOCKERFILE = `FROM ${BASE}
 COPY debs/ /tmp/debs/
 RUN dpkg -i /tmp/debs/*.deb && rm -rf /tmp/debs
 COPY wheels/ /tmp/wheels/
-RUN python3 /tmp/wheels/pip-23.0.1-py3-none-any.whl/pip install --no-index --find-links /tmp/wheels --break-system-packages pip setuptools && rm -rf /tmp/wheels
+RUN python3 "$(ls /tmp/wheels/pip-*.whl)/pip" install --no-index --find-links /tmp/wheels --break-system-packages pip setuptools && rm -rf /tmp/wheels
 COPY app-node_modules/ /app/node_modules/
 COPY global-node_modules/ /usr/local/lib/node_modules/
 RUN python3 -m pip uninstall -y --break-system-packages setuptools && rm -rf /app/node_modules/is-odd
 `;
+/** The wheels' versions, from Debian's python3-pip-whl file names (pip-23.0.1-py3-none-any.whl). */
+const WHEELS = '/usr/share/python-wheels';
+const wheelVersion = (name: string) => readdirSync(WHEELS).find((f) => f.startsWith(name + '-'))!.split('-')[1];
 /** Layers, base first: the base's one, then one per instruction above. */
 const TOP = 7;
 
@@ -55,7 +58,7 @@ function filesAsMembers(dir: string, prefix: string): TarMember[] {
 
 function context(): Buffer {
   const debs = packageData('python-debs');
-  const wheels = '/usr/share/python-wheels';
+  const wheels = WHEELS;
   return buildTar([
     { name: 'Dockerfile', content: DOCKERFILE },
     ...readdirSync(debs).filter((f) => DEBS.some((d) => f.startsWith(d + '_'))).map((f) => ({ name: `debs/${f}`, content: readFileSync(join(debs, f)) })),
@@ -191,10 +194,10 @@ describe('Python and npm packages in a real image', () => {
     for (const expected of [
       '2 installed python chardet - 5.1.0',
       '2 installed python six - 1.16.0',
-      '4 installed python pip - 23.0.1',
-      '4 installed python setuptools - 66.1.1',
+      `4 installed python pip - ${wheelVersion('pip')}`,
+      `4 installed python setuptools - ${wheelVersion('setuptools')}`,
       '5 installed npm is-odd - 3.0.1',
-      `${TOP} removed python setuptools 66.1.1 -`,
+      `${TOP} removed python setuptools ${wheelVersion('setuptools')} -`,
       `${TOP} removed npm is-odd 3.0.1 -`,
       `${TOP} removed npm is-number 6.0.0 -`,
     ]) assert.ok(changes.includes(expected), `${expected} in ${JSON.stringify(changes)}`);
