@@ -5,10 +5,17 @@
 // The images are built by the test (legacy builder, FROM scratch) and removed after it.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { endpointFor } from '../../src/docker/connection';
 import { DockerEngine } from '../../src/docker/engine';
+import { BENCH_IMAGE, ensureBenchImage } from '../../scripts/bench/benchImage';
+import { formatBytes } from '../../src/core/format';
+import { ROOT } from './support/codeServer';
+import { runCli } from '../integration/support/cli';
 import { buildTar, type TarMember } from '../support/tarBuilder';
 import { expandTo, explorerFrame, notifications, treeRow } from './support/explorerPage';
 import type { Page } from './support/playwright';
@@ -21,10 +28,16 @@ const REPOSITORY = `layerlens-e2e/compare-${RUN}`;
 const BEFORE = `${REPOSITORY}:before`;
 const AFTER = `${REPOSITORY}:after`;
 const REBUILT = `${REPOSITORY}:rebuild`;
+const LINKED = `${REPOSITORY}:linked`;
+/** The bench image rebuilt with 20,000 of its files rewritten (same repository, so Compare with… offers it first). */
+const BENCH_REBUILT = `layerlens-bench/big:compare-${RUN}`;
+const workspace = mkdtempSync(join(tmpdir(), 'layerlens-e2e-compare-'));
 
 let session: Session | undefined;
 let page: Page;
 const docker = new DockerEngine(endpointFor(ENGINE, 'test', undefined)).docker;
+/** For the bench rebuild: its RUN writes 20,000 files and the build says nothing meanwhile. */
+const patientDocker = new DockerEngine(endpointFor(ENGINE, 'test', undefined), { idleSeconds: 1800 }).docker;
 const built = new Set<string>();
 
 const dirs = (...names: string[]): TarMember[] => names.map((name) => ({ name, type: 'dir', mode: 0o755 }));
@@ -60,10 +73,10 @@ const MARKERS: [string, string][] = [
   ['/app/run.sh', 'm'],
 ];
 
-async function buildImage(tag: string, context: TarMember[]): Promise<string> {
-  const stream = await docker.buildImage(Readable.from([buildTar(context)]) as unknown as NodeJS.ReadableStream, { t: tag, networkmode: 'none', version: '1' } as object);
+async function buildImage(tag: string, context: TarMember[], engine = docker): Promise<string> {
+  const stream = await engine.buildImage(Readable.from([buildTar(context)]) as unknown as NodeJS.ReadableStream, { t: tag, networkmode: 'none', version: '1' } as object);
   const output = await new Promise<{ error?: string }[]>((resolve, reject) =>
-    docker.modem.followProgress(stream, (error: Error | null, result: unknown[]) => (error ? reject(error) : resolve(result as never))),
+    engine.modem.followProgress(stream, (error: Error | null, result: unknown[]) => (error ? reject(error) : resolve(result as never))),
   );
   assert.equal(output.find((line) => line.error), undefined, `building ${tag} failed`);
   const { Id } = await docker.getImage(tag).inspect();
@@ -74,7 +87,14 @@ async function buildImage(tag: string, context: TarMember[]): Promise<string> {
 before(async () => {
   await buildImage(BEFORE, BEFORE_CONTEXT);
   await buildImage(AFTER, AFTER_CONTEXT);
-  session = await openSession({ settings: { 'layerlens.dockerHost': ENGINE, 'workbench.editor.enablePreview': false }, viewport: { width: 1400, height: 860 } });
+  // A Dockerfile that the "after" image is built from, for the hover's "since the previous build".
+  mkdirSync(join(workspace, 'linked'));
+  writeFileSync(join(workspace, 'linked', 'Dockerfile'), String(AFTER_CONTEXT[0].content));
+  session = await openSession({
+    settings: { 'layerlens.dockerHost': ENGINE, 'workbench.editor.enablePreview': false, 'editor.hover.delay': 200, 'files.autoSave': 'off' },
+    viewport: { width: 1400, height: 860 },
+    workspace,
+  });
   page = session.page;
   await openLayerlens(page);
   await page.locator('.statusbar-item').filter({ hasText: /Docker Engine/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
@@ -85,6 +105,7 @@ after(async () => {
     await session?.close();
   } finally {
     for (const id of built) await docker.getImage(id).remove({ force: true }).catch(() => undefined);
+    rmSync(workspace, { recursive: true, force: true });
   }
 });
 
@@ -199,4 +220,107 @@ test('after a rebuild, Compare with Previous Build compares the old image with t
   await pick(REBUILT);
   const gone = await waitForNotification(/previous build/);
   assert.equal(gone, `info: The previous build of ${REBUILT} (image ${first.slice(7, 19)}) is no longer on the engine: it was removed or pruned.`);
+});
+
+/** Before any rebuild of `tag`, Compare with Previous Build has nothing to compare with; this also makes sure the extension has listed the tag. */
+async function expectNoPreviousBuild(tag: string): Promise<void> {
+  await runCommand(page, 'Layerlens: Compare with Previous Build');
+  await pick(tag);
+  await waitForNotification(/has not seen/);
+  await runCommand(page, 'Notifications: Clear All Notifications');
+}
+
+const editor = () => page.locator('.editor-instance .monaco-editor').first();
+const editorLine = (text: string) => editor().locator('.view-line').filter({ hasText: text }).first();
+
+test('the Dockerfile hover and CodeLens say how a step changed since the previous build, as `layerlens compare --json` does', async () => {
+  await closeEditors();
+  const previous = await buildImage(LINKED, BEFORE_CONTEXT);
+  await expectNoPreviousBuild(LINKED);
+  const current = await buildImage(LINKED, AFTER_CONTEXT);
+
+  // The CLI's figures for each of the linked image's steps: B's layer size minus A's (0 for a new step).
+  const result = await runCli(['compare', previous, current, '--json', '--host', ENGINE]);
+  assert.equal(result.code, 0, result.stderr);
+  type Side = { index: number; instruction: string; size: number | null } | null;
+  const steps = (JSON.parse(result.stdout) as { steps: { status: string; a: Side; b: Side }[] }).steps;
+  const expected = (fragment: string) => {
+    const step = steps.find((s) => s.b?.instruction.includes(fragment))!;
+    assert.ok(step?.b?.size !== null && step?.b?.size !== undefined, `the CLI lists the step ${fragment}`);
+    const delta = step.b!.size! - (step.a?.size ?? 0);
+    return `${delta < 0 ? '−' : '+'}${formatBytes(Math.abs(delta))} since the previous build${step.a ? '' : ' (a new step)'}`;
+  };
+  const copyApp = expected('app/');
+  const copyExtra = expected('extra/');
+  assert.notEqual(copyApp, '+0 B since the previous build', 'the first COPY changed between the builds');
+
+  // Open the Dockerfile and link it to the tag.
+  await page.locator('.part.statusbar').click();
+  await page.keyboard.press('Control+P');
+  const quickOpen = page.locator('.quick-input-widget');
+  await quickOpen.locator('input').waitFor({ state: 'visible' });
+  await page.keyboard.type('linked/Dockerfile');
+  await quickOpen.locator('.monaco-list-row').filter({ hasText: 'linked' }).first().click();
+  await editorLine('FROM scratch').waitFor({ state: 'visible' });
+  await runCommand(page, 'Layerlens: Link Dockerfile to Image…');
+  await pick(LINKED);
+  const lens = (text: string) => editor().locator('.codelens-decoration').filter({ hasText: text }).first();
+  await lens(copyApp).waitFor({ state: 'visible', timeout: 120_000 });
+  await lens(copyExtra).waitFor({ state: 'visible' });
+
+  await page.mouse.move(700, 10);
+  const box = await editorLine('COPY app/').boundingBox();
+  assert.ok(box, 'the COPY line is shown');
+  await page.mouse.move(box.x + 12, box.y + box.height / 2, { steps: 4 });
+  const hover = page.locator('.monaco-hover').filter({ hasText: /Layerlens/ }).first();
+  await hover.waitFor({ state: 'visible' });
+  assert.ok((await hover.innerText()).includes(copyApp), `the hover says "${copyApp}"`);
+  await screenshot(page, 'compare-dockerfile-since-build', { keepPointer: true });
+  await page.mouse.move(700, 10);
+});
+
+test('bench: expand and filter in compare mode between the 50,000-file bench image and a rebuild that rewrites 20,000 files', async () => {
+  await closeEditors();
+  await ensureBenchImage({
+    dockerCli: '/usr/bin/docker',
+    host: ENGINE,
+    context: join(ROOT, 'test', 'fixtures', 'bench'),
+    buildLog: join(tmpdir(), 'layerlens-e2e-bench-build.log'),
+    rebuild: false,
+    log: (line) => process.stderr.write(`[bench image] ${line}\n`),
+  });
+  // The rebuild rewrites /usr/share/bench-doc's 20,000 files with other bytes (another seed).
+  const dockerfile = `FROM ${BENCH_IMAGE}\nRUN rm -rf /usr/share/bench-doc && awk -f /bin/gen-files.awk -v root=/usr/share/bench-doc -v n=20000 -v max=4096 -v seed=${Date.now() % 1000 + 3}\n`;
+  await buildImage(BENCH_REBUILT, [{ name: 'Dockerfile', content: dockerfile }], patientDocker);
+
+  await runCommand(page, 'Layerlens: Compare with…');
+  await pick(BENCH_REBUILT);
+  await pick(BENCH_IMAGE);
+  await waitForComparison();
+  const changes = Number((await compare().locator('.subtitle .fact-changes').innerText()).replace(/[^0-9]/g, ''));
+  assert.ok(changes >= 20_000, `${changes} changed paths`);
+
+  const expandTimes: number[] = [];
+  const body = compare().locator('body');
+  for (const path of ['/usr', '/usr/share', '/usr/share/bench-doc', '/usr/share/bench-doc/d005', '/usr/share/bench-doc/d005/e07']) {
+    const row = treeRow(page, path);
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+    await compare().locator(`.tree-row[data-path="${path}"][aria-expanded="true"]`).waitFor({ state: 'visible' });
+    expandTimes.push(Number(await body.getAttribute('data-last-expand-ms')));
+  }
+  const filterTimes: number[] = [];
+  const field = compare().locator('vscode-textfield[aria-label="Filter by text or glob"] input');
+  for (const [text, match] of [['f0120', /f0120/], ['d005/e07', /e07/], ['*.txt', /\.txt/]] as const) {
+    await field.fill(text);
+    await compare().locator('.status').filter({ hasText: /^[\d,]+ match(es)? .*filtered in \d+ ms/ }).waitFor({ state: 'visible', timeout: 60_000 });
+    await compare().locator('.tree-row[data-path]').filter({ hasText: match }).first().waitFor({ state: 'visible' });
+    filterTimes.push(Number(await body.getAttribute('data-last-filter-ms')));
+    await field.fill('');
+    await compare().locator('.status').filter({ hasText: /rows? · loaded in/ }).waitFor({ state: 'visible' });
+  }
+  const timings = await body.getAttribute('data-load-timings');
+  assert.ok(expandTimes.every((ms) => Number.isFinite(ms) && ms >= 0) && filterTimes.every((ms) => Number.isFinite(ms) && ms >= 0), 'every expand and filter was measured');
+  await screenshot(page, 'compare-bench');
+  process.stderr.write(`[compare bench] ${JSON.stringify({ changes, expandMs: expandTimes, filterMs: filterTimes, hostMs: timings ? JSON.parse(timings) : null })}\n`);
 });

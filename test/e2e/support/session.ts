@@ -21,6 +21,8 @@ export interface SessionOptions {
   viewport?: { width: number; height: number };
   /** Playwright's default timeout for the page (default 30 s). */
   timeoutMs?: number;
+  /** A folder to open as the workspace (default: an empty one). */
+  workspace?: string;
 }
 
 export async function openSession(options: SessionOptions = {}): Promise<Session> {
@@ -41,7 +43,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
   };
   try {
     const vsix = await packageExtension(vsixDir);
-    server = await startCodeServer({ vsix, settings: options.settings });
+    server = await startCodeServer({ vsix, settings: options.settings, workspace: options.workspace });
     browser = await launchBrowser({ viewport: options.viewport });
     browser.page.setDefaultTimeout(options.timeoutMs ?? 30_000);
     await openWorkbench(browser.page, server.url);
