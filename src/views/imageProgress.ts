@@ -29,6 +29,8 @@ export function withImageProgress<T>(
         reported = percent;
       },
       onWarning: (message) => log.warn(message),
+      // A name the engine lacks, read from its registry instead: said in the log, as the CLI says it on stderr.
+      onRegistryFallback: (notice) => log.info(notice),
     });
   });
 }
