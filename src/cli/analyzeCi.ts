@@ -1,6 +1,7 @@
-// `layerlens analyze <ref> --ci`: dive's rules (flags, else .dive-ci, else dive's defaults), in text, JSON or
-// SARIF; exit 1 when a rule fails. SARIF also carries every layer's findings (sarifImage.ts), which needs the
-// whole image model; text and JSON only need the analysis, which the cache can answer alone.
+// `layerlens analyze <ref> --ci`: dive's rules (flags, else .dive-ci, else dive's defaults) and the rules of a
+// Layerlens policy (.layerlens.yaml or --policy), in text, JSON or SARIF; exit 1 when a rule fails. SARIF also
+// carries every layer's findings (sarifImage.ts); it and a policy need the whole image model, while dive's rules
+// alone only need the analysis, which the cache can answer by itself.
 import { analyzeImage } from '../core/analysis';
 import { matchDockerfile } from '../core/dockerfile/match';
 import { targetStage, type ParsedDockerfile } from '../core/dockerfile/parse';
@@ -9,7 +10,9 @@ import { explainLayers } from '../core/explain/explainLayer';
 import type { ImageModel } from '../core/imageModel';
 import { buildSecretFindings } from '../core/secrets/buildSecretFindings';
 import { imageDisplayName } from '../core/imageName';
-import { analyzeReport, evaluateCiRules, type CiLimits } from '../core/reports';
+import { analyzeReport, evaluateCiRules, type AnalyzeReport, type CiLimits } from '../core/reports';
+import { evaluatePolicy, type PolicyResult } from '../core/policy/evaluatePolicy';
+import type { CheckLocation, CheckResult, CheckRule } from '../core/reports/sarif';
 import { isPathReference, loadAnalysis, loadImage, type LoadOptions } from '../docker/imageLoader';
 import { agreement, AUTO_LINK_MIN_SCORE } from '../dockerfile/imageRanking';
 import type { CiThresholdFlags } from './ciThresholds';
@@ -17,7 +20,8 @@ import { ciLimitsWith, findDiveCi } from './diveCi';
 import { renderAnalysis } from './humanOutput';
 import { readDockerfile, unrelatedImage } from './lintCommand';
 import { outputFormat } from './outputFormat';
-import { imageSarif, type DockerfileLine, type ImageChecks } from './sarifImage';
+import { findPolicy } from './policyFile';
+import { imageSarif, imageWideLocation, type DockerfileLine, type ImageChecks } from './sarifImage';
 
 export interface AnalyzeCiFlags extends CiThresholdFlags {
   json?: boolean;
@@ -27,6 +31,8 @@ export interface AnalyzeCiFlags extends CiThresholdFlags {
   target?: string;
   /** dive's rule file (default: .dive-ci in the working directory, if there is one). */
   'ci-config'?: string;
+  /** A Layerlens policy (default: .layerlens.yaml in the working directory, if there is one). */
+  policy?: string;
 }
 
 export interface AnalyzeCiRun {
@@ -49,14 +55,31 @@ export async function analyzeCiCommand(ref: string, flags: AnalyzeCiFlags, optio
   if (dockerfile) targetStage(dockerfile, flags.target);
   else if (flags.target !== undefined) throw new LayerlensError('--target names a stage of the --dockerfile; give --dockerfile too.', 'bad-input');
 
-  if (format === 'sarif') {
+  const policy = await findPolicy(flags.policy, process.cwd());
+  if (policy) run.note(`Policy from ${policy.path}.`);
+
+  if (format === 'sarif' || policy) {
     const { model } = await loadImage(ref, options).finally(run.onLoaded);
     const analysis = analyzeImage(model);
     const ciRules = evaluateCiRules(analysis, limits);
-    const checks: ImageChecks = { reference: ref, ciRules, explanations: explainLayers(model, analysis), buildSecrets: buildSecretFindings(model.buildSecrets) };
-    if (dockerfile) Object.assign(checks, dockerfileLines(flags.dockerfile!, dockerfile, model, ref, flags.target));
-    run.write(JSON.stringify(imageSarif(checks), null, 2));
-    return ciRules.every((r) => r.pass) ? 0 : 1;
+    const explanations = explainLayers(model, analysis);
+    const buildSecrets = buildSecretFindings(model.buildSecrets);
+    const policyResults = policy ? evaluatePolicy(policy.policy, { model, analysis, layerFindings: explanations.map((e) => e.findings), buildFindings: buildSecrets }) : [];
+    const pass = ciRules.every((r) => r.pass) && policyResults.every((r) => r.pass);
+    if (format === 'sarif') {
+      const checks: ImageChecks = { reference: ref, ciRules, explanations, buildSecrets };
+      if (dockerfile) Object.assign(checks, dockerfileLines(flags.dockerfile!, dockerfile, model, ref, flags.target));
+      checks.extra = policySarif(policyResults, checks);
+      run.write(JSON.stringify(imageSarif(checks), null, 2));
+    } else if (format === 'json') {
+      const report: AnalyzeCiReport = analyzeReport(model, analysis, ciRules);
+      report.ci = { ...report.ci!, pass, policy: policyResults };
+      run.write(JSON.stringify(report, null, 2));
+    } else {
+      const name = imageDisplayName(model.data.id, model.data.repoTags, isPathReference(ref) ? undefined : ref);
+      run.write([renderAnalysis(model, analysis, ciRules, run.top, name), ...renderPolicy(policyResults)].join('\n'));
+    }
+    return pass ? 0 : 1;
   }
 
   const { overview, analysis } = await loadAnalysis(ref, options).finally(run.onLoaded);
@@ -64,6 +87,45 @@ export async function analyzeCiCommand(ref: string, flags: AnalyzeCiFlags, optio
   const name = imageDisplayName(overview.data.id, overview.data.repoTags, isPathReference(ref) ? undefined : ref);
   run.write(format === 'json' ? JSON.stringify(analyzeReport(overview, analysis, ci), null, 2) : renderAnalysis(overview, analysis, ci, run.top, name));
   return ci.every((r) => r.pass) ? 0 : 1;
+}
+
+/** `analyze --ci --json` with a policy: `ci.policy` lists its rules' results, and `ci.pass` counts them. */
+export type AnalyzeCiReport = Omit<AnalyzeReport, 'ci'> & { ci: (NonNullable<AnalyzeReport['ci']> & { policy?: PolicyResult[] }) | null };
+
+/** How many violations of one rule the text lists. */
+const VIOLATIONS_SHOWN = 10;
+
+function renderPolicy(results: readonly PolicyResult[]): string[] {
+  if (!results.length) return [];
+  const lines = [''];
+  for (const r of results) {
+    lines.push(`${r.pass ? 'PASS' : 'FAIL'}  policy ${r.id}: ${r.message}${r.pass ? '' : ` (${r.total} violation${r.total === 1 ? '' : 's'})`}`);
+    for (const v of r.violations.slice(0, VIOLATIONS_SHOWN)) lines.push(`        ${v.message}`);
+    if (r.total > VIOLATIONS_SHOWN) lines.push(`        … and ${r.total - VIOLATIONS_SHOWN} more`);
+  }
+  lines.push(results.every((r) => r.pass) ? 'Policy: all rules pass.' : 'Policy: some rules fail.');
+  return lines;
+}
+
+/** Each violation a SARIF result under its rule's id, on the Dockerfile line of its layer or step when there is one. */
+function policySarif(results: readonly PolicyResult[], checks: ImageChecks): ImageChecks['extra'] {
+  const rules: CheckRule[] = results.map((r) => ({ id: r.id, title: r.message, explanation: `A rule of the Layerlens policy (${r.kind}).` }));
+  const sarifResults: CheckResult[] = results.flatMap((r) =>
+    r.violations.map((v) => {
+      const line = v.layer !== undefined ? checks.lineOfLayer?.(v.layer) : v.step !== undefined ? checks.lineOfStep?.(v.step) : undefined;
+      const location: CheckLocation = line
+        ? { kind: 'file', path: line.file, line: line.line }
+        : v.layer !== undefined || v.path !== undefined
+          ? { kind: 'image', reference: checks.reference, layer: v.layer, path: v.path }
+          : imageWideLocation(checks);
+      const properties: Record<string, unknown> = { image: checks.reference, policyKind: r.kind };
+      if (v.layer !== undefined) properties.layer = v.layer;
+      if (v.path !== undefined) properties.path = v.path;
+      if (v.step !== undefined) properties.step = v.step;
+      return { ruleId: r.id, level: 'error' as const, message: `${r.message} ${v.message}`, location, properties };
+    }),
+  );
+  return { rules, results: sarifResults };
 }
 
 /** Where each layer's results go in the Dockerfile, as `lint --image` matches them; refused when the image is not from it. */

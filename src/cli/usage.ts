@@ -41,6 +41,8 @@ Options:
   --ci-config <file>                   analyze --ci: dive's rule file (default: .dive-ci here, if any); options override it
   --format <text|json|sarif>           lint, analyze: the output; sarif (SARIF 2.1.0, for code scanning) needs analyze --ci
                                        (--json is --format json)
+  --policy <file>                      analyze --ci: a Layerlens policy (default: .layerlens.yaml here, if any)
+  --lint-config <file>                 lint: a hadolint configuration (default: .hadolint.yaml where hadolint looks)
   --dockerfile <path>                  analyze --ci --format sarif: the Dockerfile the image was built from; findings
                                        go on its lines (with --target <stage> when the image is a stage's)
   --top <n>                            analyze: wasted files to list (default 10)
