@@ -14,6 +14,9 @@ import { captureFor, packageData, run } from './packagesFixtures';
 const DIST_PACKAGES = '/usr/lib/python3/dist-packages';
 let root: string;
 let sitePackages: string; // image path of the pip prefix's site-packages
+/** The metadata directories the debs installed, found by name (their versions are whatever Debian serves). */
+let SIX: string, CERTIFI: string, CHARDET: string, PYYAML: string;
+const versionOf = (metadataDir: string) => metadataDir.replace(/^[^-]+-/, '').replace(/\.(dist|egg)-info$/, '');
 
 interface PipListed {
   name: string;
@@ -73,6 +76,9 @@ describe('Python distributions', () => {
     cpSync(packageData('pip-prefix', 'usr'), join(root, 'usr'), { recursive: true, verbatimSymlinks: true });
     const lib = readdirSync(join(root, 'usr/local/lib')).find((d) => d.startsWith('python3'))!;
     sitePackages = `/usr/local/lib/${lib}/site-packages`;
+    const metadataDir = (name: string) => readdirSync(join(root, DIST_PACKAGES)).find((f) => f.startsWith(name + '-') && /\.(dist|egg)-info$/.test(f))!;
+    [SIX, CERTIFI, CHARDET, PYYAML] = ['six', 'certifi', 'chardet', 'PyYAML'].map(metadataDir);
+    assert.ok(SIX.endsWith('.egg-info') && CERTIFI.endsWith('.egg-info') && CHARDET.endsWith('.dist-info') && PYYAML.endsWith('.dist-info'));
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -122,27 +128,27 @@ describe('Python distributions', () => {
   test('an egg-info directory without a file list: the package, with no files', () => {
     const { packages } = pythonReader.read(captureFor(pythonReader, root));
     const six = packages.find((p) => p.name === 'six')!;
-    assert.deepEqual(six, { manager: 'python', name: 'six', version: '1.16.0', files: [], location: `${DIST_PACKAGES}/six-1.16.0.egg-info` });
+    assert.deepEqual(six, { manager: 'python', name: 'six', version: versionOf(SIX), files: [], location: `${DIST_PACKAGES}/${SIX}` });
   });
 
   test('the single-file egg-info form and an egg-info with installed-files.txt', () => {
     const copy = damagedCopy();
     try {
       const legacy = '/opt/legacy/lib/python3.11/site-packages';
-      mkdirSync(join(copy, legacy, 'certifi-2022.9.24.egg-info'), { recursive: true });
-      cpSync(join(copy, DIST_PACKAGES, 'six-1.16.0.egg-info/PKG-INFO'), join(copy, legacy, 'six-1.16.0.egg-info'));
-      cpSync(join(copy, DIST_PACKAGES, 'certifi-2022.9.24.egg-info/PKG-INFO'), join(copy, legacy, 'certifi-2022.9.24.egg-info/PKG-INFO'));
+      mkdirSync(join(copy, legacy, CERTIFI), { recursive: true });
+      cpSync(join(copy, DIST_PACKAGES, SIX, 'PKG-INFO'), join(copy, legacy, SIX));
+      cpSync(join(copy, DIST_PACKAGES, CERTIFI, 'PKG-INFO'), join(copy, legacy, CERTIFI, 'PKG-INFO'));
       // What setup.py install writes: paths relative to the egg-info directory.
-      writeFileSync(join(copy, legacy, 'certifi-2022.9.24.egg-info/installed-files.txt'), '../certifi/__init__.py\n../certifi/core.py\nPKG-INFO\n');
+      writeFileSync(join(copy, legacy, CERTIFI, 'installed-files.txt'), '../certifi/__init__.py\n../certifi/core.py\nPKG-INFO\n');
       const { packages, problems } = pythonReader.read(captureFor(pythonReader, copy));
       assert.deepEqual(problems, []);
       const oracle = pipList(legacy, copy);
       assert.deepEqual(oracle.map((p) => p.name), ['certifi', 'six']);
       assert.deepEqual(inDir(packages, legacy), oracle);
-      assert.deepEqual(packages.find((p) => p.location === `${legacy}/certifi-2022.9.24.egg-info`)!.files, [
-        `${legacy}/certifi/__init__.py`, `${legacy}/certifi/core.py`, `${legacy}/certifi-2022.9.24.egg-info/PKG-INFO`,
+      assert.deepEqual(packages.find((p) => p.location === `${legacy}/${CERTIFI}`)!.files, [
+        `${legacy}/certifi/__init__.py`, `${legacy}/certifi/core.py`, `${legacy}/${CERTIFI}/PKG-INFO`,
       ]);
-      assert.deepEqual(packages.find((p) => p.location === `${legacy}/six-1.16.0.egg-info`)!.version, '1.16.0');
+      assert.deepEqual(packages.find((p) => p.location === `${legacy}/${SIX}`)!.version, versionOf(SIX));
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
@@ -153,7 +159,7 @@ describe('Python distributions', () => {
     assert.equal(canonicalPythonName('zope.Interface__x--y'), 'zope-interface-x-y');
     const files = captureFor(pythonReader, root);
     for (const [path, bytes] of [...files]) {
-      if (path.includes('/PyYAML-6.0.dist-info/')) files.set(path.replace('/PyYAML-6.0.dist-info/', '/pyyaml-6.0.dist-info/'), bytes);
+      if (path.includes(`/${PYYAML}/`)) files.set(path.replace(`/${PYYAML}/`, `/${PYYAML.toLowerCase()}/`), bytes);
     }
     const { packages, problems } = pythonReader.read(files);
     assertOneSentence(problems, /1 Python distribution repeating a name already installed in the same directory ignored, as pip does/);
@@ -163,7 +169,7 @@ describe('Python distributions', () => {
 
   test('a RECORD with .. paths that escape the root: one sentence, nothing outside, the rest kept', () => {
     const files = captureFor(pythonReader, root);
-    const record = `${DIST_PACKAGES}/chardet-5.1.0.dist-info/RECORD`;
+    const record = `${DIST_PACKAGES}/${CHARDET}/RECORD`;
     const depth = DIST_PACKAGES.split('/').length;
     const hostile = `${'../'.repeat(depth + 2)}etc/shadow,,\n"${'../'.repeat(depth + 5)}root/.ssh/authorized_keys",,\n`;
     files.set(record, Buffer.concat([Buffer.from(files.get(record)!), Buffer.from(hostile)]));
@@ -178,11 +184,11 @@ describe('Python distributions', () => {
   test('METADATA of binary garbage, without a version, or missing: one sentence each, the others still listed', () => {
     const base = captureFor(pythonReader, root);
     const expected = pipList(DIST_PACKAGES).filter((p) => p.name !== 'chardet');
-    const metadata = `${DIST_PACKAGES}/chardet-5.1.0.dist-info/METADATA`;
+    const metadata = `${DIST_PACKAGES}/${CHARDET}/METADATA`;
     const cases: [string, (files: Map<string, Uint8Array>) => void, RegExp][] = [
-      ['garbage', (f) => f.set(metadata, Uint8Array.from({ length: 2048 }, (_, i) => (i * 131) & 0xff)), /chardet-5\.1\.0\.dist-info \(Python package metadata\) holds binary data, not text, so it cannot be read\.$/],
-      ['no version', (f) => f.set(metadata, Buffer.from('Metadata-Version: 2.1\nName: chardet\nSummary: x\n')), /^1 Python distribution without a Name or Version in its metadata skipped: .*chardet-5\.1\.0\.dist-info\.$/],
-      ['missing', (f) => f.delete(metadata), /^1 Python metadata directory without METADATA or PKG-INFO skipped: .*chardet-5\.1\.0\.dist-info\.$/],
+      ['garbage', (f) => f.set(metadata, Uint8Array.from({ length: 2048 }, (_, i) => (i * 131) & 0xff)), /chardet-[^/]*\.dist-info \(Python package metadata\) holds binary data, not text, so it cannot be read\.$/],
+      ['no version', (f) => f.set(metadata, Buffer.from('Metadata-Version: 2.1\nName: chardet\nSummary: x\n')), /^1 Python distribution without a Name or Version in its metadata skipped: .*chardet-[^/]*\.dist-info\.$/],
+      ['missing', (f) => f.delete(metadata), /^1 Python metadata directory without METADATA or PKG-INFO skipped: .*chardet-[^/]*\.dist-info\.$/],
       ['truncated', (f) => f.set(metadata, Buffer.from('Metadata-Version: 2.1\nName: char')), /^1 Python distribution without a Name or Version/],
     ];
     for (const [label, damage, pattern] of cases) {

@@ -55,6 +55,7 @@ describe('the apk, Python, npm and rpm readers in the per-layer model', () => {
   let work: string;
   let result: ImagePackages;
   let pyyamlBytes = 0;
+  let pyyaml = ''; // the version Debian's python3-yaml has
 
   before(async () => {
     await prepareRpmReader();
@@ -62,13 +63,18 @@ describe('the apk, Python, npm and rpm readers in the per-layer model', () => {
     const deb = readdirSync(packageData('python-debs')).find((f) => f.startsWith('python3-yaml_'))!;
     run('dpkg-deb', ['-x', join(packageData('python-debs'), deb), join(work, 'yaml')]);
     const yaml = membersOf(join(work, 'yaml', SITE), SITE + '/');
+    // PyYAML-<version>.dist-info, whatever version Debian serves; the test upgrades it to <version>.1.
+    pyyaml = readdirSync(join(work, 'yaml', SITE)).find((f) => /^PyYAML-.*\.dist-info$/.test(f))!.replace(/^PyYAML-|\.dist-info$/g, '');
+    const next = `${pyyaml}.1`;
     pyyamlBytes = yaml.reduce((sum, m) => sum + (m.content as Buffer).length, 0);
-    // PyYAML 6.1: the same files, its dist-info renamed and its METADATA saying so, as an upgrade leaves them.
-    const yaml61 = yaml
-      .filter((m) => (m.name as string).includes('PyYAML-6.0.dist-info/'))
+    // The next PyYAML: the same files, its dist-info renamed and its METADATA saying so, as an upgrade leaves them.
+    const yamlNext = yaml
+      .filter((m) => (m.name as string).includes(`PyYAML-${pyyaml}.dist-info/`))
       .map((m) => ({
-        name: (m.name as string).replace('PyYAML-6.0.dist-info', 'PyYAML-6.1.dist-info'),
-        content: Buffer.from((m.content as Buffer).toString('utf8').replace(/^Version: 6\.0$/m, 'Version: 6.1').replaceAll('PyYAML-6.0.dist-info', 'PyYAML-6.1.dist-info')),
+        name: (m.name as string).replace(`PyYAML-${pyyaml}.dist-info`, `PyYAML-${next}.dist-info`),
+        content: Buffer.from(
+          (m.content as Buffer).toString('utf8').replace(`\nVersion: ${pyyaml}\n`, `\nVersion: ${next}\n`).replaceAll(`PyYAML-${pyyaml}.dist-info`, `PyYAML-${next}.dist-info`),
+        ),
       }));
 
     const rpmRoot = join(work, 'rpm');
@@ -94,10 +100,10 @@ describe('the apk, Python, npm and rpm readers in the per-layer model', () => {
       await layerOf(
         [
           { name: 'lib/apk/db/installed', content: Buffer.from(APK_DB(false)) },
-          ...yaml61,
+          ...yamlNext,
           ...membersOf(join(npm, 'is-odd/node_modules/is-number'), 'app/node_modules/is-number/'),
         ],
-        ['bin/busybox', `${SITE}/PyYAML-6.0.dist-info`],
+        ['bin/busybox', `${SITE}/PyYAML-${pyyaml}.dist-info`],
       ),
     ];
     result = readImagePackages({ layers }, READERS);
@@ -111,11 +117,11 @@ describe('the apk, Python, npm and rpm readers in the per-layer model', () => {
       '0 installed apk busybox - 1.36.1-r5',
       '0 installed apk musl - 1.2.4-r2',
       '0 installed npm is-number - 7.0.0',
-      '0 installed python PyYAML - 6.0',
+      `0 installed python PyYAML - ${pyyaml}`,
       '0 installed rpm hello-layerlens - 1.0-1',
       '1 downgraded npm is-number 7.0.0 6.0.0',
       '1 removed apk busybox 1.36.1-r5 -',
-      '1 upgraded python PyYAML 6.0 6.1',
+      `1 upgraded python PyYAML ${pyyaml} ${pyyaml}.1`,
     ]);
   });
 
