@@ -25,6 +25,8 @@ export type ImagesNode =
   | { kind: 'image'; image: CatalogImage; reference?: string }
   | { kind: 'step'; image: CatalogImage; step: ViewStep; sharedWith: number; diffId?: string; reference?: string }
   | { kind: 'remoteGroup'; images: RemoteImage[] }
+  /** Beside the Remote group, no welcome view shows: this row, above it, says what it would (no engine, or connecting). */
+  | { kind: 'engineStatus'; message: string; connecting: boolean }
   | { kind: 'remoteImage'; remote: RemoteImage }
   /** Shaped as Explain This Layer's argument (imageRef, label, layer), so the step commands serve it as they are. */
   | { kind: 'remoteStep'; remote: RemoteImage; step: Step; imageRef: string; label: string; layer?: number; diffId?: string; blobSize?: number };
@@ -122,7 +124,14 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
 
   async getChildren(node?: ImagesNode): Promise<ImagesNode[]> {
     const connected = this.engines.state.kind === 'connected';
-    if (!node) return [...this.remoteRoot(), ...(connected ? await this.rootNodes() : [])];
+    if (!node) {
+      const remote = this.remoteRoot();
+      if (connected) return [...remote, ...(await this.rootNodes())];
+      const state = this.engines.state;
+      const status: ImagesNode[] =
+        state.kind === 'unreachable' ? [{ kind: 'engineStatus', message: state.message, connecting: false }] : [{ kind: 'engineStatus', message: 'Connecting to the Docker engine…', connecting: true }];
+      return remote.length ? [...status, ...remote] : [];
+    }
     if (node.kind === 'remoteGroup') return node.images.map((remote) => ({ kind: 'remoteImage', remote }));
     if (node.kind === 'remoteImage') return this.remoteSteps(node.remote);
     if (!connected) return [];
@@ -136,6 +145,7 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
       case 'step':
       case 'noMatch':
       case 'remoteStep':
+      case 'engineStatus':
         return [];
     }
   }
@@ -200,6 +210,16 @@ export class ImagesProvider implements vscode.TreeDataProvider<ImagesNode>, vsco
       }
       case 'remoteImage':
         return remoteImageItem(node.remote);
+      case 'engineStatus': {
+        const item = new vscode.TreeItem(node.connecting ? node.message : 'No local images: no Docker engine answers', vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.connecting ? 'loading~spin' : 'warning');
+        if (!node.connecting) {
+          item.description = 'click to retry';
+          item.tooltip = node.message;
+          item.command = { command: 'layerlens.retry', title: 'Retry Connection' };
+        }
+        return item;
+      }
       case 'remoteStep':
         return remoteStepItem(node);
       case 'noMatch': {
