@@ -197,7 +197,12 @@ describe('buildSecretFindings', () => {
   test('one finding for the config, one for the history; the evidence names the setting and step, never the value', () => {
     const { secrets } = scanImageConfig({
       config: { Env: [`GITHUB_TOKEN=${GHP}`] },
-      history: [{ created_by: `ENV GITHUB_TOKEN=${GHP}` }, { created_by: `RUN |1 NPM_TOKEN=${NPM} /bin/sh -c make # buildkit` }, { created_by: `RUN /bin/sh -c echo ${SLACK} # buildkit` }],
+      history: [
+        { created_by: `ENV GITHUB_TOKEN=${GHP}` },
+        { created_by: `RUN |1 NPM_TOKEN=${NPM} /bin/sh -c make # buildkit` },
+        { created_by: `RUN /bin/sh -c echo ${SLACK} # buildkit` },
+        { created_by: `/bin/sh -c #(nop)  CMD ["curl" "-H" "${SLACK}"]` },
+      ],
     });
     const findings = buildSecretFindings(secrets);
     assert.deepEqual(
@@ -212,6 +217,7 @@ describe('buildSecretFindings', () => {
           [
             ['ARG NPM_TOKEN in the RUN of step 1', 1, 'NPM_TOKEN'],
             ['RUN of step 2 (a Slack token)', 2, undefined],
+            ['CMD of step 3 (a Slack token)', 3, undefined],
           ],
         ],
       ],

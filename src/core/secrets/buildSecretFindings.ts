@@ -31,7 +31,7 @@ export function secretSetting(secret: BuildSecret): string {
   if (secret.place === 'run' && secret.name !== null) return `ARG ${secret.name} in the RUN of step ${secret.step}`;
   if (secret.name !== null) return `${KEYWORDS[secret.place]} ${secret.name}`;
   const what = secret.shape ? ` (${SHAPE_NAMES[secret.shape]})` : '';
-  return `${KEYWORDS[secret.place]} of step ${secret.step}${what}`;
+  return `${secret.keyword ?? KEYWORDS[secret.place]} of step ${secret.step}${what}`;
 }
 
 /** The findings of `secrets` (already filtered to a step, or all of an image's), config first. */

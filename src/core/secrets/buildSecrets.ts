@@ -19,6 +19,8 @@ export interface BuildSecret {
   step: number | null;
   /** The token form it has, or null when only its name says it is a secret. */
   shape: SecretShape | null;
+  /** For a token in a step's text (no name): the step's keyword when it is not a RUN (CMD, HEALTHCHECK…). */
+  keyword?: string;
 }
 
 export interface BuildSecretScan {
@@ -83,7 +85,8 @@ export function scanBuildMetadata(createdBy: readonly (string | undefined)[], co
     }
     // A token anywhere else in the step (a RUN command, a CMD): the step is the evidence.
     const tokens = shapeMatches(args.pairs.length ? args.command : text);
-    for (const m of tokens) add({ place: 'run', matchedBy: 'history', name: null, step, shape: m.shape }, m.value);
+    const other = keyword && keyword !== 'RUN' ? { keyword } : {};
+    for (const m of tokens) add({ place: 'run', matchedBy: 'history', name: null, step, shape: m.shape, ...other }, m.value);
   });
   return { secrets: [...found.values()], values: [...values] };
 }
