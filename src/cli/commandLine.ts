@@ -127,7 +127,7 @@ function checkOption(name: string, rawName: string, value: string | undefined, i
   const option = name as OptionName;
   if (command && !EVERY_COMMAND.includes(option) && !COMMAND_OPTIONS[command].includes(option)) {
     const owners = COMMANDS.filter((c) => COMMAND_OPTIONS[c].includes(option));
-    throw new LayerlensError(`--${option} is not an option of layerlens ${command} (it belongs to ${owners.join(' and ')}).`, 'bad-input');
+    throw new LayerlensError(`--${option} is not an option of layerlens ${command} (it belongs to ${owners.length > 1 ? `${owners.slice(0, -1).join(', ')} and ${owners.at(-1)}` : owners[0]}).`, 'bad-input');
   }
   const takes = OPTIONS[option];
   if (takes === '' && value !== undefined) throw new LayerlensError(`--${option} takes no value.`, 'bad-input');

@@ -62,7 +62,7 @@ describe('parseCommandLine', () => {
 
   test("an option of another command, a forgotten value, a value for a switch, an extra argument", () => {
     assert.equal(errorOf(['tree', 'x', '--step', '2']), '--step is not an option of layerlens tree (it belongs to explain).');
-    assert.equal(errorOf(['layers', 'x', '--layer', '2']), '--layer is not an option of layerlens layers (it belongs to tree and explain).');
+    assert.equal(errorOf(['layers', 'x', '--layer', '2']), '--layer is not an option of layerlens layers (it belongs to tree, explain and packages).');
     assert.equal(errorOf(['tree', 'x', '--layer']), '--layer needs a value: --layer N.');
     assert.equal(errorOf(['tree', 'x', '--layer', '--json']), '--layer needs a value: --layer N.');
     assert.equal(errorOf(['tree', 'x', '--json=yes']), '--json takes no value.');
