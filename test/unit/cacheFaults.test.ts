@@ -7,7 +7,8 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { IndexCache, MAX_ENTRY_BYTES } from '../../src/core/indexCache';
+import { CACHE_FORMAT, IndexCache, MAX_ENTRY_BYTES } from '../../src/core/indexCache';
+import { CAPTURE_KEY } from '../../src/core/packages/readers';
 import type { LayerIndex } from '../../src/core/types';
 
 const DIFF = 'sha256:' + 'c'.repeat(64);
@@ -68,10 +69,13 @@ describe('a damaged cache entry is ignored, then rewritten', () => {
       await fs.writeFile(file, randomBytesSeeded(seed * 50, seed));
       assert.equal(await cache.readLayer(DIFF), undefined, `seed ${seed}`);
     }
-    const good = { format: 3, diffId: DIFF, tarBytes: 1, warnings: [], whiteouts: [], opaqueDirs: [], entries: [] };
+    const good = { format: CACHE_FORMAT, diffId: DIFF, tarBytes: 1, warnings: [], whiteouts: [], opaqueDirs: [], entries: [], capture: CAPTURE_KEY, captured: [] };
+    await fs.writeFile(file, JSON.stringify(good));
+    assert.ok(await cache.readLayer(DIFF), 'the unmutated shape is read');
     const shapes: unknown[] = [null, 42, 'text', [], { ...good, entries: 'x' }, { ...good, entries: [null] }, { ...good, entries: [[1, 2, 3]] },
       { ...good, tarBytes: '1' }, { ...good, whiteouts: [1] }, { ...good, diffId: 'sha256:' + 'e'.repeat(64) },
-      { ...good, entries: [['/x', 'f', 'big', 0, 0, 0, 0, 0]] }, { ...good, entries: [['/x', '?', 1, 0, 0, 0, 0, 0]] }];
+      { ...good, entries: [['/x', 'f', 'big', 0, 0, 0, 0, 0]] }, { ...good, entries: [['/x', '?', 1, 0, 0, 0, 0, 0]] },
+      { ...good, captured: 'x' }, { ...good, captured: [['/var/lib/dpkg/status', 3, 'eA==']] }, { ...good, captured: [['/../x', 0, 0]] }];
     for (const shape of shapes) {
       await fs.writeFile(file, JSON.stringify(shape));
       assert.equal(await cache.readLayer(DIFF), undefined, JSON.stringify(shape));
@@ -131,7 +135,7 @@ describe('a damaged cache entry is ignored, then rewritten', () => {
     await cache.writeImage({ id: IMAGE, config: { rootfs: { type: 'layers', diff_ids: [DIFF] } } as never });
     assert.ok(await cache.readImage(IMAGE));
     const imageFile = join(directory, 'images', IMAGE.replace(':', '-') + '.json');
-    await fs.writeFile(imageFile, JSON.stringify({ format: 3, id: IMAGE, config: null }));
+    await fs.writeFile(imageFile, JSON.stringify({ format: CACHE_FORMAT, id: IMAGE, config: null }));
     assert.equal(await cache.readImage(IMAGE), undefined);
     await fs.rm(imageFile);
     await fs.symlink('/dev/zero', imageFile);
