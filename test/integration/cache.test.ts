@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { IndexCache } from '../../src/core/indexCache';
 import { analyzeImage } from '../../src/core/analysis';
+import { loadImagePackages } from '../../src/core/packages/imagePackages';
+import { layerPackageCounts } from '../../src/core/packages/packagesReport';
 import { loadAnalysis, loadImage } from '../../src/docker/imageLoader';
 import { connect, fixtureName, testEngines } from './support/engines';
 
@@ -47,7 +49,9 @@ for (const info of testEngines().filter((e) => e.saveFormat !== 'podman')) {
     test('a warm analysis is read whole from the cache and equals a fresh one; a damaged one is recomputed', async () => {
       const directory = mkdtempSync(join(tmpdir(), 'layerlens-cache-'));
       const cache = new IndexCache(directory);
-      const fresh = analyzeImage((await loadImage(ref, { engine: () => engine, noCache: true })).model);
+      // loadAnalysis is analyzeImage plus each layer's package counts.
+      const { model } = await loadImage(ref, { engine: () => engine, noCache: true });
+      const fresh = { ...analyzeImage(model), packages: layerPackageCounts(await loadImagePackages(model.data)) };
       const first = await loadAnalysis(ref, { engine: () => engine, cache });
       assert.equal(first.source, 'engine');
       const warm = await loadAnalysis(ref, { engine: () => engine, cache });
