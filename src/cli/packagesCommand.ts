@@ -3,7 +3,7 @@
 // changes up to N. JSON: the PackagesReport contract (src/core/packages/packagesReport.ts, README).
 import { LayerlensError } from '../core/errors';
 import { formatBytes, printablePath } from '../core/format';
-import { readImagePackages } from '../core/packages/imagePackages';
+import { loadImagePackages } from '../core/packages/imagePackages';
 import { packagesReport, type PackagesReport } from '../core/packages/packagesReport';
 import { loadImage, type LoadOptions } from '../docker/imageLoader';
 
@@ -16,7 +16,7 @@ export interface PackagesFlags {
 export async function packagesCommand(ref: string, flags: PackagesFlags, options: LoadOptions, onLoaded?: () => void): Promise<string> {
   const { model } = await loadImage(ref, options).finally(onLoaded);
   const layer = flags.layer === undefined ? model.topLayer : layerNumber(flags.layer, model.topLayer);
-  const report = packagesReport(readImagePackages(model.data), layer);
+  const report = packagesReport(await loadImagePackages(model.data), layer);
   return flags.json ? JSON.stringify(report, null, 2) : renderPackages(report);
 }
 

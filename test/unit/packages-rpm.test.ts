@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import initSqlJs from 'sql.js';
 import { prepareRpmReader, rpmReader } from '../../src/core/packages/rpm';
+import { execFileSync } from 'node:child_process';
 import { captureFor, run } from './packagesFixtures';
+import { buildImageArchive } from '../support/imageBuilder';
 
 const DB = '/var/lib/rpm/rpmdb.sqlite';
 let work: string;
@@ -104,6 +106,20 @@ describe('rpm SQLite database', () => {
     oracle = rpmQuery('-qa', '--qf', '%{NAME} %|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE} %{ARCH}\\n').trim().split('\n').sort();
   });
   after(() => rmSync(work, { recursive: true, force: true }));
+
+  test('layerlens packages, a process of its own, lists them: the command loads the SQLite reader first', () => {
+    const bytes = captureFor(rpmReader, root).get(DB)!;
+    const built = buildImageArchive({ layers: [[{ name: 'var/lib/rpm/', type: 'dir' }, { name: 'var/lib/rpm/rpmdb.sqlite', content: Buffer.from(bytes) }]] }, 'oci');
+    const archive = join(work, 'rpm-image.tar');
+    writeFileSync(archive, built.archive);
+    const cli = join(__dirname, '../../src/cli.ts');
+    const output = execFileSync(process.execPath, ['--import', 'tsx', cli, 'packages', archive, '--json', '--no-cache'], { encoding: 'utf8' });
+    const report = JSON.parse(output) as { packages: { manager: string; name: string; version: string }[] };
+    assert.deepEqual(
+      report.packages.filter((p) => p.manager === 'rpm').map((p) => p.name).sort(),
+      ['hello-layerlens', 'tools-layerlens'],
+    );
+  });
 
   test('wants the SQLite database and the older formats, in /var/lib/rpm and /usr/lib/sysimage/rpm', () => {
     for (const yes of [DB, '/usr/lib/sysimage/rpm/rpmdb.sqlite', '/var/lib/rpm/Packages', '/var/lib/rpm/Packages.db']) assert.equal(rpmReader.wants(yes), true, yes);
