@@ -56,7 +56,9 @@ sha() { sha256sum | cut -c1-64; }
 # A fixture built FROM another fixture (FROM layerlens-test/<base>:${BUILDER}, the compare pair) hashes its base's too,
 # so it is rebuilt whenever its base is.
 fixture_hash() {   # every file of the context (busybox by content) + this script's recipe (+ the base's hash)
-  (cd "$FIX/$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; echo "recipe=$RECIPE"
+  # A base that is no fixture directory would leave the subshell elsewhere and recurse: fail instead.
+  [ -f "$FIX/$1/Dockerfile" ] || { printf '[fixtures] ERROR: no fixture %s (named as a base)\n' "$1" >&2; return 1; }
+  (cd "$FIX/$1" || exit 1; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; echo "recipe=$RECIPE"
    for base in $(sed -n 's|^FROM layerlens-test/\([a-z0-9-]*\):\${BUILDER}$|\1|p' Dockerfile); do echo "base=$(fixture_hash "$base")"; done) | sha
 }
 label_of() { $DOCKER -H "$1" image inspect -f "{{index .Config.Labels \"$HASH_LABEL\"}}" "$2" 2>/dev/null || true; }
