@@ -6,9 +6,9 @@
 // or an engine/archive error (one line on stderr), 130 cancelled.
 import { LayerlensError, messageOf } from './core/errors';
 import { formatBytes } from './core/format';
-import { imageDisplayName } from './core/imageName';
-import { IndexCache, defaultCacheDirectory } from './core/indexCache';
-import { analyzeReport, diffChangeReport, layersReport, treeEntryReport } from './core/reports';
+import { imageDisplayName } from './core/catalog/imageName';
+import { IndexCache, defaultCacheDirectory } from './core/index/indexCache';
+import { analyzeReport, diffChangeReport, layersReport, treeEntryReport } from './core/reports/imageReports';
 import { writeJsonWithList } from './cli/streamedJson';
 import { renderAnalysis, renderDiff, renderLayers, renderTree } from './cli/humanOutput';
 import { analyzeCiCommand } from './cli/analyzeCi';

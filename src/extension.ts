@@ -1,12 +1,12 @@
 // Activation: builds the services once and registers them. No logic of its own.
 import * as vscode from 'vscode';
-import { IndexCache } from './core/indexCache';
+import { IndexCache } from './core/index/indexCache';
 import { registerDockerfileFeatures } from './dockerfile/registerDockerfileFeatures';
 import { registerExplorer } from './explorer/registerExplorer';
 import { registerCompare } from './explorer/registerCompare';
 import { loadImage } from './docker/imageLoader';
 import { imageSourceResolver } from './fs/imageSources';
-import { withImageProgress } from './views/imageProgress';
+import { withImageProgress } from './services/imageProgress';
 import { layerUri, registerLayerFileSystem } from './fs/layerFileSystem';
 import { ChangeSources } from './views/changeSources';
 import { ContainerFileFacts } from './views/containerFileFacts';
@@ -15,7 +15,7 @@ import { ChangeDecorations, ContainersProvider } from './views/containersProvide
 import { registerImageCommands } from './views/imageCommands';
 import { registerExplainCommand } from './views/explainPreview';
 import { ImagesProvider, MetadataStepDecorations } from './views/imagesProvider';
-import { EngineService } from './views/engineService';
+import { EngineService } from './services/engineService';
 import { createEngineStatusBar } from './views/engineStatusBar';
 import { registerOpenRemoteImage } from './views/openRemoteImage';
 import { RemoteImages } from './views/remoteImages';

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeImage } from '../../src/core/analysis';
+import { analyzeImage } from '../../src/core/analysis/analysis';
 import { lintDockerfile, matchDockerfile, parseDockerfile } from '../../src/core/dockerfile';
 import { explainLayer } from '../../src/core/explain/explainLayer';
-import { IndexCache, defaultCacheDirectory } from '../../src/core/indexCache';
+import { IndexCache, defaultCacheDirectory } from '../../src/core/index/indexCache';
 import { endpointFor } from '../../src/docker/connection';
 import { DockerEngine } from '../../src/docker/engine';
 import { loadImage } from '../../src/docker/imageLoader';

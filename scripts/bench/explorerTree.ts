@@ -3,8 +3,8 @@
 // test/e2e/explorer.test.ts). Usage: node --import tsx scripts/bench/explorerTree.ts [--host H] [--image REF]
 // The image is read through the index cache (~/.cache/layerlens), so a second run makes no export.
 import { parseArgs } from 'node:util';
-import { analyzeImage } from '../../src/core/analysis';
-import { IndexCache, defaultCacheDirectory } from '../../src/core/indexCache';
+import { analyzeImage } from '../../src/core/analysis/analysis';
+import { IndexCache, defaultCacheDirectory } from '../../src/core/index/indexCache';
 import { resolveEndpoint } from '../../src/docker/connection';
 import { DockerEngine } from '../../src/docker/engine';
 import { loadImage } from '../../src/docker/imageLoader';

@@ -10,9 +10,9 @@
 // Each round takes another file, so the daemon's page cache does not serve a file it served before.
 // Standalone: node --import tsx scripts/bench/openFile.ts [--host H] [--rounds N] [--skip-older]
 import { parseArgs } from 'node:util';
-import { ImageFiles } from '../../src/core/imageFiles';
-import type { ImageModel } from '../../src/core/imageModel';
-import { IndexCache, defaultCacheDirectory } from '../../src/core/indexCache';
+import { ImageFiles } from '../../src/core/model/imageFiles';
+import type { ImageModel } from '../../src/core/model/imageModel';
+import { IndexCache, defaultCacheDirectory } from '../../src/core/index/indexCache';
 import { endpointFor } from '../../src/docker/connection';
 import { DockerEngine } from '../../src/docker/engine';
 import { ImageFileService, type ImageSource } from '../../src/docker/imageFileService';

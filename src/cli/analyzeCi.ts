@@ -2,15 +2,15 @@
 // Layerlens policy (.layerlens.yaml or --policy), in text, JSON or SARIF; exit 1 when a rule fails. SARIF also
 // carries every layer's findings (sarifImage.ts); it and a policy need the whole image model, while dive's rules
 // alone only need the analysis, which the cache can answer by itself.
-import { analyzeImage } from '../core/analysis';
+import { analyzeImage } from '../core/analysis/analysis';
 import { matchDockerfile } from '../core/dockerfile/match';
 import { targetStage, type ParsedDockerfile } from '../core/dockerfile/parse';
 import { LayerlensError } from '../core/errors';
 import { explainLayers } from '../core/explain/explainLayer';
-import type { ImageModel } from '../core/imageModel';
+import type { ImageModel } from '../core/model/imageModel';
 import { buildSecretFindings } from '../core/secrets/buildSecretFindings';
-import { imageDisplayName } from '../core/imageName';
-import { analyzeReport, evaluateCiRules, type AnalyzeReport, type CiLimits } from '../core/reports';
+import { imageDisplayName } from '../core/catalog/imageName';
+import { analyzeReport, evaluateCiRules, type AnalyzeReport, type CiLimits } from '../core/reports/imageReports';
 import { evaluatePolicy, type PolicyResult } from '../core/policy/evaluatePolicy';
 import type { CheckLocation, CheckResult, CheckRule } from '../core/reports/sarif';
 import { isPathReference, loadAnalysis, loadImage, type LoadOptions } from '../docker/imageLoader';

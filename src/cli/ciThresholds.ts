@@ -7,7 +7,7 @@
 // A value dive refuses is one sentence and exit 2, before the image is read.
 import { LayerlensError } from '../core/errors';
 import { parseBytes } from '../core/format';
-import type { CiLimits } from '../core/reports';
+import type { CiLimits } from '../core/reports/imageReports';
 
 /** dive's defaults: efficiency at least 0.9, user waste at most 0.1, wasted bytes not checked. */
 export const CI_DEFAULTS: Readonly<CiLimits> = { lowestEfficiency: 0.9, highestWastedBytes: undefined, highestUserWastedPercent: 0.1 };

@@ -4,9 +4,9 @@
 import { compareImages, type GrowthLimit } from '../core/compare';
 import { LayerlensError } from '../core/errors';
 import { parseBytes } from '../core/format';
-import type { ImageModel } from '../core/imageModel';
-import { imageDisplayName } from '../core/imageName';
-import type { IndexCache } from '../core/indexCache';
+import type { ImageModel } from '../core/model/imageModel';
+import { imageDisplayName } from '../core/catalog/imageName';
+import type { IndexCache } from '../core/index/indexCache';
 import { isPathReference, loadImage, type LoadedImage, type LoadOptions } from '../docker/imageLoader';
 import { renderComparison } from './compareOutput';
 import { writeJsonWithList } from './streamedJson';

@@ -3,8 +3,8 @@
 // the directories that moved most, the config fields that differ and, with --ci, the gate.
 import type { ImageComparison, PathDifference, StepAlignment, StepSide } from '../core/compare';
 import { formatBytes, formatPercent, printablePath } from '../core/format';
-import { shortImageId } from '../core/imageName';
-import { parentOf, baseName } from '../core/paths';
+import { shortImageId } from '../core/catalog/imageName';
+import { parentOf, baseName } from '../core/model/paths';
 
 const MARKS = { added: 'A', removed: 'D', modified: 'M' } as const;
 

@@ -6,7 +6,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LayerlensError } from '../core/errors';
-import type { CiLimits } from '../core/reports';
+import type { CiLimits } from '../core/reports/imageReports';
 import { CI_DEFAULTS, ratioLimit, sizeLimit, type CiThresholdFlags } from './ciThresholds';
 import { describeValue, isMap, readYamlFile } from './configFile';
 

@@ -1,13 +1,13 @@
 // `layerlens explain <ref> --layer N | --step N [--json]`: one layer (or build step) explained, as text or as
 // the JSON contract documented in the README (the explanation object of src/core/explain/explanation.ts).
-import { analyzeImage } from '../core/analysis';
-import type { CatalogImage } from '../core/catalog';
+import { analyzeImage } from '../core/analysis/analysis';
+import type { CatalogImage } from '../core/catalog/catalog';
 import { LayerlensError } from '../core/errors';
 import { explainLayer, explainStep, type ExplainContext } from '../core/explain/explainLayer';
 import { explanationToText } from '../core/explain/plainText';
 import { imagesSharingLayer } from '../core/explain/sharedWith';
 import { parseBytes } from '../core/format';
-import type { ImageModel } from '../core/imageModel';
+import type { ImageModel } from '../core/model/imageModel';
 import type { DockerEngine } from '../docker/engine';
 import { loadImage, type LoadOptions } from '../docker/imageLoader';
 

@@ -1,11 +1,11 @@
 // Text renderings of the CLI's reports for a terminal.
-import type { ImageAnalysis } from '../core/analysis';
+import type { ImageAnalysis } from '../core/analysis/analysis';
 import { formatBytes, formatMode, formatPercent, printablePath } from '../core/format';
-import type { ImageOverview, MergedEntry, PathChange } from '../core/imageModel';
-import { imageDisplayName, shortImageId } from '../core/imageName';
-import type { CiRuleResult } from '../core/reports';
+import type { ImageOverview, MergedEntry, PathChange } from '../core/model/imageModel';
+import { imageDisplayName, shortImageId } from '../core/catalog/imageName';
+import type { CiRuleResult } from '../core/reports/imageReports';
 import { buildSecretFindings } from '../core/secrets/buildSecretFindings';
-import { describeUserWasted, formatUserWastedRatio } from '../core/userWasted';
+import { describeUserWasted, formatUserWastedRatio } from '../core/analysis/userWasted';
 
 const REASONS = { overwritten: 'overwritten', deleted: 'deleted', 'metadata-only': 'metadata-only copy' } as const;
 

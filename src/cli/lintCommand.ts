@@ -4,7 +4,7 @@
 // Exit 1 when a finding is a warning or worse, 2 when the file cannot be read or parsed, or --image names an image
 // not built from it (thrown, one line).
 import { readFile } from 'node:fs/promises';
-import { analyzeImage } from '../core/analysis';
+import { analyzeImage } from '../core/analysis/analysis';
 import { dockerfileFindings } from '../core/dockerfile/findings';
 import { lintFails } from '../core/dockerfile/lintConfig';
 import { matchDockerfile, type DockerfileMatch, type MatchableStep } from '../core/dockerfile/match';

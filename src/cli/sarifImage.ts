@@ -4,10 +4,10 @@
 // Rule failures are about the whole image: on the FROM line of the target stage, or the image.
 import type { Finding as ExplainFinding, LayerExplanation } from '../core/explain/explanation';
 import { formatBytes, formatPercent, printablePath } from '../core/format';
-import type { CiRuleResult } from '../core/reports';
+import type { CiRuleResult } from '../core/reports/imageReports';
 import { CI_RULES, findingLevel, findingRules } from '../core/reports/ruleCatalog';
 import { sarifLog, type CheckLocation, type CheckResult, type CheckRule, type SarifLog } from '../core/reports/sarif';
-import { formatUserWastedRatio } from '../core/userWasted';
+import { formatUserWastedRatio } from '../core/analysis/userWasted';
 import { SARIF_TOOL } from './sarifTool';
 
 /** A line of the Dockerfile the image was built from. */

@@ -1,14 +1,14 @@
 // Reads files of a container (running or not) through the engine's archive endpoint, read-only:
 // `HEAD /containers/{id}/archive?path=…` stats a path (the X-Docker-Container-Path-Stat header), and `GET` the
 // same URL streams a tar holding it. The engine resolves the path inside the container; callers pass paths
-// checked by core/containerFileUri.ts safeContainerPath. Nothing here ever writes to a container.
+// checked by core/model/containerFileUri.ts safeContainerPath. Nothing here ever writes to a container.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
-import { containerFileType, type ContainerFileFacts } from '../core/containerLayer';
+import { containerFileType, type ContainerFileFacts } from '../core/model/containerLayer';
 import { CancelledError, LayerlensError, messageOf } from '../core/errors';
-import { encodeTarName } from '../core/paths';
+import { encodeTarName } from '../core/model/paths';
 import { describeEngineError, type DockerEngine } from './engine';
 import { percentEncodeBytes } from './temporaryContainers';
 
@@ -34,7 +34,7 @@ export async function readContainerFile(engine: DockerEngine, id: string, path: 
 }
 
 /**
- * The stat and content hash (core/contentHash.ts: SHA-256, first 128 bits, base64url) of the regular file at
+ * The stat and content hash (core/index/contentHash.ts: SHA-256, first 128 bits, base64url) of the regular file at
  * `path`, hashed as it streams: a big file is never held in memory.
  */
 export async function hashContainerFile(engine: DockerEngine, id: string, path: string, signal?: AbortSignal): Promise<ContainerPathStat> {

@@ -7,7 +7,7 @@ import Docker from 'dockerode';
 import type { ImageInspectInfo } from 'dockerode';
 import { CancelledError, LayerlensError, messageOf } from '../core/errors';
 import type { DockerEndpoint } from './connection';
-import type { EngineHistoryEntry } from '../core/engineHistory';
+import type { EngineHistoryEntry } from '../core/model/engineHistory';
 import { endingAtArchiveEnd } from './exportEnd';
 import { boundedAgent, EngineIdleError, exportAnswerSeconds, idleSecondsFromEnv } from './idleBound';
 

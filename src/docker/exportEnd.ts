@@ -3,7 +3,7 @@
 // closes the connection so the engine stops writing, and the stream handed to the reader ends cleanly.
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { TarEndGate } from '../core/tarEndGate';
+import { TarEndGate } from '../core/archive/tarEndGate';
 
 export function endingAtArchiveEnd(response: IncomingMessage): Readable {
   const gate = new TarEndGate();

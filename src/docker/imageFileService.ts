@@ -8,13 +8,13 @@
 //      or the archive on disk it came from, read only as far as the layer that holds the bytes;
 //      for a registry image, that one layer's blob, downloaded only as far as the file.
 import { createReadStream, promises as fs } from 'node:fs';
-import { scanImageArchive, scanLayerBlob, scanLayoutDirectory, LayerFileCollector } from '../core/archiveFileScan';
-import { ContentCache, type ContentCacheLimits } from '../core/contentCache';
-import { contentHashOf } from '../core/contentHash';
+import { scanImageArchive, scanLayerBlob, scanLayoutDirectory, LayerFileCollector } from '../core/archive/archiveFileScan';
+import { ContentCache, type ContentCacheLimits } from '../core/model/contentCache';
+import { contentHashOf } from '../core/index/contentHash';
 import { CancelledError, LayerlensError, messageOf } from '../core/errors';
-import { ImageFiles, type ContentLocation } from '../core/imageFiles';
-import type { ImageModel } from '../core/imageModel';
-import { describePath } from '../core/imagePaths';
+import { ImageFiles, type ContentLocation } from '../core/model/imageFiles';
+import type { ImageModel } from '../core/model/imageModel';
+import { describePath } from '../core/model/imagePaths';
 import { streamLayerBlob } from '../registry/layerBlob';
 import { formatReference, type RegistryReference } from '../registry/reference';
 import type { RegistryClientOptions } from '../registry/registryClient';

@@ -3,23 +3,23 @@
 // Engine images are read from the index cache when every layer was seen before (no export at all);
 // otherwise with one streaming export, whose layer indexes then fill the cache. When some layers are cached
 // (a rebuild), the export's members holding them are drained unread and the export is abandoned once the
-// new layers and the config have passed (src/core/incrementalRead.ts).
+// new layers and the config have passed (src/core/archive/incrementalRead.ts).
 import { existsSync } from 'node:fs';
 import type { ImageInspectInfo } from 'dockerode';
-import { readImageFromPath, readImageTar, type ReadOptions } from '../core/archiveReader';
-import { readImageIncrementally, type IncrementalReadReport } from '../core/incrementalRead';
-import type { KnownLayers } from '../core/knownLayers';
+import { readImageFromPath, readImageTar, type ReadOptions } from '../core/archive/archiveReader';
+import { readImageIncrementally, type IncrementalReadReport } from '../core/archive/incrementalRead';
+import type { KnownLayers } from '../core/archive/knownLayers';
 import { LayerlensError, messageOf } from '../core/errors';
-import { analyzeImage, type ImageAnalysis } from '../core/analysis';
-import { mapSteps } from '../core/history';
+import { analyzeImage, type ImageAnalysis } from '../core/analysis/analysis';
+import { mapSteps } from '../core/model/history';
 import { loadImagePackages } from '../core/packages/imagePackages';
 import { layerPackageCounts } from '../core/packages/packagesReport';
 import { scanImageConfig } from '../core/secrets/buildSecrets';
-import { ImageModel, type ImageOverview } from '../core/imageModel';
-import type { IndexCache } from '../core/indexCache';
-import type { ImageData, LayerIndex, ProgressReporter } from '../core/types';
+import { ImageModel, type ImageOverview } from '../core/model/imageModel';
+import type { IndexCache } from '../core/index/indexCache';
+import type { ImageData, LayerIndex, ProgressReporter } from '../core/model/types';
 import type { DockerEngine } from './engine';
-import type { Platform } from '../core/archiveAssembler';
+import type { Platform } from '../core/archive/archiveAssembler';
 import { enginePlatform } from './enginePlatform';
 import { isRegistryReference, parseRegistryReference, type RegistryReference } from '../registry/reference';
 import { engineMissOf, registryFallbackFailure, registryFallbackNotice, registryFallbackReference } from '../registry/registryFallback';

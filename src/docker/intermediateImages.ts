@@ -3,7 +3,7 @@
 // older version of a file in milliseconds where the export of the whole image takes seconds. A candidate
 // counts only if its layers (RootFS.Layers, content addresses) are exactly the first layers of the image.
 import { messageOf } from '../core/errors';
-import type { ImageModel } from '../core/imageModel';
+import type { ImageModel } from '../core/model/imageModel';
 import type { DockerEngine } from './engine';
 
 export class IntermediateImages {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { CancelledError, LayerlensError, messageOf, throwIfAborted } from '../core/errors';
-import { encodeTarName } from '../core/paths';
+import { encodeTarName } from '../core/model/paths';
 import { describeEngineError, TEMPORARY_CONTAINER_LABEL, type DockerEngine } from './engine';
 
 const IDLE_MS = 60_000;

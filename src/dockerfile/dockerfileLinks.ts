@@ -4,10 +4,10 @@
 // image (imageRanking.ts), ranked again when images come and go. Ranking reads histories only, never an export.
 import * as vscode from 'vscode';
 import type { MatchableStep } from '../core/dockerfile';
-import { stepsFromEngineHistory } from '../core/engineHistory';
+import { stepsFromEngineHistory } from '../core/model/engineHistory';
 import { LayerlensError, messageOf } from '../core/errors';
 import type { DockerEngine } from '../docker/engine';
-import type { EngineService } from '../views/engineService';
+import type { EngineService } from '../services/engineService';
 import { shortImageName } from './imageFacts';
 import { automaticLink, matchPercent, rankImages, type CandidateImage, type RankedImage } from './imageRanking';
 import type { ParsedDockerfiles } from './parsedDockerfiles';

@@ -1,12 +1,12 @@
 // What the editor shows about a linked image, computed once per image (not per hover): each layer's size, share,
 // file counts, waste both ways and "Explain This Layer"'s findings. Plain data, no vscode: hovers and CodeLenses
 // then only look numbers up, which keeps them far under 50 ms.
-import type { ImageAnalysis } from '../core/analysis';
+import type { ImageAnalysis } from '../core/analysis/analysis';
 import { explainLayer } from '../core/explain/explainLayer';
 import type { Finding as ExplainFinding } from '../core/explain/explanation';
-import type { ImageModel } from '../core/imageModel';
+import type { ImageModel } from '../core/model/imageModel';
 import type { BuildSecret } from '../core/secrets/buildSecrets';
-import type { Step } from '../core/types';
+import type { Step } from '../core/model/types';
 
 export interface LayerFacts {
   layer: number;

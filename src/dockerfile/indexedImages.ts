@@ -2,13 +2,13 @@
 // (imageFacts.ts). An image seen before comes from the index cache without any notification; otherwise its
 // export runs under a cancellable progress notification. The layer model is dropped once the facts are made.
 import * as vscode from 'vscode';
-import { analyzeImage, type ImageAnalysis } from '../core/analysis';
+import { analyzeImage, type ImageAnalysis } from '../core/analysis/analysis';
 import { LayerlensError, messageOf } from '../core/errors';
-import type { ImageModel } from '../core/imageModel';
-import type { IndexCache } from '../core/indexCache';
+import type { ImageModel } from '../core/model/imageModel';
+import type { IndexCache } from '../core/index/indexCache';
 import { loadImage, loadImageFromCache } from '../docker/imageLoader';
-import type { EngineService } from '../views/engineService';
-import { withImageProgress } from '../views/imageProgress';
+import type { EngineService } from '../services/engineService';
+import { withImageProgress } from '../services/imageProgress';
 import { explainEveryLayer, imageFacts, type ImageFacts } from './imageFacts';
 
 export type IndexState =

@@ -4,10 +4,10 @@
 import * as vscode from 'vscode';
 import { compareImages, type StepAlignment } from '../core/compare';
 import { messageOf } from '../core/errors';
-import type { IndexCache } from '../core/indexCache';
+import type { IndexCache } from '../core/index/indexCache';
 import { loadImage, loadImageFromCache } from '../docker/imageLoader';
-import type { EngineService } from '../views/engineService';
-import { withImageProgress } from '../views/imageProgress';
+import type { EngineService } from '../services/engineService';
+import { withImageProgress } from '../services/imageProgress';
 import type { PreviousBuilds } from '../views/previousBuilds';
 import type { ImageLink } from './dockerfileLinks';
 import { sinceBuildText } from './sinceBuildText';

@@ -2,8 +2,8 @@
 // once a Dockerfile is linked to a local image and that image is indexed, hovers, CodeLenses and image-backed
 // warnings with the real layers' numbers. extension.ts calls this and nothing else of this folder.
 import * as vscode from 'vscode';
-import type { IndexCache } from '../core/indexCache';
-import type { EngineService } from '../views/engineService';
+import type { IndexCache } from '../core/index/indexCache';
+import type { EngineService } from '../services/engineService';
 import type { PreviousBuilds } from '../views/previousBuilds';
 import { PreviousBuildDeltas } from './previousBuildDeltas';
 import { DockerfileCodeLensProvider } from './dockerfileCodeLens';

@@ -5,7 +5,7 @@
 import { baseImageOf } from '../core/dockerfile/baseImage';
 import type { DockerfileInstruction, ParsedDockerfile } from '../core/dockerfile/parse';
 import { messageOf } from '../core/errors';
-import type { Platform } from '../core/archiveAssembler';
+import type { Platform } from '../core/archive/archiveAssembler';
 import type { RemoteImageSummary } from '../registry/imageSummary';
 import { formatPlatform, parsePlatform } from '../registry/platform';
 import { formatReference, parseRegistryReference, REGISTRY_SCHEME, type RegistryReference } from '../registry/reference';

@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import { compareImages } from '../core/compare';
 import { LayerlensError, messageOf } from '../core/errors';
-import type { ImageModel } from '../core/imageModel';
-import { baseName } from '../core/paths';
+import type { ImageModel } from '../core/model/imageModel';
+import { baseName } from '../core/model/paths';
 import type { ExplorerHost } from './explorerPanel';
 import { explorerHtml } from './explorerHtml';
 import { CompareTree } from './compareTree';

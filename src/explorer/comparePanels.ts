@@ -1,7 +1,7 @@
 // All open compare panels: one per ordered pair (comparing again re-focuses it), restored after a window reload
 // by the serializer, and a source of read images for the `layerlens:` file system (Open Changes reads both).
 import * as vscode from 'vscode';
-import type { ImageModel } from '../core/imageModel';
+import type { ImageModel } from '../core/model/imageModel';
 import { ComparePanel } from './comparePanel';
 import { isComparePanelState, type ComparePanelState } from './compareProtocol';
 import type { ExplorerHost } from './explorerPanel';

@@ -3,7 +3,7 @@
 // `vscode`): built once per comparison, so that expanding a directory or filtering is a lookup and a walk.
 import type { ImageComparison, PathDifference, PathSide } from '../core/compare/comparison';
 import { formatMode } from '../core/format';
-import { baseName, comparePaths, parentOf } from '../core/paths';
+import { baseName, comparePaths, parentOf } from '../core/model/paths';
 import type { CompareChange, CompareDetails, CompareFilter, CompareRow, CompareSideDetails } from './compareProtocol';
 import { compilePathFilter } from './pathFilter';
 import type { RowChange, RowType, SortOrder } from './protocol';

@@ -1,13 +1,13 @@
 // One Layer Explorer panel: shows the layer list at once (inspect + history), indexes the image with a progress
 // bar, then answers the webview's questions through an ExplorerSession. Every incoming message is validated.
 import * as vscode from 'vscode';
-import { analyzeImage } from '../core/analysis';
-import { stepsFromEngineHistory } from '../core/engineHistory';
+import { analyzeImage } from '../core/analysis/analysis';
+import { stepsFromEngineHistory } from '../core/model/engineHistory';
 import { LayerlensError, messageOf } from '../core/errors';
 import type { LoadOptions } from '../docker/imageLoader';
 import { describeImageSource, isEngineReference } from '../views/imageReferences';
-import type { ImageFiles } from '../core/imageFiles';
-import type { ImageModel } from '../core/imageModel';
+import type { ImageFiles } from '../core/model/imageFiles';
+import type { ImageModel } from '../core/model/imageModel';
 import { explorerHtml } from './explorerHtml';
 import { compareFromExplorer, openFromExplorer } from './fileCommands';
 import { ExplorerSession, layersFromEngineSteps } from './explorerSession';

@@ -1,7 +1,7 @@
 // All open Layer Explorer panels: one per image (opening it again re-focuses it), restored after a window
 // reload by the serializer, and the source of indexed images for other features (the read-only file system).
 import * as vscode from 'vscode';
-import type { ImageModel } from '../core/imageModel';
+import type { ImageModel } from '../core/model/imageModel';
 import { ExplorerPanel, type ExplorerHost } from './explorerPanel';
 import { isPanelState, type PanelState } from './protocol';
 

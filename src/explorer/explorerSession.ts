@@ -1,10 +1,10 @@
 // Answers the explorer webview's requests for one indexed image. Pure (no `vscode`): the panel only moves
 // messages. Trees are built per layer range and kept for the last few ranges, so expanding is a lookup.
-import type { ImageAnalysis } from '../core/analysis';
-import type { ViewStep } from '../core/engineHistory';
+import type { ImageAnalysis } from '../core/analysis/analysis';
+import type { ViewStep } from '../core/model/engineHistory';
 import { formatMode } from '../core/format';
-import type { ImageModel, PathEvent } from '../core/imageModel';
-import { ImageFiles } from '../core/imageFiles';
+import type { ImageModel, PathEvent } from '../core/model/imageModel';
+import { ImageFiles } from '../core/model/imageFiles';
 import { fileActions, type FileActions } from './fileActions';
 import { describePathHistory } from './fileHistory';
 import { LayerTree } from './layerTree';

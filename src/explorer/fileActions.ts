@@ -1,12 +1,12 @@
 // What Open and Compare do on one path of the Layer Explorer, decided in one place so that the details' buttons,
 // Enter, D and the context menu agree: a file opens; a symlink opens what it leads to inside the image (or
 // reveals the directory it leads to); anything else is disabled, with one sentence that says why. Pure: the
-// image's files (symlinks resolved as the kernel would, see core/imagePaths.ts) and each path's history.
-import type { ImageFiles } from '../core/imageFiles';
-import type { PathEvent } from '../core/imageModel';
-import { describePath, normalizeImagePath, PathResolutionError } from '../core/imagePaths';
-import { parentOf } from '../core/paths';
-import type { EntryType, LayerEntry } from '../core/types';
+// image's files (symlinks resolved as the kernel would, see core/model/imagePaths.ts) and each path's history.
+import type { ImageFiles } from '../core/model/imageFiles';
+import type { PathEvent } from '../core/model/imageModel';
+import { describePath, normalizeImagePath, PathResolutionError } from '../core/model/imagePaths';
+import { parentOf } from '../core/model/paths';
+import type { EntryType, LayerEntry } from '../core/model/types';
 import type { FileAction } from './protocol';
 
 export interface FileActions {

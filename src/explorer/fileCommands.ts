@@ -4,7 +4,7 @@
 // "binary file" placeholder (Open Anyway, or a hex editor) instead of a "File seems to be binary" error.
 import * as vscode from 'vscode';
 import { formatBytes } from '../core/format';
-import { describePath } from '../core/imagePaths';
+import { describePath } from '../core/model/imagePaths';
 import { looksBinary } from '../fs/binaryContent';
 import type { ExplorerSession } from './explorerSession';
 import { versionPair } from './fileActions';

@@ -1,7 +1,7 @@
 // A path's story through the stack, in words: "added by #3 RUN …, rewritten by #4 RUN chmod … (metadata only,
 // 700 kB duplicated), whited-out by #5 RUN rm …". Pure: built from ImageModel.pathHistory.
 import { formatBytes } from '../core/format';
-import type { ImageModel, PathEvent } from '../core/imageModel';
+import type { ImageModel, PathEvent } from '../core/model/imageModel';
 
 /** "#4 RUN chmod 600 /data" for a layer; the instruction comes from the step that made it. */
 function layerLabel(model: ImageModel, layer: number): string {

@@ -3,10 +3,10 @@
 //
 // A range [from, to] compares the merged view just below `from` with the merged view at `to`. A single layer
 // (from === to) is "what this step changed". Deleted paths stay in the tree as ghosts at their old place.
-import { FsStack, modificationKind, type FsNode } from '../core/fsStack';
-import { isRealChange, type ImageModel } from '../core/imageModel';
-import { baseName, comparePaths, parentOf, segments } from '../core/paths';
-import type { LayerEntry } from '../core/types';
+import { FsStack, modificationKind, type FsNode } from '../core/model/fsStack';
+import { isRealChange, type ImageModel } from '../core/model/imageModel';
+import { baseName, comparePaths, parentOf, segments } from '../core/model/paths';
+import type { LayerEntry } from '../core/model/types';
 import type { FilterSpec, LayerRange, RowChange, SortOrder, TreeMode, TreeRow } from './protocol';
 import { compilePathFilter } from './pathFilter';
 import type { SecurityMarks } from './securityMarks';

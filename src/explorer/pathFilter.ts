@@ -1,6 +1,6 @@
 // The explorer's text filter: a case-insensitive substring, or a glob when the text holds * ? or [.
 // A glob with a slash is matched against the whole path ("/usr/**/*.so"), one without against the name ("*.py").
-import { globToRegExp } from '../core/pathGlob';
+import { globToRegExp } from '../core/model/pathGlob';
 
 export { globToRegExp };
 

@@ -105,7 +105,7 @@ export interface ImageHeader {
   totalSize: number;
   /** Layerlens' exact figure, shown as "wasted": Σ of the layers' wastedBytes and of the Wasted space list. */
   exactWastedBytes?: number;
-  /** dive's efficiency and wasted bytes, shown labelled as dive's (see src/core/analysis.ts). */
+  /** dive's efficiency and wasted bytes, shown labelled as dive's (see src/core/analysis/analysis.ts). */
   efficiency?: number;
   wastedBytes?: number;
 }

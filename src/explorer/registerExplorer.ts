@@ -1,11 +1,11 @@
 // Wires the Layer Explorer into VS Code: its panels and serializer, and the commands that open it.
 import * as vscode from 'vscode';
-import type { ImageFiles } from '../core/imageFiles';
-import type { ImageModel } from '../core/imageModel';
-import type { IndexCache } from '../core/indexCache';
+import type { ImageFiles } from '../core/model/imageFiles';
+import type { ImageModel } from '../core/model/imageModel';
+import type { IndexCache } from '../core/index/indexCache';
 import { loadImage } from '../docker/imageLoader';
-import type { EngineService } from '../views/engineService';
-import { withImageProgress } from '../views/imageProgress';
+import type { EngineService } from '../services/engineService';
+import { withImageProgress } from '../services/imageProgress';
 import { ExplorerPanel, type ExplorerHost } from './explorerPanel';
 import { ExplorerPanels } from './explorerPanels';
 

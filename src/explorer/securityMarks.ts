@@ -5,7 +5,7 @@
 import { forEachLayerDelta, newOrChangedEntries } from '../core/explain/layerDelta';
 import { permissionFindings } from '../core/explain/findings/permissions';
 import { kindByName, kindsByContent, secretFindings } from '../core/explain/findings/secrets';
-import type { ImageModel } from '../core/imageModel';
+import type { ImageModel } from '../core/model/imageModel';
 import { buildSecretFindings } from '../core/secrets/buildSecretFindings';
 import type { LayerSecurity, SecurityMark } from './protocol';
 

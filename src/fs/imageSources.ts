@@ -1,7 +1,7 @@
 // Which image a `layerlens:` URI reads: one open in a Layer Explorer, or else (a link from an explanation, an
 // editor restored after a reload) the engine's image of that ID, loaded through the index cache. The last
 // few loaded this way are kept.
-import type { ImageModel } from '../core/imageModel';
+import type { ImageModel } from '../core/model/imageModel';
 import type { DockerEngine } from '../docker/engine';
 import { isPathReference } from '../docker/imageLoader';
 import type { ImageOrigin, ImageSource } from '../docker/imageFileService';

@@ -3,9 +3,9 @@
 // checks each file against its layer's content hash. Everything that would change a file is refused.
 import * as vscode from 'vscode';
 import { CancelledError, LayerlensError, messageOf } from '../core/errors';
-import { NotAFileError, type ImageDirectoryEntry } from '../core/imageFiles';
-import { displayName, PathResolutionError } from '../core/imagePaths';
-import type { EntryType } from '../core/types';
+import { NotAFileError, type ImageDirectoryEntry } from '../core/model/imageFiles';
+import { displayName, PathResolutionError } from '../core/model/imagePaths';
+import type { EntryType } from '../core/model/types';
 import { ImageFileService, type ImageFileServiceOptions, type ImageSource } from '../docker/imageFileService';
 import { formatLayerUri, LAYER_SCHEME, parseLayerUri, type LayerFileRef } from './layerUri';
 

@@ -2,12 +2,12 @@
 //   layerlens://<image ID hex, no "sha256:">/<layer>/<path inside the image>
 // e.g. layerlens://3f9a…c1/4/usr/bin/env reads /usr/bin/env as the merged view at layer 4 shows it.
 // The path is kept as text in the URI (vscode.Uri percent-encodes it). A name that is not UTF-8 (its bytes kept
-// as U+DC80–U+DCFF, see core/paths.ts decodeTarName) cannot be: a lone surrogate has no percent-encoding, and
+// as U+DC80–U+DCFF, see core/model/paths.ts decodeTarName) cannot be: a lone surrogate has no percent-encoding, and
 // VS Code's Uri.toString() throws on it. Such a path is shown with U+FFFD and its exact bytes ride in the
 // query (`raw=<base64url>`), so every name round-trips and the editor title stays readable.
 import { LayerlensError } from '../core/errors';
-import { displayName, hasRawBytes } from '../core/imagePaths';
-import { decodeTarName, encodeTarName } from '../core/paths';
+import { displayName, hasRawBytes } from '../core/model/imagePaths';
+import { decodeTarName, encodeTarName } from '../core/model/paths';
 
 export const LAYER_SCHEME = 'layerlens';
 

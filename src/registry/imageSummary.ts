@@ -1,9 +1,9 @@
 // What a registry says of an image without a layer read: the platforms an index offers, and for one image its
 // manifest and config alone (compressed size, layer count, platform, build steps). For the editor's quick
 // looks (Open Remote Image…'s platform pick, the Remote group, a Dockerfile's FROM hover); a few KB a look.
-import type { Platform } from '../core/archiveAssembler';
+import type { Platform } from '../core/archive/archiveAssembler';
 import { LayerlensError, throwIfAborted } from '../core/errors';
-import type { ImageConfig } from '../core/types';
+import type { ImageConfig } from '../core/model/types';
 import type { Credentials } from './credentials';
 import type { InsecureRegistries } from './insecureRegistries';
 import { choosePlatform, isAttestation, type PlatformDescriptor } from './platform';

@@ -1,7 +1,7 @@
 // Which manifest of a multi-platform index to read. `--platform os/arch[/variant]` as docker takes it; by default
 // the connected engine's, else this machine's. Attestation manifests (BuildKit provenance/SBOM: `vnd.docker.reference.type` or platform
 // unknown/unknown) are never picked. With no match, the error names the platforms there are.
-import { hostPlatform, type Platform } from '../core/archiveAssembler';
+import { hostPlatform, type Platform } from '../core/archive/archiveAssembler';
 import { LayerlensError } from '../core/errors';
 
 export interface PlatformDescriptor {

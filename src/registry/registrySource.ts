@@ -3,11 +3,11 @@
 // layout. The config comes first, so each layer's diffID is known before its blob: a layer the index cache
 // holds is never downloaded; the others download a few at once, each streaming through decompression into the
 // indexer (never to disk), its blob digest and its diffID both checked.
-import { ArchiveAssembler, type Platform } from '../core/archiveAssembler';
+import { ArchiveAssembler, type Platform } from '../core/archive/archiveAssembler';
 import { CancelledError, LayerlensError, throwIfAborted } from '../core/errors';
-import type { IndexCache } from '../core/indexCache';
-import { FactMismatchError, type KnownLayers } from '../core/knownLayers';
-import type { ImageConfig, ImageData, LayerIndex, ProgressReporter } from '../core/types';
+import type { IndexCache } from '../core/index/indexCache';
+import { FactMismatchError, type KnownLayers } from '../core/archive/knownLayers';
+import type { ImageConfig, ImageData, LayerIndex, ProgressReporter } from '../core/model/types';
 import type { Credentials } from './credentials';
 import type { InsecureRegistries } from './insecureRegistries';
 import { choosePlatform, type DefaultPlatform, type PlatformDescriptor } from './platform';

@@ -5,12 +5,12 @@
 // failed indexing is not retried by itself (an export can take a while): only after a reconnection, or when
 // retryFailed() says so (Refresh Containers).
 import * as vscode from 'vscode';
-import { imageLayerSources, type ImageLayerSource } from '../core/containerLayer';
+import { imageLayerSources, type ImageLayerSource } from '../core/model/containerLayer';
 import { LayerlensError, messageOf } from '../core/errors';
-import type { IndexCache } from '../core/indexCache';
+import type { IndexCache } from '../core/index/indexCache';
 import { loadImage, loadImageFromCache } from '../docker/imageLoader';
-import type { EngineService } from './engineService';
-import { withImageProgress } from './imageProgress';
+import type { EngineService } from '../services/engineService';
+import { withImageProgress } from '../services/imageProgress';
 
 type Change = { Path: string; Kind: number };
 

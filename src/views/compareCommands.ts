@@ -2,10 +2,10 @@
 // Command Palette (a quick pick of the image first). Both open the Layer Explorer's compare mode.
 import * as vscode from 'vscode';
 import { LayerlensError, messageOf } from '../core/errors';
-import { shortImageId } from '../core/imagePicks';
+import { shortImageId } from '../core/catalog/imagePicks';
 import type { ComparePanels } from '../explorer/comparePanels';
 import { comparePicks } from './comparePicks';
-import type { EngineService } from './engineService';
+import type { EngineService } from '../services/engineService';
 import { pickImage } from './imagePicker';
 import type { ImagesNode } from './imagesProvider';
 import type { PreviousBuilds } from './previousBuilds';

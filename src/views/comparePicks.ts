@@ -1,7 +1,7 @@
 // What "Compare with…" offers, most likely first: the same repository's other tags, then previous builds (the
 // images a tag of this one pointed to before, then untagged images, newest first), then every other image.
 // Pure (no `vscode`), so the order is unit-tested.
-import { imagePicks, shortImageId, type ImagePick, type PickableImage } from '../core/imagePicks';
+import { imagePicks, shortImageId, type ImagePick, type PickableImage } from '../core/catalog/imagePicks';
 
 export interface CompareSubject {
   id: string;

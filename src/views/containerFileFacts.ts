@@ -2,7 +2,7 @@
 // endpoint: each shown file's stat (size, type), and for a changed file that has the same size as the image's
 // version, its content hash, to tell a copy-up (same bytes) from a replacement. Hashes are kept per
 // (container, path, size, mtime), so repainting the view reads no file twice.
-import { judgeChangedFile, type ChangedFileVerdict, type ImageLayerSource } from '../core/containerLayer';
+import { judgeChangedFile, type ChangedFileVerdict, type ImageLayerSource } from '../core/model/containerLayer';
 import { messageOf } from '../core/errors';
 import { hashContainerFile, statContainerPath, type ContainerPathStat } from '../docker/containerArchive';
 import type { DockerEngine } from '../docker/engine';

@@ -1,14 +1,14 @@
 // Files of a container's read-write layer, read-only, as VS Code documents: the `layerlens-container:` file
-// system (URIs in core/containerFileUri.ts) reads them through the engine's archive endpoint, and only the paths
+// system (URIs in core/model/containerFileUri.ts) reads them through the engine's archive endpoint, and only the paths
 // that `docker diff` reports as added or changed: nothing else of the container (mounted volumes, the host's
 // bind mounts) can be named through it. Commands open a file, its image's version, or both side by side.
 import * as vscode from 'vscode';
-import { CONTAINER_FILE_SCHEME, formatContainerFileUri, parseContainerFileUri, type ContainerFileRef } from '../core/containerFileUri';
+import { CONTAINER_FILE_SCHEME, formatContainerFileUri, parseContainerFileUri, type ContainerFileRef } from '../core/model/containerFileUri';
 import { CancelledError, LayerlensError, messageOf } from '../core/errors';
 import { readContainerFile, statContainerPath } from '../docker/containerArchive';
 import { layerUri } from '../fs/layerFileSystem';
 import type { ContainersNode } from './containersProvider';
-import type { EngineService } from './engineService';
+import type { EngineService } from '../services/engineService';
 
 const READ_ONLY_REASON = 'Layerlens shows the files of a container as the engine reports them; it never writes to a container.';
 /** docker diff is asked again after this long: a running container keeps writing. */

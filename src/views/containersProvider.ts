@@ -15,13 +15,13 @@ import {
   type ContainerChangeKind,
   type CopyUpTotals,
   type ImageLayerSource,
-} from '../core/containerLayer';
-import { stepsFromEngineHistory, type ViewStep } from '../core/engineHistory';
+} from '../core/model/containerLayer';
+import { stepsFromEngineHistory, type ViewStep } from '../core/model/engineHistory';
 import { formatBytes, formatDate } from '../core/format';
 import type { ContainerPathStat } from '../docker/containerArchive';
 import type { ChangeSources } from './changeSources';
 import type { ContainerFileFacts } from './containerFileFacts';
-import type { EngineService } from './engineService';
+import type { EngineService } from '../services/engineService';
 import { refreshOnEvents, reportListingFailure } from './refreshOnEvents';
 
 export interface ContainerSummary {

@@ -1,7 +1,7 @@
 // The connected engine (or the host that does not answer) in the status bar: always visible, unlike a
 // view's description, which VS Code hides when a container shows a single view. A click changes the host.
 import * as vscode from 'vscode';
-import type { EngineService } from './engineService';
+import type { EngineService } from '../services/engineService';
 
 export function createEngineStatusBar(engines: EngineService): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('layerlens.engine', vscode.StatusBarAlignment.Left, 10);

@@ -4,23 +4,23 @@
 // the Images view, a layer in the Layer Explorer or a Dockerfile hover, a container's read-write layer.
 // Documents are refreshed when the engine's images change.
 import * as vscode from 'vscode';
-import { analyzeImage } from '../core/analysis';
-import { analysisToMarkdown } from '../core/analysisMarkdown';
+import { analyzeImage } from '../core/analysis/analysis';
+import { analysisToMarkdown } from '../core/analysis/analysisMarkdown';
 import { LayerlensError, messageOf } from '../core/errors';
 import { explainContainerLayer } from '../core/explain/explainContainer';
 import { explainLayer, explainStep } from '../core/explain/explainLayer';
 import { explanationToMarkdown, escapeMarkdown } from '../core/explain/markdown';
 import { imagesSharingLayer } from '../core/explain/sharedWith';
 import type { Explanation } from '../core/explain/explanation';
-import type { IndexCache } from '../core/indexCache';
-import type { ImageModel } from '../core/imageModel';
+import type { IndexCache } from '../core/index/indexCache';
+import type { ImageModel } from '../core/model/imageModel';
 import { isPathReference, loadAnalysis, loadImage } from '../docker/imageLoader';
-import { stepsFromEngineHistory } from '../core/engineHistory';
+import { stepsFromEngineHistory } from '../core/model/engineHistory';
 import { formatBytes } from '../core/format';
-import type { EngineService } from './engineService';
+import type { EngineService } from '../services/engineService';
 import { pickImage } from './imagePicker';
 import { isEngineReference } from './imageReferences';
-import { withImageProgress } from './imageProgress';
+import { withImageProgress } from '../services/imageProgress';
 import type { ImagesNode, ImagesProvider } from './imagesProvider';
 
 export const EXPLAIN_SCHEME = 'layerlens-explain';

@@ -2,8 +2,8 @@
 // with a quick pick instead.
 import * as vscode from 'vscode';
 import { LayerlensError, messageOf } from '../core/errors';
-import type { IndexCache } from '../core/indexCache';
-import type { EngineService } from './engineService';
+import type { IndexCache } from '../core/index/indexCache';
+import type { EngineService } from '../services/engineService';
 import { ExplainDocuments } from './explainPreview';
 import { pickImage as choose } from './imagePicker';
 import { remoteImageTitle } from './openRemoteImage';

@@ -1,8 +1,8 @@
 // The Command Palette's image picker, shared by every command that needs an image: each name with its size,
-// short ID and age, by name then newest (src/core/imagePicks.ts).
+// short ID and age, by name then newest (src/core/catalog/imagePicks.ts).
 import * as vscode from 'vscode';
-import { imagePicks } from '../core/imagePicks';
-import type { EngineService } from './engineService';
+import { imagePicks } from '../core/catalog/imagePicks';
+import type { EngineService } from '../services/engineService';
 
 export interface PickedImage {
   /** The image ID. */

@@ -3,16 +3,16 @@
 // A step's tooltip adds its files and waste when the image was indexed before (the index cache), never exporting.
 // A "Remote" group first lists the recent images opened from a registry (remoteImages.ts), engine or not.
 import * as vscode from 'vscode';
-import { buildCatalog, layerUsage, type CatalogImage, type Repository } from '../core/catalog';
-import { stepsFromEngineHistory, type EngineHistoryEntry, type ViewStep } from '../core/engineHistory';
-import { analyzeImage, type ImageAnalysis } from '../core/analysis';
+import { buildCatalog, layerUsage, type CatalogImage, type Repository } from '../core/catalog/catalog';
+import { stepsFromEngineHistory, type EngineHistoryEntry, type ViewStep } from '../core/model/engineHistory';
+import { analyzeImage, type ImageAnalysis } from '../core/analysis/analysis';
 import { formatAge, formatBytes, formatDate } from '../core/format';
-import type { IndexCache } from '../core/indexCache';
+import type { IndexCache } from '../core/index/indexCache';
 import { loadImageFromCache } from '../docker/imageLoader';
-import type { EngineService } from './engineService';
+import type { EngineService } from '../services/engineService';
 import { refreshOnEvents, reportListingFailure } from './refreshOnEvents';
-import { mapSteps } from '../core/history';
-import type { Step } from '../core/types';
+import { mapSteps } from '../core/model/history';
+import type { Step } from '../core/model/types';
 import { remoteImageTitle } from './openRemoteImage';
 import { describeRemoteImage, type RemoteImage } from './remoteImageList';
 import type { RemoteImages } from './remoteImages';

@@ -4,12 +4,12 @@
 // config are read here; the layers download in the explorer, with progress and Cancel. Credentials are the
 // docker CLI's (src/registry/credentials.ts) and never shown.
 import * as vscode from 'vscode';
-import { hostPlatform, type Platform } from '../core/archiveAssembler';
+import { hostPlatform, type Platform } from '../core/archive/archiveAssembler';
 import { LayerlensError, messageOf } from '../core/errors';
 import { formatPlatform } from '../registry/platform';
 import { listPlatforms, readImageSummary, type RemotePlatform, type SummaryOptions } from '../registry/imageSummary';
 import { formatReference, parseRegistryReference } from '../registry/reference';
-import type { EngineService } from './engineService';
+import type { EngineService } from '../services/engineService';
 import { describeRemoteImage, recentReferences, remoteReferenceOf, type RemoteImage } from './remoteImageList';
 import type { RemoteImages } from './remoteImages';
 

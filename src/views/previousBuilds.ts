@@ -3,7 +3,7 @@
 // the Dockerfile's "since the previous build" figures read it.
 import * as vscode from 'vscode';
 import { messageOf } from '../core/errors';
-import type { EngineService } from './engineService';
+import type { EngineService } from '../services/engineService';
 import { emptyMemory, parseMemory, previousBuildOf, rememberListing, tagsOfListing, type TagMemory } from './previousBuildMemory';
 
 const STATE_KEY = 'layerlens.previousBuilds';

@@ -1,7 +1,7 @@
 // Views refresh from the engine's events; a burst (a build, a prune, a compose up) becomes one refresh.
 import * as vscode from 'vscode';
 import { LayerlensError, messageOf } from '../core/errors';
-import type { EngineService } from './engineService';
+import type { EngineService } from '../services/engineService';
 
 export function refreshOnEvents(engines: EngineService, type: 'image' | 'container', refresh: () => void): vscode.Disposable {
   let timer: NodeJS.Timeout | undefined;

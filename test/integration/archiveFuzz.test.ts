@@ -10,10 +10,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { readImageFromPath } from '../../src/core/archiveReader';
+import { readImageFromPath } from '../../src/core/archive/archiveReader';
 import { LayerlensError } from '../../src/core/errors';
-import { ImageModel } from '../../src/core/imageModel';
-import { treeReport } from '../../src/core/reports';
+import { ImageModel } from '../../src/core/model/imageModel';
+import { treeReport } from '../../src/core/reports/imageReports';
 import { heavyMutants, mutants, type Mutant } from '../support/archiveMutants';
 
 const ROOT = join(__dirname, '..', '..');

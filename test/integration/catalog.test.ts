@@ -2,7 +2,7 @@
 // layer sharing, the event stream (tag/untag seen live) and a container's read-write layer (docker diff).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildCatalog, layerUsage } from '../../src/core/catalog';
+import { buildCatalog, layerUsage } from '../../src/core/catalog/catalog';
 import { watchEngineEvents, type EngineEvent } from '../../src/docker/events';
 import { connect, fixtureName, testEngines } from './support/engines';
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { pack } from 'tar-stream';
-import { contentHashOf } from '../../src/core/contentHash';
+import { contentHashOf } from '../../src/core/index/contentHash';
 import { LayerlensError } from '../../src/core/errors';
 import { hashContainerFile, readContainerFile, statContainerPath } from '../../src/docker/containerArchive';
 import { connect, fixtureName, testEngines } from './support/engines';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadImage } from '../../src/docker/imageLoader';
-import type { ImageModel } from '../../src/core/imageModel';
+import type { ImageModel } from '../../src/core/model/imageModel';
 import type { DockerEngine } from '../../src/docker/engine';
 import { connect, fixtureName, testEngines } from './support/engines';
 import { comparableFromEngine, comparableFromOracle, compareFilesystems, exportedFilesystem } from './support/oracle';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { LayerlensError } from '../../src/core/errors';
-import { IndexCache } from '../../src/core/indexCache';
+import { IndexCache } from '../../src/core/index/indexCache';
 import { loadImage } from '../../src/docker/imageLoader';
 import { parseRegistryReference } from '../../src/registry/reference';
 import { readRegistryImage } from '../../src/registry/registrySource';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { contentHashOf } from '../../src/core/contentHash';
+import { contentHashOf } from '../../src/core/index/contentHash';
 import { LayerlensError } from '../../src/core/errors';
 import { ImageFileService, type ImageSource } from '../../src/docker/imageFileService';
 import { loadImage } from '../../src/docker/imageLoader';

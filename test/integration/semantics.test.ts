@@ -3,8 +3,8 @@
 // the build steps (they differ between builders), so these also check the history ↔ layer mapping.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { analyzeImage } from '../../src/core/analysis';
-import type { ImageModel } from '../../src/core/imageModel';
+import { analyzeImage } from '../../src/core/analysis/analysis';
+import type { ImageModel } from '../../src/core/model/imageModel';
 import { loadImage } from '../../src/docker/imageLoader';
 import { connect, fixtureName, testEngines } from './support/engines';
 

@@ -1,8 +1,8 @@
 // Efficiency and waste by dive's definitions (wagoodman/dive filetree/efficiency.go, image/analysis.go), computed by hand.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeImage } from '../../src/core/analysis';
-import { ImageModel } from '../../src/core/imageModel';
+import { analyzeImage } from '../../src/core/analysis/analysis';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { dir, file, image, layer } from './helpers';
 
 describe('analyzeImage: a three-layer image', () => {

@@ -2,10 +2,10 @@
 // real tables, and names from the image shown literally.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeImage } from '../../src/core/analysis';
-import { analysisToMarkdown, DIVE_MEASURES_EXPLAINED } from '../../src/core/analysisMarkdown';
+import { analyzeImage } from '../../src/core/analysis/analysis';
+import { analysisToMarkdown, DIVE_MEASURES_EXPLAINED } from '../../src/core/analysis/analysisMarkdown';
 import { formatBytes, formatPercent } from '../../src/core/format';
-import { ImageModel } from '../../src/core/imageModel';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { dir, file, image, layer } from './helpers';
 
 const L0 = layer([dir('/app'), file('/app/a', 100, 'A'), file('/app/b|*x*', 50, 'B'), dir('/etc'), file('/etc/m', 40, 'M')]);

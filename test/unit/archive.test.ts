@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readImageFromPath, readImageTar } from '../../src/core/archiveReader';
+import { readImageFromPath, readImageTar } from '../../src/core/archive/archiveReader';
 import { LayerlensError } from '../../src/core/errors';
 import { buildImageArchive, type Layout, type TestImage } from '../support/imageBuilder';
 import { buildTar, sha256, zstdStored, type TarMember } from '../support/tarBuilder';

@@ -3,7 +3,7 @@
 // does not stop a layout from loading (go-containerregistry reads only referenced blobs).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readImageTar } from '../../src/core/archiveReader';
+import { readImageTar } from '../../src/core/archive/archiveReader';
 import { buildImageArchive } from '../support/imageBuilder';
 import { buildTar, compress, type TarMember } from '../support/tarBuilder';
 import { assertOneSentence, chunked, rejectsWith } from './helpers';

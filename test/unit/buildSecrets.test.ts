@@ -7,13 +7,13 @@ import { buildSecretFindings } from '../../src/core/secrets/buildSecretFindings'
 import { scanBuildMetadata, scanImageConfig } from '../../src/core/secrets/buildSecrets';
 import { SecretMasker, SHAPE_MASKER } from '../../src/core/secrets/masking';
 import { isSecretName, shapeOf } from '../../src/core/secrets/secretShapes';
-import { mapSteps } from '../../src/core/history';
-import { stepsFromEngineHistory } from '../../src/core/engineHistory';
-import type { ImageConfig } from '../../src/core/types';
+import { mapSteps } from '../../src/core/model/history';
+import { stepsFromEngineHistory } from '../../src/core/model/engineHistory';
+import type { ImageConfig } from '../../src/core/model/types';
 import { parseDockerfile } from '../../src/core/dockerfile/parse';
 import { lintDockerfile } from '../../src/core/dockerfile/rules/index';
 import { hoverMarkdown } from '../../src/dockerfile/hoverMarkdown';
-import { ImageModel } from '../../src/core/imageModel';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { SecurityMarks } from '../../src/explorer/securityMarks';
 
 const GHP = 'ghp_' + 'FakeLayerlensToken0123456789abcdefABCD';

@@ -7,9 +7,9 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { CACHE_FORMAT, IndexCache, MAX_ENTRY_BYTES } from '../../src/core/indexCache';
+import { CACHE_FORMAT, IndexCache, MAX_ENTRY_BYTES } from '../../src/core/index/indexCache';
 import { CAPTURE_KEY } from '../../src/core/packages/readers';
-import type { LayerIndex } from '../../src/core/types';
+import type { LayerIndex } from '../../src/core/model/types';
 
 const DIFF = 'sha256:' + 'c'.repeat(64);
 const IMAGE = 'sha256:' + 'd'.repeat(64);

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildCatalog, layerUsage, splitReference, type CatalogImage } from '../../src/core/catalog';
+import { buildCatalog, layerUsage, splitReference, type CatalogImage } from '../../src/core/catalog/catalog';
 
 const image = (id: string, repoTags: string[], created: number, layers: string[] = []): CatalogImage => ({ id, repoTags, repoDigests: [], created, size: 100, layers });
 

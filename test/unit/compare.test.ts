@@ -1,9 +1,9 @@
 // compareImages over small hand-built models: every expectation follows from the semantics applied by hand.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImageModel } from '../../src/core/imageModel';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { compareImages } from '../../src/core/compare';
-import type { LayerEntry } from '../../src/core/types';
+import type { LayerEntry } from '../../src/core/model/types';
 import { dir, file, image, layer } from './helpers';
 
 const link = (path: string, target: string, extra: Partial<LayerEntry> = {}): LayerEntry => ({ path, type: 'symlink', size: 0, mode: 0o777, uid: 0, gid: 0, linkTarget: target, ...extra });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compareImages } from '../../src/core/compare';
-import { ImageModel } from '../../src/core/imageModel';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { parseFromCompareWebview } from '../../src/explorer/compareProtocol';
 import { CompareTree } from '../../src/explorer/compareTree';
 import { sinceBuildBytes, sinceBuildText } from '../../src/dockerfile/sinceBuildText';

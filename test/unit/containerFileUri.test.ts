@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatContainerFileUri, parseContainerFileUri, safeContainerPath } from '../../src/core/containerFileUri';
+import { formatContainerFileUri, parseContainerFileUri, safeContainerPath } from '../../src/core/model/containerFileUri';
 
 const ID = 'ab'.repeat(32);
 

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { containerChangeTree, countChanges } from '../../src/core/containerLayer';
+import { containerChangeTree, countChanges } from '../../src/core/model/containerLayer';
 
 describe('container read-write layer', () => {
   test('docker diff output becomes a sorted tree; parents not reported themselves carry no kind', () => {

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { containerChangeTree, containerFileType, copyUpTotals, describeChange, describeTotals, imageLayerSources, judgeChangedFile } from '../../src/core/containerLayer';
-import { ImageModel } from '../../src/core/imageModel';
+import { containerChangeTree, containerFileType, copyUpTotals, describeChange, describeTotals, imageLayerSources, judgeChangedFile } from '../../src/core/model/containerLayer';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { dir, file, image, layer } from './helpers';
 
 // An image whose top view is worked out by hand from the stacking rules:

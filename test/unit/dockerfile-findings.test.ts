@@ -4,11 +4,11 @@
 // hand, its history in the legacy builder's words.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeImage } from '../../src/core/analysis';
+import { analyzeImage } from '../../src/core/analysis/analysis';
 import { dockerfileFindings, lintDockerfile, matchDockerfile, parseDockerfile, type Finding } from '../../src/core/dockerfile';
 import { setidBits } from '../../src/core/dockerfile/permissionCommands';
 import { explainLayers } from '../../src/core/explain/explainLayer';
-import { ImageModel } from '../../src/core/imageModel';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { dir, file, image, layer } from './helpers';
 
 const copy = (dest: string) => `/bin/sh -c #(nop) COPY file:${'d'.repeat(64)} in ${dest} `;

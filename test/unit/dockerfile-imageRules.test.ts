@@ -2,14 +2,14 @@
 // three-layer image built by hand, its history in the legacy builder's words.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeImage } from '../../src/core/analysis';
+import { analyzeImage } from '../../src/core/analysis/analysis';
 import { deletedBytesByLayer, imageFindings } from '../../src/core/dockerfile/imageRules';
 import { IMAGE_RULES, STATIC_RULES, ruleInfo } from '../../src/core/dockerfile/index';
 import type { Finding as ExplainFinding } from '../../src/core/explain/explanation';
 import { FINDING_RULES } from '../../src/core/explain/findingRules';
 import { matchDockerfile } from '../../src/core/dockerfile/match';
 import { parseDockerfile } from '../../src/core/dockerfile/parse';
-import { ImageModel } from '../../src/core/imageModel';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { dir, file, image, layer } from './helpers';
 
 const HASH = 'c'.repeat(64);

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { matchAtLine, matchDockerfile, type DockerfileMatch, type MatchableStep } from '../../src/core/dockerfile/match';
 import { parseDockerfile } from '../../src/core/dockerfile/parse';
 import { stepForm } from '../../src/core/dockerfile/stepForms';
-import { mapSteps, readableInstruction } from '../../src/core/history';
-import type { HistoryEntry } from '../../src/core/types';
+import { mapSteps, readableInstruction } from '../../src/core/model/history';
+import type { HistoryEntry } from '../../src/core/model/types';
 import { FIXTURE_BUILDS, PROBE_BUILDS } from './dockerfileHistories';
 
 /** Steps as the image model makes them: every history entry, layers numbered over the non-empty ones. */

@@ -4,8 +4,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { matchAtLine, matchDockerfile, parseDockerfile } from '../../src/core/dockerfile';
-import type { ImageAnalysis } from '../../src/core/analysis';
-import { mapSteps } from '../../src/core/history';
+import type { ImageAnalysis } from '../../src/core/analysis/analysis';
+import { mapSteps } from '../../src/core/model/history';
 import { codeLensText } from '../../src/dockerfile/codeLensText';
 import { linkedFindings } from '../../src/dockerfile/linkedFindings';
 import { baseFacts, shortImageName, type ImageFacts } from '../../src/dockerfile/imageFacts';

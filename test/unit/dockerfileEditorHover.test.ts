@@ -4,9 +4,9 @@
 // hints and the link command. Also the status-bar text of each state.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeImage } from '../../src/core/analysis';
+import { analyzeImage } from '../../src/core/analysis/analysis';
 import { matchAtLine, matchDockerfile, parseDockerfile, lintDockerfile } from '../../src/core/dockerfile';
-import { ImageModel } from '../../src/core/imageModel';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { codeLensText } from '../../src/dockerfile/codeLensText';
 import { imageFacts } from '../../src/dockerfile/imageFacts';
 import { instructionInsight } from '../../src/dockerfile/instructionInsight';

@@ -1,9 +1,9 @@
 // A small image built by hand with the Dockerfile that made it, for the editor's unit tests (not a test file
 // itself): layer 1 leaves apt lists and a file with a hostile name, and ships a file that layer 2 deletes.
-import { analyzeImage } from '../../src/core/analysis';
+import { analyzeImage } from '../../src/core/analysis/analysis';
 import { explainLayer } from '../../src/core/explain/explainLayer';
 import type { Finding as ExplainFinding } from '../../src/core/explain/explanation';
-import { ImageModel } from '../../src/core/imageModel';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { imageFacts, type ImageFacts } from '../../src/dockerfile/imageFacts';
 import { dir, file, image, layer } from './helpers';
 

@@ -5,8 +5,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDockerfile } from '../../src/core/dockerfile';
-import { stepsFromEngineHistory, type EngineHistoryEntry } from '../../src/core/engineHistory';
-import type { HistoryEntry } from '../../src/core/types';
+import { stepsFromEngineHistory, type EngineHistoryEntry } from '../../src/core/model/engineHistory';
+import type { HistoryEntry } from '../../src/core/model/types';
 import { AUTO_LINK_MIN_SCORE, automaticLink, matchPercent, rankImages, type CandidateImage } from '../../src/dockerfile/imageRanking';
 import { FIXTURE_BUILDS, PROBE_BUILDS } from './dockerfileHistories';
 

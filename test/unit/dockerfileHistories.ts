@@ -3,7 +3,7 @@
 // probes' from docker history, without empty_layer).
 // The fixture images are test/fixtures/<name>/Dockerfile built by test/setup/build-fixtures.sh (which adds a
 // --label: the legacy builder records it as a last LABEL step). Not a test file itself.
-import type { HistoryEntry } from '../../src/core/types';
+import type { HistoryEntry } from '../../src/core/model/types';
 
 export interface RecordedBuild { dockerfile: string; history: HistoryEntry[] }
 

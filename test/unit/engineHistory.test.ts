@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stepsFromEngineHistory, type EngineHistoryEntry } from '../../src/core/engineHistory';
+import { stepsFromEngineHistory, type EngineHistoryEntry } from '../../src/core/model/engineHistory';
 
 describe('steps from the engine history API', () => {
   const h = (CreatedBy: string, Size: number): EngineHistoryEntry => ({ Id: '<missing>', Created: 1, CreatedBy, Tags: null, Size, Comment: '' });

@@ -2,15 +2,15 @@
 // commits and imports, a container's read-write layer, and the pieces they are made of.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeImage } from '../../src/core/analysis';
+import { analyzeImage } from '../../src/core/analysis/analysis';
 import { explainContainerLayer } from '../../src/core/explain/explainContainer';
 import { explainLayer, explainLayers, explainStep } from '../../src/core/explain/explainLayer';
 import type { LayerExplanation, StepExplanation } from '../../src/core/explain/explanation';
 import { imagesSharingLayer } from '../../src/core/explain/sharedWith';
 import { splitShellCommands } from '../../src/core/explain/shellCommands';
 import { topDirectories } from '../../src/core/explain/topDirectories';
-import { ImageModel } from '../../src/core/imageModel';
-import type { HistoryEntry, LayerIndex } from '../../src/core/types';
+import { ImageModel } from '../../src/core/model/imageModel';
+import type { HistoryEntry, LayerIndex } from '../../src/core/model/types';
 import { assertOneSentence, dir, file, image, layer } from './helpers';
 
 function modelOf(layers: LayerIndex[], history?: HistoryEntry[]): ImageModel {

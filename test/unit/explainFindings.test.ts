@@ -1,13 +1,13 @@
 // Each finding of "Explain This Layer": what triggers it (with exact evidence and totals), and look-alikes that must not.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeImage } from '../../src/core/analysis';
+import { analyzeImage } from '../../src/core/analysis/analysis';
 import { explainLayer, type ExplainContext } from '../../src/core/explain/explainLayer';
 import { explanationToMarkdown } from '../../src/core/explain/markdown';
 import type { Finding, FindingId, LayerExplanation } from '../../src/core/explain/explanation';
-import { ImageModel } from '../../src/core/imageModel';
-import { SecretMarker } from '../../src/core/secretMarkers';
-import type { LayerEntry, LayerIndex } from '../../src/core/types';
+import { ImageModel } from '../../src/core/model/imageModel';
+import { SecretMarker } from '../../src/core/index/secretMarkers';
+import type { LayerEntry, LayerIndex } from '../../src/core/model/types';
 import { assertOneSentence, dir, file, image, layer } from './helpers';
 
 /** A small base every test stacks on: /tmp is sticky, as in real images. */

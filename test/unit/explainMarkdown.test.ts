@@ -2,13 +2,13 @@
 // hostile file names, tags and commands must show literally, and only our links may become links.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeImage } from '../../src/core/analysis';
+import { analyzeImage } from '../../src/core/analysis/analysis';
 import { explainContainerLayer } from '../../src/core/explain/explainContainer';
 import { explainLayer, explainStep } from '../../src/core/explain/explainLayer';
 import { escapeMarkdown, explanationToMarkdown } from '../../src/core/explain/markdown';
 import { explanationToText } from '../../src/core/explain/plainText';
 import { printablePath } from '../../src/core/format';
-import { ImageModel } from '../../src/core/imageModel';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { dir, file, image, layer } from './helpers';
 
 // markdown-it is what VS Code's Markdown preview renders with (here through @vscode/vsce, a dev dependency).

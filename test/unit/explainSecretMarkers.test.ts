@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IndexCache } from '../../src/core/indexCache';
-import { SECRET_SCAN_LIMIT, SecretMarker, secretMarkerNames, secretMarkersIn } from '../../src/core/secretMarkers';
-import type { LayerEntry, LayerIndex } from '../../src/core/types';
+import { IndexCache } from '../../src/core/index/indexCache';
+import { SECRET_SCAN_LIMIT, SecretMarker, secretMarkerNames, secretMarkersIn } from '../../src/core/index/secretMarkers';
+import type { LayerEntry, LayerIndex } from '../../src/core/model/types';
 import { buildTar } from '../support/tarBuilder';
 import { indexBlob } from './helpers';
 

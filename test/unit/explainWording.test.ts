@@ -2,11 +2,11 @@
 // names a number of paths, files or layers (finding titles and fixes, the stack, a container's layer).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeImage } from '../../src/core/analysis';
+import { analyzeImage } from '../../src/core/analysis/analysis';
 import { explainContainerLayer } from '../../src/core/explain/explainContainer';
 import { explainLayer } from '../../src/core/explain/explainLayer';
 import { explanationToText } from '../../src/core/explain/plainText';
-import { ImageModel } from '../../src/core/imageModel';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { byCount, plural } from '../../src/core/explain/wording';
 import { dir, file, image, layer } from './helpers';
 

@@ -2,8 +2,8 @@
 // answers requests (children, filter, reveal, details) from the image model.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeImage } from '../../src/core/analysis';
-import { ImageModel } from '../../src/core/imageModel';
+import { analyzeImage } from '../../src/core/analysis/analysis';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { ExplorerSession } from '../../src/explorer/explorerSession';
 import { isPanelState, parseFromWebview, type Request, type TreeQuery } from '../../src/explorer/protocol';
 import { dir, file, image, layer } from './helpers';

@@ -3,9 +3,9 @@
 // And the byte sniffing that tells Compare a binary from text, by VS Code's own rule (src/fs/binaryContent.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeImage } from '../../src/core/analysis';
-import { ImageModel } from '../../src/core/imageModel';
-import type { LayerEntry } from '../../src/core/types';
+import { analyzeImage } from '../../src/core/analysis/analysis';
+import { ImageModel } from '../../src/core/model/imageModel';
+import type { LayerEntry } from '../../src/core/model/types';
 import { ExplorerSession } from '../../src/explorer/explorerSession';
 import { looksBinary } from '../../src/fs/binaryContent';
 import { assertOneSentence, dir, file, image, layer } from './helpers';

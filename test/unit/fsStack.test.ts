@@ -1,8 +1,8 @@
 // The stacking rules of the OCI image spec (layer.md "Applying Changesets" and "Whiteouts").
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { FsStack, modificationKind, type DeletionCause, type ModificationKind } from '../../src/core/fsStack';
-import type { LayerIndex } from '../../src/core/types';
+import { FsStack, modificationKind, type DeletionCause, type ModificationKind } from '../../src/core/model/fsStack';
+import type { LayerIndex } from '../../src/core/model/types';
 import { buildTar } from '../support/tarBuilder';
 import { dir, file, indexBlob, layer } from './helpers';
 

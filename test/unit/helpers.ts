@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { indexLayerStream } from '../../src/core/layerIndexer';
+import { indexLayerStream } from '../../src/core/index/layerIndexer';
 import { LayerlensError } from '../../src/core/errors';
-import { sniff } from '../../src/core/sniff';
-import type { ImageConfig, ImageData, LayerEntry, LayerIndex } from '../../src/core/types';
+import { sniff } from '../../src/core/archive/sniff';
+import type { ImageConfig, ImageData, LayerEntry, LayerIndex } from '../../src/core/model/types';
 
 /** Streams a buffer in chunks of `chunk` bytes (small chunks exercise boundaries between reads). */
 export function chunked(data: Buffer, chunk = 64 * 1024): Readable {

@@ -2,7 +2,7 @@
 // (moby/buildkit frontend/dockerfile/dockerfile2llb).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mapSteps, readableInstruction } from '../../src/core/history';
+import { mapSteps, readableInstruction } from '../../src/core/model/history';
 
 describe('readableInstruction', () => {
   const cases: [string, string, string][] = [

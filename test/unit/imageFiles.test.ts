@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LayerlensError } from '../../src/core/errors';
-import { ImageFiles, memberKey, NotAFileError } from '../../src/core/imageFiles';
-import { ImageModel } from '../../src/core/imageModel';
-import { PathResolutionError } from '../../src/core/imagePaths';
-import type { LayerEntry } from '../../src/core/types';
+import { ImageFiles, memberKey, NotAFileError } from '../../src/core/model/imageFiles';
+import { ImageModel } from '../../src/core/model/imageModel';
+import { PathResolutionError } from '../../src/core/model/imagePaths';
+import type { LayerEntry } from '../../src/core/model/types';
 import { assertOneSentence, dir, file, image, layer } from './helpers';
 
 const link = (path: string, type: 'symlink' | 'hardlink', target: string): LayerEntry => ({ path, type, size: 0, mode: 0o777, uid: 0, gid: 0, linkTarget: target });

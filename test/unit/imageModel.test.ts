@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImageModel, type PathChange } from '../../src/core/imageModel';
+import { ImageModel, type PathChange } from '../../src/core/model/imageModel';
 import { dir, file, image, layer } from './helpers';
 
 // A four-layer image; every expectation below follows from the OCI stacking rules applied by hand.

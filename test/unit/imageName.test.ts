@@ -1,7 +1,7 @@
 // How the CLI (and, through the same helper, the extension) names an image: as the user referred to it.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { imageDisplayName, shortImageId } from '../../src/core/imageName';
+import { imageDisplayName, shortImageId } from '../../src/core/catalog/imageName';
 
 const ID = 'sha256:4fbbd74ca728e1b2f3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7081920';
 // A pull through a mirror leaves both names; the engine lists the mirror's first.

@@ -2,9 +2,9 @@
 // only, loops stopped, names that are not UTF-8 found again from their displayed form.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FsStack } from '../../src/core/fsStack';
-import { describePath, displayName, MAX_SYMLINKS, normalizeImagePath, PathResolutionError, resolveInImage } from '../../src/core/imagePaths';
-import type { LayerEntry } from '../../src/core/types';
+import { FsStack } from '../../src/core/model/fsStack';
+import { describePath, displayName, MAX_SYMLINKS, normalizeImagePath, PathResolutionError, resolveInImage } from '../../src/core/model/imagePaths';
+import type { LayerEntry } from '../../src/core/model/types';
 import { assertOneSentence, dir, file, layer } from './helpers';
 
 function symlink(path: string, target: string): LayerEntry {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { imagePicks } from '../../src/core/imagePicks';
+import { imagePicks } from '../../src/core/catalog/imagePicks';
 
 const now = Date.UTC(2026, 11, 1, 10, 0, 0);
 const hoursAgo = (h: number) => (now - h * 3600_000) / 1000;

@@ -1,7 +1,7 @@
 // Which image a `layerlens:` URI reads: an explorer's image first, else one loaded by ID (and kept, two at most).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ImageModel } from '../../src/core/imageModel';
+import { ImageModel } from '../../src/core/model/imageModel';
 import type { DockerEngine } from '../../src/docker/engine';
 import { imageSourceResolver } from '../../src/fs/imageSources';
 import { image, layer } from './helpers';

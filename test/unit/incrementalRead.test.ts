@@ -4,10 +4,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readImageTar, readImageTarReporting } from '../../src/core/archiveReader';
-import { readImageIncrementally } from '../../src/core/incrementalRead';
-import { worthHashingReadLayers, type KnownLayers } from '../../src/core/knownLayers';
-import type { ImageData, LayerIndex } from '../../src/core/types';
+import { readImageTar, readImageTarReporting } from '../../src/core/archive/archiveReader';
+import { readImageIncrementally } from '../../src/core/archive/incrementalRead';
+import { worthHashingReadLayers, type KnownLayers } from '../../src/core/archive/knownLayers';
+import type { ImageData, LayerIndex } from '../../src/core/model/types';
 import { buildImageArchive, type BuiltImage, type Layout, type TestImage } from '../support/imageBuilder';
 import { buildTar, type LayerCompression, type TarMember } from '../support/tarBuilder';
 import { chunked, rejectsWith } from './helpers';

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CACHE_FORMAT, IndexCache, defaultCacheDirectory } from '../../src/core/indexCache';
-import type { LayerIndex } from '../../src/core/types';
+import { CACHE_FORMAT, IndexCache, defaultCacheDirectory } from '../../src/core/index/indexCache';
+import type { LayerIndex } from '../../src/core/model/types';
 
 const DIFF_A = 'sha256:' + 'a'.repeat(64);
 const DIFF_B = 'sha256:' + 'b'.repeat(64);

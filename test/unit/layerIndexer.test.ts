@@ -2,9 +2,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import { encodeTarName } from '../../src/core/paths';
+import { encodeTarName } from '../../src/core/model/paths';
 import { buildTar, zstdStored, type TarMember } from '../support/tarBuilder';
-import type { LayerEntry } from '../../src/core/types';
+import type { LayerEntry } from '../../src/core/model/types';
 import { assertOneSentence, contentHash, indexBlob, rejectsWith, sha256Hex } from './helpers';
 
 const byPath = (entries: LayerEntry[]) => new Map(entries.map((e) => [e.path, e]));

@@ -1,7 +1,7 @@
 // The explorer's tree model on an image built in memory: markers, ghosts, rollups, ranges, filters, sorting.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ImageModel } from '../../src/core/imageModel';
+import { ImageModel } from '../../src/core/model/imageModel';
 import { LayerTree } from '../../src/explorer/layerTree';
 import { compilePathFilter } from '../../src/explorer/pathFilter';
 import type { FilterSpec, TreeRow } from '../../src/explorer/protocol';

@@ -6,11 +6,11 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { CACHE_FORMAT, IndexCache } from '../../src/core/indexCache';
+import { CACHE_FORMAT, IndexCache } from '../../src/core/index/indexCache';
 import { CAPTURE_FILE_LIMIT } from '../../src/core/packages/capture';
 import { readImagePackages } from '../../src/core/packages/imagePackages';
 import { compareVersions } from '../../src/core/packages/versionOrder';
-import type { LayerIndex } from '../../src/core/types';
+import type { LayerIndex } from '../../src/core/model/types';
 import { buildTar, type TarMember } from '../support/tarBuilder';
 import { assertOneSentence, indexBlob } from './helpers';
 

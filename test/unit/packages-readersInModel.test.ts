@@ -13,7 +13,7 @@ import { npmReader } from '../../src/core/packages/npm';
 import { pythonReader } from '../../src/core/packages/python';
 import { prepareRpmReader, rpmReader } from '../../src/core/packages/rpm';
 import type { PackageDatabaseReader } from '../../src/core/packages/types';
-import type { LayerIndex } from '../../src/core/types';
+import type { LayerIndex } from '../../src/core/model/types';
 import { buildTar, type TarMember } from '../support/tarBuilder';
 import { indexBlob } from './helpers';
 import { packageData, run } from './packagesFixtures';

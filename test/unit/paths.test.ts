@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { comparePaths, decodeTarName, encodeTarName, normalizeMemberPath } from '../../src/core/paths';
+import { comparePaths, decodeTarName, encodeTarName, normalizeMemberPath } from '../../src/core/model/paths';
 
 /** A name as tar-stream hands it over with latin1 filename encoding: one char per raw byte. */
 const asRead = (bytes: Buffer | string) => (typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes).toString('latin1');

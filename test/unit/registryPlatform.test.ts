@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostPlatform } from '../../src/core/archiveAssembler';
+import { hostPlatform } from '../../src/core/archive/archiveAssembler';
 import { LayerlensError } from '../../src/core/errors';
 import { choosePlatform, parsePlatform, type PlatformDescriptor } from '../../src/registry/platform';
 

@@ -2,9 +2,9 @@
 // eStargz writer puts after the marker (its TOC entry) is no file, but the diffID still covers every byte.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LayerFileCollector } from '../../src/core/archiveFileScan';
-import { contentHashOf } from '../../src/core/contentHash';
-import { sniff } from '../../src/core/sniff';
+import { LayerFileCollector } from '../../src/core/archive/archiveFileScan';
+import { contentHashOf } from '../../src/core/index/contentHash';
+import { sniff } from '../../src/core/archive/sniff';
 import { buildTar, compress, sha256, type LayerCompression } from '../support/tarBuilder';
 import { chunked, indexBlob } from './helpers';
 

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { renderAnalysis } from '../../src/cli/humanOutput';
-import { analyzeImage } from '../../src/core/analysis';
-import { ImageModel } from '../../src/core/imageModel';
-import { IndexCache } from '../../src/core/indexCache';
-import { analyzeReport, evaluateCiRules, layersReport } from '../../src/core/reports';
-import { describeUserWasted, formatUserWastedRatio, jsonRatio, reviveUserWastedPercent, userWastedRatio } from '../../src/core/userWasted';
+import { analyzeImage } from '../../src/core/analysis/analysis';
+import { ImageModel } from '../../src/core/model/imageModel';
+import { IndexCache } from '../../src/core/index/indexCache';
+import { analyzeReport, evaluateCiRules, layersReport } from '../../src/core/reports/imageReports';
+import { describeUserWasted, formatUserWastedRatio, jsonRatio, reviveUserWastedPercent, userWastedRatio } from '../../src/core/analysis/userWasted';
 import { file, image, layer } from './helpers';
 
 // ggcr's whiteout_image.tar in small: the base ships /foo.txt (4 B), the only other layer whites it out.

@@ -6,7 +6,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, test } from 'node:test';
 import { LayerlensError } from '../../src/core/errors';
-import { createZstdDecompressor } from '../../src/core/zstdStream';
+import { createZstdDecompressor } from '../../src/core/archive/zstdStream';
 import { zstdStored } from '../support/tarBuilder';
 import { chunked } from './helpers';
 

@@ -1,7 +1,7 @@
 // Compare two images: what differs between their final filesystems, which layer and step of each made every
 // version, how the histories line up, where the bytes went and which config fields changed. A query over two
 // models: it never asks where the bytes came from. Cost: stacking both images, then one walk over both trees.
-import type { ImageModel } from '../imageModel';
+import type { ImageModel } from '../model/imageModel';
 import type { ComparedImage, ImageComparison } from './comparison';
 import { configDifferences } from './configDifferences';
 import { biggestDirectoryChanges, directoryBytes } from './directoryGrowth';

@@ -1,6 +1,6 @@
 // What `compareImages` returns: plain data, the very objects of `layerlens compare --json` (README "compare").
 // Fields may be added, never renamed.
-import type { EntryType } from '../types';
+import type { EntryType } from '../model/types';
 
 /** One image of the pair. `size`: bytes of regular files over all its layers (as `layers` and `analyze` count). */
 export interface ComparedImage {

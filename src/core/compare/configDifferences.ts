@@ -1,7 +1,7 @@
 // Every field of the image config that differs: the keys of its `config` object (Env, Cmd, Labels…) and the
 // platform. An absent field and an empty one are the same: the legacy builder writes "Hostname": "" and
 // "Env": null where BuildKit writes nothing. `created` is left out: it differs between any two builds.
-import type { ImageConfig } from '../types';
+import type { ImageConfig } from '../model/types';
 import type { ConfigDifference } from './comparison';
 
 const PLATFORM_FIELDS = ['architecture', 'os', 'variant'] as const;

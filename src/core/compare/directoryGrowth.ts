@@ -2,8 +2,8 @@
 // directories that grew or shrank most. A directory whose whole change sits in one child directory is left
 // out for that child ("/usr" would head the list otherwise): the deepest one says where. "/" is never listed:
 // its change is the size delta of the summary.
-import type { FsNode, FsStack } from '../fsStack';
-import { parentOf } from '../paths';
+import type { FsNode, FsStack } from '../model/fsStack';
+import { parentOf } from '../model/paths';
 import type { DirectoryGrowth } from './comparison';
 
 /** Bytes of regular files under each directory, "/" included, leaving out ignored paths and what is below them. */

@@ -2,7 +2,7 @@
 // anchored at the root when it starts with "/", else at any directory), one without matches the name
 // ("*.pyc"), as the explorer's filter reads globs, but case-sensitively: image paths are. A path inside an
 // ignored directory is ignored too (the caller checks parents first: paths come sorted).
-import { globToRegExp } from '../pathGlob';
+import { globToRegExp } from '../model/pathGlob';
 
 export function compileIgnoreGlobs(globs: readonly string[]): ((path: string) => boolean) | undefined {
   const tests = globs

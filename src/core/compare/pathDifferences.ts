@@ -4,9 +4,9 @@
 // no change; mode, uid and gid are the link's own, as `docker export` shows them. Its bytes are its target's as
 // the link's own layer holds them: a later layer that replaces the target path does not change the linked inode
 // (the containerd store's differ leaves such a link out of the new layer, and the export shows the old bytes).
-import type { FsNode, FsStack } from '../fsStack';
-import { comparePaths } from '../paths';
-import type { LayerEntry, LayerIndex } from '../types';
+import type { FsNode, FsStack } from '../model/fsStack';
+import { comparePaths } from '../model/paths';
+import type { LayerEntry, LayerIndex } from '../model/types';
 import type { DifferenceKind, PathDifference, PathSide } from './comparison';
 
 export interface ViewSide {

@@ -2,7 +2,7 @@
 // instruction with the same layer weighs most, then the same instruction, then the same Dockerfile keyword
 // (so "RUN apt-get install x=1" → "RUN … x=2" reads as one changed step, not one removed and one added).
 // Unmatched steps are only in A or only in B. Histories are short (dozens of steps), so O(n·m) is nothing.
-import type { Step } from '../types';
+import type { Step } from '../model/types';
 import type { StepAlignment, StepSide } from './comparison';
 
 export interface StepsOf {

@@ -6,7 +6,7 @@
 // instruction, and LL2009 (copied again only to change owner or mode) replaces LL1003 (`chmod`/`chown` after
 // COPY); each takes the static finding's place, on the command itself. Without the image, or on a line
 // changed since the build, the static rule stays.
-import type { ImageAnalysis } from '../analysis';
+import type { ImageAnalysis } from '../analysis/analysis';
 import type { Finding as ExplainFinding } from '../explain/explanation';
 import { imageFindings } from './imageRules';
 import { applyLintConfig, type LintConfig } from './lintConfig';

@@ -2,7 +2,7 @@
 // has, put on the Dockerfile line that the match (match.ts) says produced it. Lines marked "changed" get none:
 // their numbers would belong to another text. Besides LL2001 (below), every "Explain This Layer" finding of a
 // matched layer that is a warning or a security risk becomes one, under its LL id (explain/findingRules.ts).
-import type { ImageAnalysis } from '../analysis';
+import type { ImageAnalysis } from '../analysis/analysis';
 import type { Finding as ExplainFinding, FindingId } from '../explain/explanation';
 import { FINDING_RULES } from '../explain/findingRules';
 import { formatBytes, printablePath } from '../format';

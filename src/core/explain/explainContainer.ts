@@ -1,9 +1,9 @@
 // A container's read-write layer as `docker diff` reports it, related to the image below it: to change an
 // image file the storage driver first copies it up whole, from the layer holding the visible version.
-import { countChanges, imageLayerSources } from '../containerLayer';
-import type { ImageModel } from '../imageModel';
-import { imageDisplayName } from '../imageName';
-import { comparePaths } from '../paths';
+import { countChanges, imageLayerSources } from '../model/containerLayer';
+import type { ImageModel } from '../model/imageModel';
+import { imageDisplayName } from '../catalog/imageName';
+import { comparePaths } from '../model/paths';
 import { EVIDENCE_LIMIT, type ContainerLayerExplanation, type Evidence } from './explanation';
 import { groupByLayer } from './stackRelation';
 

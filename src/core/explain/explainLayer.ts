@@ -1,9 +1,9 @@
 // The explanation of one layer or one build step, from the image model and its analysis: computed once here
 // and rendered by every front end (CLI text and JSON, the extension's Markdown preview).
-import type { ImageAnalysis } from '../analysis';
-import type { ImageModel } from '../imageModel';
-import { imageDisplayName } from '../imageName';
-import type { Step } from '../types';
+import type { ImageAnalysis } from '../analysis/analysis';
+import type { ImageModel } from '../model/imageModel';
+import { imageDisplayName } from '../catalog/imageName';
+import type { Step } from '../model/types';
 import type { DockerfileLocation, Finding, ImageRef, LayerExplanation, Severity, StepExplanation } from './explanation';
 import { buildLeftoverFindings } from './findings/buildLeftovers';
 import { DEFAULT_LARGE_FILE_BYTES, largeFileFindings } from './findings/largeFiles';

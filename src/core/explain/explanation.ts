@@ -1,7 +1,7 @@
 // "Explain This Layer": what one layer (or step, or a container's read-write layer) did, what it costs,
 // how it relates to the rest of the stack, and what to fix. Plain JSON-able data: the CLI prints it as its
 // `--json` contract (documented in the README), the extension renders it as Markdown.
-import type { Builder } from '../types';
+import type { Builder } from '../model/types';
 
 export type Severity = 'info' | 'warning' | 'security';
 
@@ -96,7 +96,7 @@ export interface ImageRef {
   id: string;
   /** The engine's RepoTags (or the archive's), in their order. */
   tags: string[];
-  /** The image as the user referred to it, for titles (core/imageName.ts): the name given, else the first tag, else the short ID. */
+  /** The image as the user referred to it, for titles (core/catalog/imageName.ts): the name given, else the first tag, else the short ID. */
   name: string;
 }
 

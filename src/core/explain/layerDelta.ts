@@ -1,8 +1,8 @@
 // One layer's changes with what each replaced below it: the findings and the stack relation both need the
 // version a modification hid (its layer and size), which `ImageModel.layerChanges` does not keep.
-import { FsStack, type DeletionCause, type FsNode, type ModificationKind } from '../fsStack';
-import type { ImageModel } from '../imageModel';
-import type { LayerEntry } from '../types';
+import { FsStack, type DeletionCause, type FsNode, type ModificationKind } from '../model/fsStack';
+import type { ImageModel } from '../model/imageModel';
+import type { LayerEntry } from '../model/types';
 
 export interface Modification {
   before: FsNode;

@@ -2,7 +2,7 @@
 // for the extension, plain text for a terminal). Values that come from the image — paths, names, commands —
 // stay apart from our own text, so every renderer can escape them and link the paths.
 import { formatAge, formatBytes, formatPercent } from '../format';
-import type { Builder } from '../types';
+import type { Builder } from '../model/types';
 import type {
   ContainerLayerExplanation,
   Evidence,

@@ -1,6 +1,6 @@
 // How a layer sits in its stack: what it copied up and deleted from the layers below (those bytes still
 // ship there), and what the layers above take away from it (its wasted bytes).
-import type { ImageAnalysis } from '../analysis';
+import type { ImageAnalysis } from '../analysis/analysis';
 import type { LayerShare, StackRelation } from './explanation';
 import type { LayerDelta } from './layerDelta';
 

@@ -1,5 +1,5 @@
 // A history step as an explanation shows it, and what kind of step made a layer.
-import type { Step } from '../types';
+import type { Step } from '../model/types';
 import type { ConfigField, DockerfileLocation, LayerOrigin, StepKind, StepSummary } from './explanation';
 import { splitShellCommands } from './shellCommands';
 

@@ -2,7 +2,7 @@
 // "/var/lib"), then a group moves down into a subdirectory while that one subdirectory holds most of its bytes
 // ("/var/lib" → "/var/lib/apt/lists" when the package lists are nearly all of it), so the names are specific
 // where the bytes are concentrated and general where they are spread.
-import { parentOf, segments } from '../paths';
+import { parentOf, segments } from '../model/paths';
 import type { DirectoryBytes } from './explanation';
 
 const GROUP_DEPTH = 2;

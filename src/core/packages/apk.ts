@@ -4,7 +4,7 @@
 // directory (relative to the root), each R: after it names a file in that directory; a:/M:/Z: describe the
 // entry above them (permissions, checksum) and other keys (dependencies, size, origin…) do not matter here.
 import { printablePath } from '../format';
-import { normalizeMemberPath } from '../paths';
+import { normalizeMemberPath } from '../model/paths';
 import type { InstalledPackage, PackageDatabaseReader } from './types';
 import { countOf as count, decodeDatabaseText, linesOf } from './databaseText';
 

@@ -1,7 +1,7 @@
 // Captures the bytes of package-database files while a layer streams through the indexer (never a second
 // read): each file up to CAPTURE_FILE_LIMIT, a layer's captures up to CAPTURE_LAYER_LIMIT in all. A file over
 // either bound is recorded by path and size only; the model turns that into one sentence.
-import type { CapturedFile, LayerEntry } from '../types';
+import type { CapturedFile, LayerEntry } from '../model/types';
 import { readerFor } from './readers';
 
 // 64 MiB: a real rpmdb.sqlite is tens of MiB; text databases stay far below (databaseText.ts reads up to 64 MiB too).

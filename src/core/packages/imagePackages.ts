@@ -2,10 +2,10 @@
 // (whiteouts and opaque directories apply), read by every reader wherever they changed, and compared layer to
 // layer. Each version a layer installed is measured in that layer (its files there, their bytes) and against
 // the top (its bytes a later step deleted or overwrote, which still ship). Plain data, no I/O.
-import { FsStack } from '../fsStack';
+import { FsStack } from '../model/fsStack';
 import { formatBytes, printablePath } from '../format';
-import { parentOf, segments } from '../paths';
-import type { CapturedFile, ImageData, LayerEntry } from '../types';
+import { parentOf, segments } from '../model/paths';
+import type { CapturedFile, ImageData, LayerEntry } from '../model/types';
 import { CAPTURE_FILE_LIMIT } from './capture';
 import { PACKAGE_READERS, prepareReaders } from './readers';
 import { SymlinkPaths } from './symlinkPaths';

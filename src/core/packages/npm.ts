@@ -7,7 +7,7 @@
 // empty. A package owns its directory, parentOf(location): whoever attributes files attributes them by that
 // directory prefix, the deepest package directory winning (node_modules/a/node_modules/b/x belongs to b).
 import { printablePath } from '../format';
-import { baseName, parentOf } from '../paths';
+import { baseName, parentOf } from '../model/paths';
 import type { InstalledPackage, PackageDatabaseReader } from './types';
 import { countOf, decodeDatabaseText } from './databaseText';
 

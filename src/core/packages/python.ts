@@ -4,7 +4,7 @@
 // `<name>.egg-info`, either a directory with PKG-INFO (and installed-files.txt, paths relative to the
 // egg-info directory) or a single file holding the PKG-INFO text itself (what distutils and Debian install).
 import { printablePath } from '../format';
-import { baseName, normalizeMemberPath, parentOf } from '../paths';
+import { baseName, normalizeMemberPath, parentOf } from '../model/paths';
 import type { InstalledPackage, PackageDatabaseReader } from './types';
 import { countOf, decodeDatabaseText, linesOf } from './databaseText';
 

@@ -1,6 +1,6 @@
 // Every package-database reader Layerlens knows, in one list: the indexer captures what any of them wants,
 // and the model asks each of them what a merged view's captured files record.
-import type { LayerIndex } from '../types';
+import type { LayerIndex } from '../model/types';
 import { apkReader } from './apk';
 import { dpkgReader } from './dpkg';
 import { npmReader } from './npm';

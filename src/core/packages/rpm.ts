@@ -8,7 +8,7 @@
 // node_modules in development, from dist/sql-wasm-inline.js once bundled (scripts/build.mjs puts it there).
 import type { Database, SqlJsStatic } from 'sql.js';
 import { printablePath } from '../format';
-import { baseName, normalizeMemberPath, parentOf } from '../paths';
+import { baseName, normalizeMemberPath, parentOf } from '../model/paths';
 import type { InstalledPackage, PackageDatabaseReader } from './types';
 import { countOf } from './databaseText';
 import { DamagedHeaderError, parseRpmHeader, TAG, type RpmHeader } from './rpmHeader';

@@ -1,8 +1,8 @@
 // Package databases name files by the paths the package manager wrote, which may pass through symlinked
 // directories: on a merged-/usr Debian, dpkg lists /lib/x86_64-linux-gnu/libc.so.6 while the layer holds
 // /usr/lib/x86_64-linux-gnu/libc.so.6 (/lib → usr/lib). This finds the path a layer's tar uses.
-import type { FsStack } from '../fsStack';
-import { baseName, joinPath, normalizeMemberPath, parentOf } from '../paths';
+import type { FsStack } from '../model/fsStack';
+import { baseName, joinPath, normalizeMemberPath, parentOf } from '../model/paths';
 
 /** As the kernel's ELOOP limit: a symlink cycle ends here instead of looping. */
 const MAX_HOPS = 40;

@@ -1,10 +1,10 @@
 // Judges an image by a policy: each rule passes or fails with its violations, reported like dive's rules (text,
 // JSON, SARIF, exit 1). Paths "ship" when any layer carries them, even if a later layer deletes them: the bytes
 // are still in the image. `max-growth` is compare's and is not judged here.
-import type { ImageAnalysis } from '../analysis';
+import type { ImageAnalysis } from '../analysis/analysis';
 import type { Finding } from '../explain/explanation';
 import { formatBytes, printablePath } from '../format';
-import type { ImageModel } from '../imageModel';
+import type { ImageModel } from '../model/imageModel';
 import { globToRegExp } from './glob';
 import type { Policy, PolicyKind, PolicyRule } from './policy';
 

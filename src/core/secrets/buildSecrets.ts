@@ -3,7 +3,7 @@
 // build arguments both builders write before a RUN's shell ("|1 NPM_TOKEN=… /bin/sh -c …", BuildKit with
 // "RUN " in front), and tokens written into a RUN line. What is found is described by name and step only; the
 // values go to the masker (masking.ts) and nowhere else.
-import type { ImageConfig } from '../types';
+import type { ImageConfig } from '../model/types';
 import { isSecretName, isSecretValue, shapeMatches, shapeOf, type SecretShape } from './secretShapes';
 
 export type SecretPlace = 'env' | 'arg' | 'label' | 'run';

@@ -1,5 +1,5 @@
 // What the Images view must list for an engine, from the engine itself: to compare a view's row count with.
-import { buildCatalog } from '../../../src/core/catalog';
+import { buildCatalog } from '../../../src/core/catalog/catalog';
 import { endpointFor } from '../../../src/docker/connection';
 import { DockerEngine } from '../../../src/docker/engine';
 

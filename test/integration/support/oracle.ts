@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { DockerEngine } from '../../../src/docker/engine';
-import type { MergedEntry } from '../../../src/core/imageModel';
+import type { MergedEntry } from '../../../src/core/model/imageModel';
 
 /** A path with the attributes both sides are compared on. */
 interface ListedEntry {

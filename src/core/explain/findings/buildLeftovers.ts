@@ -1,8 +1,8 @@
 // What a build leaves behind when it cleans up in a later step or not at all: temporary files, Git history,
 // object files and archives. Software installed as packages (libraries, node_modules, site-packages) ships
 // object files and archives on purpose, so those places are not searched for them.
-import { baseName, joinPath, parentOf } from '../../paths';
-import type { LayerEntry } from '../../types';
+import { baseName, joinPath, parentOf } from '../../model/paths';
+import type { LayerEntry } from '../../model/types';
 import type { Finding, StepKind } from '../explanation';
 import { byCount } from '../wording';
 import type { LayerDelta } from '../layerDelta';

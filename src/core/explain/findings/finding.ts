@@ -1,5 +1,5 @@
 // Builds a Finding from all of its evidence: sorted biggest first, capped for display, with the full total.
-import { comparePaths } from '../../paths';
+import { comparePaths } from '../../model/paths';
 import { EVIDENCE_LIMIT, type Evidence, type Finding, type FindingId, type Severity } from '../explanation';
 import { FINDING_RULES } from '../findingRules';
 

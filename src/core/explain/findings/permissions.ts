@@ -1,7 +1,7 @@
 // Permission bits a layer introduces: setuid/setgid programs (they run with their owner's rights, so each
 // one is attack surface) and paths anyone in the container may write. Only what this layer adds or newly
 // grants counts, so a base layer's findings are not repeated on every layer above it.
-import type { LayerEntry } from '../../types';
+import type { LayerEntry } from '../../model/types';
 import type { Finding } from '../explanation';
 import { newOrChangedEntries, type LayerDelta } from '../layerDelta';
 import { findingFrom } from './finding';

@@ -1,7 +1,7 @@
 // Bytes shipped twice: files a later layer deletes or overwrites (their bytes stay in this layer), and files
 // this layer copies up only to change owner or mode (the storage driver copies the whole file). A secret that
 // a later layer deletes is not waste but exposure: secrets.ts reports it, so it is left out here.
-import type { ImageAnalysis } from '../../analysis';
+import type { ImageAnalysis } from '../../analysis/analysis';
 import type { Finding, StepKind } from '../explanation';
 import type { LayerDelta, Modification } from '../layerDelta';
 import { byCount } from '../wording';

@@ -1,9 +1,9 @@
 // Secrets written into a layer: a security problem even when a later layer deletes them, because the layer
 // itself still holds them for anyone who pulls the image. Found by well-known file names, or by the content
 // markers the indexer recorded (secretMarkers.ts); the evidence names the file, never its content.
-import { baseName } from '../../paths';
-import { SecretMarker } from '../../secretMarkers';
-import type { LayerEntry } from '../../types';
+import { baseName } from '../../model/paths';
+import { SecretMarker } from '../../index/secretMarkers';
+import type { LayerEntry } from '../../model/types';
 import type { Finding, StepKind } from '../explanation';
 import { byCount } from '../wording';
 import type { LayerDelta } from '../layerDelta';

@@ -2,7 +2,7 @@
 // holds (list), and where the bytes of a file live (locate: which layer's tar, which member, which hash).
 // Symlinks are followed inside the image only (imagePaths.ts); a hardlink's bytes are its target's in the
 // hardlink's own layer, since a later layer that rewrites the target does not change the hardlink.
-import { LayerlensError } from './errors';
+import { LayerlensError } from '../errors';
 import type { FsNode } from './fsStack';
 import type { ImageModel } from './imageModel';
 import { describePath, PathResolutionError, resolveInImage, type ResolvedPath } from './imagePaths';

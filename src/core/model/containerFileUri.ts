@@ -2,7 +2,7 @@
 //   layerlens-container://<container ID, 64 hex digits>/<absolute path inside the container>
 // The path is checked before any engine call: absolute, no "." or ".." component, no NUL, so a crafted URI
 // cannot name anything but a path inside the container (the engine resolves symlinks within the container too).
-import { LayerlensError } from './errors';
+import { LayerlensError } from '../errors';
 
 export const CONTAINER_FILE_SCHEME = 'layerlens-container';
 

@@ -2,9 +2,9 @@
 // that the final filesystem does not use), with dive's measures apart and labelled as dive's. Everything from the
 // image (names, instructions, paths) is shown literally (escapeMarkdown); `|` is escaped with the rest.
 import type { ImageAnalysis, WasteReason } from './analysis';
-import { escapeMarkdown } from './explain/markdown';
-import { formatBytes, formatPercent } from './format';
-import type { ImageOverview } from './imageModel';
+import { escapeMarkdown } from '../explain/markdown';
+import { formatBytes, formatPercent } from '../format';
+import type { ImageOverview } from '../model/imageModel';
 import { describeUserWasted } from './userWasted';
 
 const REASONS: Record<WasteReason, string> = { overwritten: 'overwritten', deleted: 'deleted', 'metadata-only': 'copied again by a metadata-only change' };

@@ -2,8 +2,8 @@
 // Legacy builder: "/bin/sh -c #(nop)  ENV X=1" (metadata/COPY) and "/bin/sh -c apt-get …" or "|2 A=1 B=2 /bin/sh -c …" (RUN).
 // BuildKit: "RUN /bin/sh -c apt-get … # buildkit", "COPY x /y # buildkit", "ENV X=1", "WORKDIR /app",
 // "EXPOSE map[8080/tcp:{}]" (shown as "EXPOSE 8080/tcp").
-import { scanImageConfig } from './secrets/buildSecrets';
-import { SecretMasker } from './secrets/masking';
+import { scanImageConfig } from '../secrets/buildSecrets';
+import { SecretMasker } from '../secrets/masking';
 import type { Builder, HistoryEntry, ImageConfig, Step } from './types';
 
 const BUILDKIT_SUFFIX = /\s+# buildkit$/;

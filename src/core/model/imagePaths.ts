@@ -2,7 +2,7 @@
 // image: `..` stops at the root, symlinks are followed within the view (absolute targets from the image
 // root, relative ones from the link's directory), and a loop ends after MAX_SYMLINKS like Linux's ELOOP
 // (path_resolution(7): 40). Nothing here touches the host's filesystem: the tree is the layer index.
-import { LayerlensError } from './errors';
+import { LayerlensError } from '../errors';
 import type { EntryType } from './types';
 
 export const MAX_SYMLINKS = 40;

@@ -2,13 +2,13 @@
 // containerd store, Podman), a saved archive, or the files of an OCI layout directory are fed in any order;
 // layers are indexed as they stream past, metadata is kept, and `finish()` puts them in stack order.
 import { createHash } from 'node:crypto';
-import { indexLayerStream } from './layerIndexer';
-import { LayerlensError } from './errors';
+import { indexLayerStream } from '../index/layerIndexer';
+import { LayerlensError } from '../errors';
 import { diffIdNamedBy, FactMismatchError, isSha256Digest, memberFactKey, worthHashingReadLayers, type KnownLayers } from './knownLayers';
 import { drain, readAll, sniff } from './sniff';
-import { normalizeMemberPath, parentOf } from './paths';
+import { normalizeMemberPath, parentOf } from '../model/paths';
 import { checkConfig, checkIndex, checkLegacyManifest, checkManifest, isDigest, type Descriptor } from './imageJsonShape';
-import type { ImageConfig, ImageData, LayerIndex } from './types';
+import type { ImageConfig, ImageData, LayerIndex } from '../model/types';
 
 const JSON_LIMIT = 64 * 1024 * 1024;
 const ATTESTATION = 'attestation-manifest';

@@ -1,7 +1,7 @@
 // A container's read-write layer as `docker diff` reports it (`GET /containers/{id}/changes`: Kind 0 changed,
 // 1 added, 2 deleted), turned into a tree of paths for display, and where its changed paths came from in the image.
 import type { MergedEntry } from './imageModel';
-import { formatBytes } from './format';
+import { formatBytes } from '../format';
 import type { EntryType, Step } from './types';
 
 export type ContainerChangeKind = 'added' | 'changed' | 'deleted';
@@ -92,7 +92,7 @@ export interface ContainerFileFacts {
   type: 'file' | 'dir' | 'symlink' | 'other';
   size: number;
   linkTarget?: string;
-  /** Content hash (core/contentHash.ts) of a regular file, when its bytes were read. */
+  /** Content hash (core/index/contentHash.ts) of a regular file, when its bytes were read. */
   hash?: string;
 }
 

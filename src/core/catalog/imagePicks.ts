@@ -1,6 +1,6 @@
 // What a Command Palette image picker lists: one entry per name (repository:tag), untagged images by short ID,
 // each with its size, short ID and age, in a stable order: by name, then newest first (untagged last).
-import { formatAge, formatBytes } from './format';
+import { formatAge, formatBytes } from '../format';
 
 export interface PickableImage {
   id: string;

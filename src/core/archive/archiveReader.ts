@@ -7,13 +7,13 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { ArchiveAssembler, type Platform } from './archiveAssembler';
 import { AutoDecompressor, describeUnsupportedMagic } from './compression';
-import { CancelledError, LayerlensError, messageOf, throwIfAborted } from './errors';
+import { CancelledError, LayerlensError, messageOf, throwIfAborted } from '../errors';
 import type { KnownLayers } from './knownLayers';
-import { decodeTarName } from './paths';
+import { decodeTarName } from '../model/paths';
 import { keepRawPaxNames } from './tarNames';
 
 keepRawPaxNames();
-import type { ImageData, ProgressReporter } from './types';
+import type { ImageData, ProgressReporter } from '../model/types';
 
 /**
  * How far reading may run ahead of indexing. The daemon writes its export at its own pace and stalls whenever

@@ -1,11 +1,11 @@
 // The JSON shapes of the `layerlens` command line: a stable contract (documented in the README).
 // Built from the model only, so the extension can produce the very same objects.
-import type { ImageAnalysis, WastedFile } from './analysis';
-import type { ImageOverview, MergedEntry, PathChange } from './imageModel';
-import type { Finding } from './explain/explanation';
-import { buildSecretFindings } from './secrets/buildSecretFindings';
-import { jsonRatio, type JsonRatio } from './userWasted';
-import type { LayerPackageCounts } from './packages/packagesReport';
+import type { ImageAnalysis, WastedFile } from '../analysis/analysis';
+import type { ImageOverview, MergedEntry, PathChange } from '../model/imageModel';
+import type { Finding } from '../explain/explanation';
+import { buildSecretFindings } from '../secrets/buildSecretFindings';
+import { jsonRatio, type JsonRatio } from '../analysis/userWasted';
+import type { LayerPackageCounts } from '../packages/packagesReport';
 
 export interface LayersReport {
   image: { id: string; tags: string[]; size: number };

@@ -7,17 +7,17 @@ import { createHash, type Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 import * as tar from 'tar-stream';
-import { createDecompressor, describeUnsupportedMagic, detectCompression } from './compression';
-import { LayerlensError, messageOf } from './errors';
-import { parseTarHeader } from './tarEntry';
-import { TarEndGate } from './tarEndGate';
-import { checkInflation, CompressedCounter } from './inflationBound';
+import { createDecompressor, describeUnsupportedMagic, detectCompression } from '../archive/compression';
+import { LayerlensError, messageOf } from '../errors';
+import { parseTarHeader } from '../archive/tarEntry';
+import { TarEndGate } from '../archive/tarEndGate';
+import { checkInflation, CompressedCounter } from '../archive/inflationBound';
 import { SECRET_SCAN_LIMIT, SecretScanner } from './secretMarkers';
-import { keepRawPaxNames } from './tarNames';
-import { LayerCapture } from './packages/capture';
+import { keepRawPaxNames } from '../archive/tarNames';
+import { LayerCapture } from '../packages/capture';
 
 keepRawPaxNames();
-import type { LayerIndex } from './types';
+import type { LayerIndex } from '../model/types';
 
 /** First 128 bits of SHA-256 in base64url: enough to tell contents apart, small enough for a million entries. */
 function shortContentHash(digest: Buffer): string {

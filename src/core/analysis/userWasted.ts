@@ -4,7 +4,7 @@
 // fail). JSON has no Infinity: JSON.stringify writes null, so the --json outputs say "+Inf" and the cache's
 // reader restores the value from the figures it derives from.
 import type { ImageAnalysis } from './analysis';
-import { formatPercent } from './format';
+import { formatPercent } from '../format';
 
 export function userWastedRatio(wastedBytes: number, userBytes: number): number {
   if (userBytes > 0) return wastedBytes / userBytes;

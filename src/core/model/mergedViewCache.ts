@@ -1,6 +1,6 @@
 // The merged view (a directory tree) at a layer, stacked once and kept for the few layers in use: a file
 // system provider asks for one directory at a time, and restacking 50,000 entries per call would be slow.
-import { LayerlensError } from './errors';
+import { LayerlensError } from '../errors';
 import type { FsStack } from './fsStack';
 import type { ImageModel } from './imageModel';
 

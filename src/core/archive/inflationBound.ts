@@ -3,7 +3,7 @@
 // Real layers of files compress 2-10:1 as a whole; only a layer made almost wholly of zeros comes near 1,000:1.
 // So: past 1 GiB of tar, a stream that has inflated more than 1,000 times its compressed size is refused.
 import { Transform, type TransformCallback } from 'node:stream';
-import { LayerlensError } from './errors';
+import { LayerlensError } from '../errors';
 
 export const INFLATION_FLOOR_BYTES = 1024 * 1024 * 1024;
 export const INFLATION_MAX_RATIO = 1000;

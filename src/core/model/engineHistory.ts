@@ -3,8 +3,8 @@
 // step or a layer that happens to be empty. Steps are matched to `rootfs.diff_ids` only when the counts leave
 // no doubt; otherwise layers stay unknown until the image is indexed.
 import { readableInstruction } from './history';
-import { scanBuildMetadata } from './secrets/buildSecrets';
-import { SecretMasker } from './secrets/masking';
+import { scanBuildMetadata } from '../secrets/buildSecrets';
+import { SecretMasker } from '../secrets/masking';
 import type { Builder } from './types';
 
 export interface EngineHistoryEntry {

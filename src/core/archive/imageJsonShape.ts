@@ -1,8 +1,8 @@
 // The JSON members of an image archive come from files anyone can write: each is checked for the shape the
 // reader relies on before use, so a wrong shape (`Layers: [1, 2]`, `history: [null]`, a digest that is an object)
 // is refused in one sentence naming the member and the field, never by a JavaScript exception's text.
-import { LayerlensError } from './errors';
-import type { ImageConfig } from './types';
+import { LayerlensError } from '../errors';
+import type { ImageConfig } from '../model/types';
 
 type Json = Record<string, unknown>;
 

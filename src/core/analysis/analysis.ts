@@ -10,11 +10,11 @@
 //   Go's division gives; see userWasted.ts).
 // The per-file waste list is Layerlens' own, exact account: every version of a file whose bytes ship in a
 // layer but are not what the final filesystem shows, with why.
-import { FsStack, type FsNode } from './fsStack';
-import type { ImageModel } from './imageModel';
-import { parentOf } from './paths';
-import type { LayerIndex } from './types';
-import type { LayerPackageCounts } from './packages/packagesReport';
+import { FsStack, type FsNode } from '../model/fsStack';
+import type { ImageModel } from '../model/imageModel';
+import { parentOf } from '../model/paths';
+import type { LayerIndex } from '../model/types';
+import type { LayerPackageCounts } from '../packages/packagesReport';
 import { userWastedRatio } from './userWasted';
 
 export type WasteReason = 'overwritten' | 'deleted' | 'metadata-only';

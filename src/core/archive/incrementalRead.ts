@@ -3,7 +3,7 @@
 // recorded fact proved wrong, the read is done again without facts: correct, and rare.
 import { readImageTarReporting, type ReadOptions, type ReadReport } from './archiveReader';
 import { FactMismatchError, type KnownLayers } from './knownLayers';
-import type { ImageData } from './types';
+import type { ImageData } from '../model/types';
 
 export interface IncrementalReadReport extends ReadReport {
   /** A recorded fact proved wrong, so the source was read a second time without facts. */

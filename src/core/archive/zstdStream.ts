@@ -6,7 +6,7 @@
 // generator waits for the reader between blocks. Windows are refused above zstd's own default decoder limit.
 import { Duplex } from 'node:stream';
 import { Decompress } from 'fzstd';
-import { LayerlensError, messageOf } from './errors';
+import { LayerlensError, messageOf } from '../errors';
 
 /** zstd's default decoder limit (ZSTD_WINDOWLOG_LIMIT_DEFAULT = 27): the zstd tool refuses larger windows too. */
 export const ZSTD_MAX_WINDOW = 128 * 1024 * 1024;

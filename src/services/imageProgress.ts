@@ -1,10 +1,10 @@
 // Long image work (an export being indexed) under a cancellable notification with a percentage: cancelling aborts
 // the export at once. Shared by the image commands and the Containers view's background indexing.
 import * as vscode from 'vscode';
-import type { IndexCache } from '../core/indexCache';
+import type { IndexCache } from '../core/index/indexCache';
 import type { LoadOptions } from '../docker/imageLoader';
 import type { EngineService } from './engineService';
-import { insecureRegistriesSetting } from './insecureRegistriesSetting';
+import { insecureRegistriesSetting } from '../views/insecureRegistriesSetting';
 
 export function withImageProgress<T>(
   title: string,

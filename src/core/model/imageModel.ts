@@ -4,7 +4,7 @@
 import { FsStack, modificationKind, type DeletionCause, type FsNode, type ModificationKind } from './fsStack';
 import { mapSteps } from './history';
 import { comparePaths } from './paths';
-import { scanImageConfig, type BuildSecret } from './secrets/buildSecrets';
+import { scanImageConfig, type BuildSecret } from '../secrets/buildSecrets';
 import type { EntryType, ImageData, LayerEntry, Step } from './types';
 
 /** A path of the merged filesystem at some layer, with where it came from. */

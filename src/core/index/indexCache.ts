@@ -7,12 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ImageAnalysis } from './analysis';
-import { memberFactKey } from './knownLayers';
-import { normalizeMemberPath } from './paths';
-import type { CapturedFile, EntryType, ImageConfig, ImageData, LayerEntry, LayerIndex } from './types';
-import { CAPTURE_KEY } from './packages/readers';
-import { reviveUserWastedPercent } from './userWasted';
+import type { ImageAnalysis } from '../analysis/analysis';
+import { memberFactKey } from '../archive/knownLayers';
+import { normalizeMemberPath } from '../model/paths';
+import type { CapturedFile, EntryType, ImageConfig, ImageData, LayerEntry, LayerIndex } from '../model/types';
+import { CAPTURE_KEY } from '../packages/readers';
+import { reviveUserWastedPercent } from '../analysis/userWasted';
 
 /** Bump when the stored shape or the meaning of a field changes. */
 export const CACHE_FORMAT = 4;

@@ -1,8 +1,8 @@
 // Turns one tar header into a LayerEntry or a whiteout, per the OCI image spec's layer rules
 // (image-spec layer.md "Whiteouts": `.wh.<name>` deletes <name> below, `.wh..wh..opq` makes the directory opaque).
 import type { Header } from 'tar-stream';
-import type { EntryType, LayerEntry } from './types';
-import { baseName, decodeTarName, joinPath, normalizeMemberPath, parentOf } from './paths';
+import type { EntryType, LayerEntry } from '../model/types';
+import { baseName, decodeTarName, joinPath, normalizeMemberPath, parentOf } from '../model/paths';
 
 export const WHITEOUT_PREFIX = '.wh.';
 export const OPAQUE_MARKER = '.wh..wh..opq';

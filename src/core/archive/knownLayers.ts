@@ -1,7 +1,7 @@
 // What an incremental read of an engine export knows before its first byte: the image's diffIDs (the engine's
 // inspect), the layer indexes the cache already holds, and facts recorded on earlier reads that say which
 // archive member holds which layer. A member is skipped unread only when one of these names its layer.
-import type { LayerIndex } from './types';
+import type { LayerIndex } from '../model/types';
 
 export interface KnownLayers {
   /** The image's layers, base first (`RootFS.Layers` of the engine's inspect). */

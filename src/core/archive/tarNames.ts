@@ -4,7 +4,7 @@
 // `decodeTarName` then decodes valid UTF-8 and keeps anything else losslessly.
 // headers.js is not in tar-stream's package exports, hence the relative path.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const headers = require('../../node_modules/tar-stream/headers.js') as { decodePax(buf: Buffer): Record<string, string> };
+const headers = require('../../../node_modules/tar-stream/headers.js') as { decodePax(buf: Buffer): Record<string, string> };
 
 let patched = false;
 
