@@ -47,7 +47,7 @@ const COMMAND_OPTIONS: Record<Command, OptionName[]> = {
   layers: [],
   tree: ['layer'],
   diff: ['from', 'to'],
-  compare: ['ignore', 'ci', 'max-growth'],
+  compare: ['ignore', 'ci', 'max-growth', 'format', 'policy'],
   analyze: ['ci', 'lowest-efficiency', 'highest-wasted-bytes', 'highest-user-wasted-percent', 'top', 'format', 'dockerfile', 'target', 'ci-config', 'policy'],
   explain: ['layer', 'step', 'large-file'],
   packages: ['layer'],

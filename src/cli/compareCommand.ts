@@ -1,6 +1,7 @@
-// `layerlens compare <A> <B> [--json] [--ignore GLOB]... [--ci --max-growth SIZE|PCT]`: what differs between two
-// images, each read through loadImage (engine, archive, OCI layout, registry://). The JSON is the comparison
-// object of src/core/compare (README "compare"), its long `changes` list streamed last.
+// `layerlens compare <A> <B> [--json|--format F] [--ignore GLOB]... [--ci [--max-growth SIZE|PCT] [--policy FILE]]`:
+// what differs between two images, each read through loadImage (engine, archive, OCI layout, registry://). The
+// JSON is the comparison object of src/core/compare (README "compare"), its long `changes` list streamed last.
+// The --ci limit is --max-growth, else the max-growth rule of the policy (.layerlens.yaml); SARIF reports the gate.
 import { compareImages, type GrowthLimit } from '../core/compare';
 import { LayerlensError } from '../core/errors';
 import { parseBytes } from '../core/format';
@@ -9,6 +10,9 @@ import { imageDisplayName } from '../core/catalog/imageName';
 import type { IndexCache } from '../core/index/indexCache';
 import { isPathReference, loadImage, type LoadedImage, type LoadOptions } from '../docker/imageLoader';
 import { renderComparison } from './compareOutput';
+import { outputFormat } from './outputFormat';
+import { findPolicy } from './policyFile';
+import { compareSarif, type GrowthRule } from './sarifCompare';
 import { writeJsonWithList } from './streamedJson';
 
 export interface CompareFlags {
@@ -16,6 +20,8 @@ export interface CompareFlags {
   ignore?: string[];
   ci?: boolean;
   'max-growth'?: string;
+  format?: string;
+  policy?: string;
 }
 
 export interface CompareIo {
@@ -29,7 +35,10 @@ export interface CompareIo {
 /** The exit code: 1 when the --ci gate fails, else 0. */
 export async function compareCommand(refA: string, refB: string, flags: CompareFlags, options: LoadOptions, io: CompareIo): Promise<number> {
   // Limits are read before any image is.
-  const maxGrowth = flags.ci ? growthLimit(flags['max-growth']) : undefined;
+  const format = outputFormat(flags);
+  if (format === 'sarif' && !flags.ci) throw new LayerlensError('layerlens compare --format sarif reports the --ci gate: add --ci.', 'bad-input');
+  const gate = flags.ci ? await growthRuleOf(flags, io) : undefined;
+  const maxGrowth = gate?.limit;
   if (!flags.ci && flags['max-growth'] !== undefined) io.warn('--max-growth is checked only with --ci; nothing was checked.');
   let a: LoadedImage;
   let b: LoadedImage;
@@ -40,7 +49,8 @@ export async function compareCommand(refA: string, refB: string, flags: CompareF
     io.onLoaded?.();
   }
   const { changes, ...head } = compareImages(a.model, b.model, { ignore: flags.ignore, maxGrowth });
-  if (flags.json) await writeJsonWithList(head, 'changes', changes, (c) => c, io.write);
+  if (format === 'sarif') await io.write(JSON.stringify(compareSarif(head.ci!, gate!.rule, refA, refB), null, 2) + '\n');
+  else if (format === 'json') await writeJsonWithList(head, 'changes', changes, (c) => c, io.write);
   else {
     const name = (ref: string, image: typeof head.a) => imageDisplayName(image.id, image.tags, isPathReference(ref) ? undefined : ref);
     await io.write(renderComparison({ ...head, changes }, { a: name(refA, head.a), b: name(refB, head.b) }) + '\n');
@@ -57,6 +67,19 @@ function sharingLayersOf(a: ImageModel, cache: IndexCache): IndexCache {
   const sharing = Object.create(cache) as IndexCache;
   sharing.readLayer = (diffId: string) => (known.has(diffId) ? Promise.resolve(known.get(diffId)) : cache.readLayer(diffId));
   return sharing;
+}
+
+/** The gate's limit: --max-growth, else the policy's max-growth rule (said on stderr), else a clear refusal. */
+async function growthRuleOf(flags: CompareFlags, io: CompareIo): Promise<{ limit: GrowthLimit; rule: GrowthRule }> {
+  if (flags['max-growth'] !== undefined) return { limit: growthLimit(flags['max-growth']), rule: { id: 'max-growth' } };
+  const found = await findPolicy(flags.policy, process.cwd());
+  const rule = found?.policy.rules.find((r) => r.kind === 'max-growth');
+  if (!found || !rule || rule.kind !== 'max-growth') {
+    const where = found ? ` or a max-growth rule in ${found.path}` : ' or a max-growth rule in .layerlens.yaml';
+    throw new LayerlensError(`layerlens compare --ci needs --max-growth SIZE or PCT (such as --max-growth 10MB or 5%)${where}.`, 'bad-input');
+  }
+  io.warn(`the growth limit is rule ${rule.id} of ${found.path}.`);
+  return { limit: rule.growth, rule: { id: rule.id, message: rule.message } };
 }
 
 /** "10MB" (go-humanize sizes, as analyze reads them) or "5%" (of A's size). */

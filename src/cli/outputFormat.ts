@@ -1,4 +1,4 @@
-// `--format text|json|sarif` (lint, analyze): which output a command writes. `--json` stays the same as
+// `--format text|json|sarif` (lint, analyze, compare): which output a command writes. `--json` stays the same as
 // `--format json`; both together must agree.
 import { LayerlensError } from '../core/errors';
 

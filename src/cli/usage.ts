@@ -33,15 +33,16 @@ Options:
                                        loopback always may); HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured
   --no-cache                           neither read nor write the layer index cache
   --ci                                 analyze: exit 1 when a rule fails (dive's rules and defaults);
-                                       compare: exit 1 when B grew beyond --max-growth
+                                       compare: exit 1 when B grew beyond --max-growth (or the policy's max-growth)
   --lowest-efficiency <ratio>          analyze --ci: minimum efficiency, 0 to 1 or 0% to 100% (default 0.9)
   --highest-wasted-bytes <size>        analyze --ci: e.g. 20MB (default: not checked)
   --highest-user-wasted-percent <r>    analyze --ci: maximum ratio, 0 to 1 (default 0.1)
                                        a rule set to off, false or disabled is skipped
   --ci-config <file>                   analyze --ci: dive's rule file (default: .dive-ci here, if any); options override it
-  --format <text|json|sarif>           lint, analyze: the output; sarif (SARIF 2.1.0, for code scanning) needs analyze --ci
+  --format <text|json|sarif>           lint, analyze, compare: the output; sarif (SARIF 2.1.0, for code scanning) needs
+                                       analyze --ci or compare --ci
                                        (--json is --format json)
-  --policy <file>                      analyze --ci: a Layerlens policy (default: .layerlens.yaml here, if any)
+  --policy <file>                      analyze --ci, compare --ci: a Layerlens policy (default: .layerlens.yaml here, if any)
   --lint-config <file>                 lint: a hadolint configuration (default: .hadolint.yaml where hadolint looks)
   --dockerfile <path>                  analyze --ci --format sarif: the Dockerfile the image was built from; findings
                                        go on its lines (with --target <stage> when the image is a stage's)

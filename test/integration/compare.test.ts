@@ -173,7 +173,7 @@ describe('compare on one engine', () => {
     assert.doesNotMatch(unchecked.stdout, /maxGrowth/);
     const noLimit = await runCli(['compare', refA, refB, '--ci'], env);
     assert.equal(noLimit.code, 2);
-    assert.equal(noLimit.stderr, 'layerlens: layerlens compare --ci needs --max-growth SIZE or PCT, such as --max-growth 10MB or --max-growth 5%.\n');
+    assert.equal(noLimit.stderr, 'layerlens: layerlens compare --ci needs --max-growth SIZE or PCT (such as --max-growth 10MB or 5%) or a max-growth rule in .layerlens.yaml.\n');
     const bad = await runCli(['compare', refA, refB, '--ci', '--max-growth', 'lots'], env);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--max-growth must be a size such as 10MB or a percentage such as 5%/);

@@ -181,3 +181,43 @@ describe('analyze --ci --format sarif', () => {
     }
   });
 });
+
+describe('compare --ci --format sarif', () => {
+  const [refA, refB] = ['compare-a', 'compare-b'].map((f) => fixtureName(engine, `layerlens-test/${f}:buildkit`));
+
+  test('B grown beyond --max-growth: one valid result on B naming the growth; within it: the rule and no result', async () => {
+    const json = await runCli(['compare', refA, refB, '--json'], env);
+    assert.equal(json.code, 0, json.stderr);
+    const delta = (JSON.parse(json.stdout) as { sizeDelta: number }).sizeDelta;
+    assert.ok(delta > 1024 * 1024, `B is more than 1 MB larger than A (${delta} B)`);
+    const over = await sarif(['compare', refA, refB, '--ci', '--max-growth', '1MB'], 1);
+    const [result, ...rest] = over.runs[0].results;
+    assert.equal(rest.length, 0);
+    assert.equal(result.ruleId, 'max-growth');
+    assert.equal(result.level, 'error');
+    assert.ok(result.message.text.startsWith(`${refB} is `), result.message.text);
+    assert.equal(result.properties?.growth, delta);
+    const within = await sarif(['compare', refA, refB, '--ci', '--max-growth', '1000%'], 0);
+    assert.deepEqual(within.runs[0].results, []);
+    assert.deepEqual(within.runs[0].tool.driver.rules.map((r) => r.id), ['max-growth']);
+  });
+
+  test("the limit can come from .layerlens.yaml's max-growth rule, reported under that rule's id", async () => {
+    const dir = mkdtempSync(join(work, 'policy-'));
+    writeFileSync(join(dir, '.layerlens.yaml'), 'rules:\n  - id: no-bloat\n    max-growth: 1MB\n');
+    const r = await runCli(['compare', refA, refB, '--ci', '--format', 'sarif'], env, { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /no-bloat of \.layerlens\.yaml/);
+    assert.deepEqual(validateSarif(r.stdout), { multitool: [], schema: [] });
+    assert.equal((JSON.parse(r.stdout) as SarifOutput).runs[0].results[0].ruleId, 'no-bloat');
+    const none = await runCli(['compare', refA, refB, '--ci'], env, { cwd: mkdtempSync(join(work, 'empty-')) });
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /needs --max-growth .* or a max-growth rule in \.layerlens\.yaml\.$/m);
+  });
+
+  test('--format sarif without --ci is refused in one line', async () => {
+    const r = await runCli(['compare', refA, refB, '--format', 'sarif'], env);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  });
+});

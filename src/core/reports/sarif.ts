@@ -1,5 +1,5 @@
 // SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html) from plain results, for code
-// scanning. One writer for every command that gates a pipeline (lint, analyze --ci, later compare --ci): each
+// scanning. One writer for every command that gates a pipeline (lint, analyze --ci, compare --ci): each
 // turns what it found into CheckResults, locates them in a Dockerfile or in an image, and calls sarifLog.
 // Pure data: the caller prints JSON.stringify of the log.
 
