@@ -1,6 +1,6 @@
 // Secrets in build metadata on real engines: the fixture test/fixtures/secrets (both builders, every engine)
 // carries fake tokens in ENV, LABEL, ARG and RUN lines. Its findings must name every variable and step, and no
-// output may hold any of the values: the CLI's layers, analyze and lint --image (text and --json) on every
+// output may hold any of the values: the CLI's layers, analyze and lint --image (text, --json, SARIF) on every
 // image, tree and diff on one engine (they show no metadata), and the explanation of every layer and every
 // step, text and JSON — through the CLI for one step and one layer of each image, and in-process for all of
 // them (the same functions explainCommand prints, on the model read once, which keeps the run short).
@@ -102,7 +102,15 @@ for (const info of testEngines()) {
         // Ordinary settings are not secrets.
         assert.ok(!secrets.some((f) => f.evidence.some((e) => /PATH|HOME|LANG|GPG_KEY|fixture-hash/.test(e.path))), JSON.stringify(secrets));
 
-        for (const args of [['layers', image], ['analyze', image], ['lint', DOCKERFILE, '--image', image], ['lint', DOCKERFILE, '--image', image, '--json']]) {
+        for (const args of [
+          ['layers', image],
+          ['analyze', image],
+          ['lint', DOCKERFILE, '--image', image],
+          ['lint', DOCKERFILE, '--image', image, '--json'],
+          ['lint', DOCKERFILE, '--image', image, '--format', 'sarif'],
+          ['analyze', image, '--ci', '--format', 'sarif'],
+          ['analyze', image, '--ci', '--format', 'sarif', '--dockerfile', DOCKERFILE],
+        ]) {
           const r = await cli(...args);
           assert.ok(r.code === 0 || r.code === 1, `${args.join(' ')}: ${r.stderr}`);
           assertNoValue(r.stdout + r.stderr, args.join(' '));
