@@ -134,4 +134,20 @@ describe('the apk, Python, npm and rpm readers in the per-layer model', () => {
     assert.equal(at0.get('PyYAML')!.size, pyyamlBytes);
     assert.equal(at0.get('busybox')!.deletedLaterBytes, 900, 'busybox deleted in layer 1: its bytes still ship');
   });
+
+  test("an npm package (no file list) owns its directory's files, as npm laid them out; the newer layer's copies hide the older", () => {
+    const npm = packageData('npm-tree', 'project', 'node_modules');
+    const bytesOf = (dir: string) => new Map(membersOf(dir, '').map((m) => [m.name, (m.content as Buffer).length]));
+    const v7 = bytesOf(join(npm, 'is-number'));
+    const v6 = bytesOf(join(npm, 'is-odd/node_modules/is-number'));
+    const sum = (sizes: Map<string, number>) => [...sizes.values()].reduce((a, b) => a + b, 0);
+    const at0 = result.present[0].find((p) => p.manager === 'npm' && p.name === 'is-number')!;
+    const at1 = result.present[1].find((p) => p.manager === 'npm' && p.name === 'is-number')!;
+    assert.equal(at0.size, sum(v7));
+    assert.equal(at0.files.length, v7.size);
+    assert.equal(at1.size, sum(v6));
+    const replaced = [...v7].filter(([name]) => v6.has(name)).reduce((total, [, size]) => total + size, 0);
+    assert.ok(replaced > 0, 'is-number 6 rewrites files of 7');
+    assert.equal(at0.deletedLaterBytes, replaced, "7's files that 6 overwrote still ship in layer 0");
+  });
 });

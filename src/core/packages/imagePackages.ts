@@ -205,7 +205,9 @@ function measure(pkg: InstalledPackage, layer: number, symlinks: SymlinkPaths, l
   const ownedPaths: string[] = [];
   const files: string[] = [];
   let size = 0;
-  for (const listed of new Set(pkg.files)) {
+  // npm keeps no file list: a package owns the files of its directory, but not those of the packages nested in it.
+  const listedFiles = pkg.manager === 'npm' && pkg.files.length === 0 ? npmFilesOf(layerFiles).get(parentOf(pkg.location)) ?? [] : pkg.files;
+  for (const listed of new Set(listedFiles)) {
     const path = symlinks.resolve(listed);
     ownedPaths.push(path);
     const entry = layerFiles.get(path);
@@ -216,6 +218,28 @@ function measure(pkg: InstalledPackage, layer: number, symlinks: SymlinkPaths, l
   const version: PackageVersion = { manager: pkg.manager, name: pkg.name, version: pkg.version, location: pkg.location, layer, files, size, deletedLaterBytes: 0, ownedPaths };
   if (pkg.architecture) version.architecture = pkg.architecture;
   return version;
+}
+
+const npmFilesByLayer = new WeakMap<Map<string, LayerEntry>, Map<string, string[]>>();
+
+/** A layer's files by the npm package directory that holds them (the deepest node_modules/<name> or @scope/<name>). */
+function npmFilesOf(layerFiles: Map<string, LayerEntry>): Map<string, string[]> {
+  let byPackage = npmFilesByLayer.get(layerFiles);
+  if (byPackage) return byPackage;
+  byPackage = new Map();
+  for (const path of layerFiles.keys()) {
+    const at = path.lastIndexOf('/node_modules/');
+    if (at < 0) continue;
+    const rest = path.slice(at + '/node_modules/'.length).split('/');
+    const depth = rest[0].startsWith('@') ? 2 : 1;
+    if (rest.length <= depth) continue; // node_modules/<name> itself, or a file directly in node_modules
+    const dir = path.slice(0, at) + '/node_modules/' + rest.slice(0, depth).join('/');
+    const list = byPackage.get(dir);
+    if (list) list.push(path);
+    else byPackage.set(dir, [path]);
+  }
+  npmFilesByLayer.set(layerFiles, byPackage);
+  return byPackage;
 }
 
 function changeOf(layer: number, change: PackageChangeKind, from: string | null, to: string | null, version: PackageVersion): PackageChange {
