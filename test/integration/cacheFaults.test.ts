@@ -164,7 +164,7 @@ describe('a damaged cache, end to end', () => {
     // A process rewriting the image's own layer entries (and a big one of another layer) in a loop, killed once a
     // temporary file shows a write under way.
     const script = `
-      const { IndexCache } = require(${JSON.stringify(join(ROOT, 'src', 'core', 'indexCache.ts'))});
+      const { IndexCache } = require(${JSON.stringify(join(ROOT, 'src', 'core', 'index', 'indexCache.ts'))});
       const { readdirSync } = require('node:fs');
       const cache = new IndexCache(${JSON.stringify(dir)});
       (async () => {
@@ -176,7 +176,11 @@ describe('a damaged cache, end to end', () => {
       })();`;
     const writer = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, stdio: 'ignore' });
     let caught = false;
+    let exited = false;
+    writer.once('exit', () => (exited = true));
     while (!caught) {
+      // A writer that died on its own (e.g. its script failed) would leave this loop waiting for ever.
+      assert.ok(!exited, 'the writer process runs until it is killed');
       await new Promise((r) => setTimeout(r, 5));
       caught = (await fs.readdir(join(dir, 'layers'))).some((f) => f.endsWith('.tmp'));
     }
