@@ -137,7 +137,7 @@ describe('the apk, Python, npm and rpm readers in the per-layer model', () => {
 
   test("an npm package (no file list) owns its directory's files, as npm laid them out; the newer layer's copies hide the older", () => {
     const npm = packageData('npm-tree', 'project', 'node_modules');
-    const bytesOf = (dir: string) => new Map(membersOf(dir, '').map((m) => [m.name, (m.content as Buffer).length]));
+    const bytesOf = (dir: string) => new Map(membersOf(dir, '').map((m) => [String(m.name), (m.content as Buffer).length]));
     const v7 = bytesOf(join(npm, 'is-number'));
     const v6 = bytesOf(join(npm, 'is-odd/node_modules/is-number'));
     const sum = (sizes: Map<string, number>) => [...sizes.values()].reduce((a, b) => a + b, 0);
