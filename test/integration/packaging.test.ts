@@ -56,7 +56,7 @@ describe('packaging', () => {
     const packed = run('npm', ['pack', '--pack-destination', work, '--json']);
     assert.equal(packed.code, 0, packed.all);
     const [{ filename, files }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
-    assert.deepEqual(files.map((f) => f.path).sort(), ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'dist/sql-wasm.wasm', 'dist/ssh2.js', 'package.json']);
+    assert.deepEqual(files.map((f) => f.path).sort(), ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'dist/sql-wasm-inline.js', 'dist/ssh2.js', 'package.json']);
     const prefix = join(work, 'prefix');
     // An empty npm cache and no network for dependencies: the CLI needs none at run time (the bundle holds them).
     const installed = run('npm', ['install', '-g', '--prefix', prefix, '--offline', '--cache', join(work, 'npm-cache'), '--no-audit', '--no-fund', join(work, filename)], { cwd: work });
