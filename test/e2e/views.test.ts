@@ -173,12 +173,16 @@ test('the image\'s read-only layers are listed under the container, top first, a
   const topRow = row(`#${top.index} · `);
   await topRow.waitFor({ state: 'visible' });
   const labels = (await sidebar().locator('.monaco-list-row .label-name').allTextContents()).filter((l) => /^#\d+ · /.test(l));
+  // The tree is virtualized: rows below the Containers view's fold are not rendered (since the Images view gained
+  // its Remote group, the fold cuts this list), so the rendered rows are checked as the top of the whole list.
+  const expected = layers.layers.map((l) => l.index).reverse();
+  assert.ok(labels.length >= Math.min(3, expected.length), `at least the top rows render: ${labels.join(' | ')}`);
   assert.deepEqual(
     labels.map((l) => Number(/^#(\d+)/.exec(l)![1])),
-    layers.layers.map((l) => l.index).reverse(),
+    expected.slice(0, labels.length),
     `one row per layer, top first: ${labels.join(' | ')}`,
   );
-  for (const l of layers.layers) {
+  for (const l of layers.layers.filter((x) => labels.some((label) => label.startsWith(`#${x.index} · `)))) {
     const label = labels.find((x) => x.startsWith(`#${l.index} · `))!;
     assert.match(label, /^#\d+ · \d+(\.\d)? [kMG]?B · /, `a size on ${label}`);
     assert.ok(label.endsWith(oneLine(l.instruction)) || label.includes(oneLine(l.instruction).slice(0, 30)), `${label} names its step ${l.instruction}`);
