@@ -2,11 +2,13 @@
 // version, how the histories line up, where the bytes went and which config fields changed. A query over two
 // models: it never asks where the bytes came from. Cost: stacking both images, then one walk over both trees.
 import type { ImageModel } from '../model/imageModel';
+import type { ImagePackages } from '../packages/imagePackages';
 import type { ComparedImage, ImageComparison } from './comparison';
 import { configDifferences } from './configDifferences';
 import { biggestDirectoryChanges, directoryBytes } from './directoryGrowth';
 import { evaluateGrowthGate, type GrowthLimit } from './growthGate';
 import { compileIgnoreGlobs } from './ignoreGlobs';
+import { packageDifferences } from './packageDifferences';
 import { pathDifferences, type ViewSide } from './pathDifferences';
 import { alignSteps } from './stepAlignment';
 
@@ -17,6 +19,8 @@ export interface CompareOptions {
   directoryLimit?: number;
   /** The --ci gate; without it `ci` is null. */
   maxGrowth?: GrowthLimit;
+  /** Both images' packages (loadImagePackages, async); without them `packages` is null. */
+  packages?: { a: Pick<ImagePackages, 'present'>; b: Pick<ImagePackages, 'present'> };
 }
 
 export function compareImages(a: ImageModel, b: ImageModel, options: CompareOptions = {}): ImageComparison {
@@ -35,6 +39,7 @@ export function compareImages(a: ImageModel, b: ImageModel, options: CompareOpti
     steps: alignSteps({ steps: a.steps, diffIds: diffIdsA, layerSizes: sizesA }, { steps: b.steps, diffIds: diffIdsB, layerSizes: sizesB }),
     directories: biggestDirectoryChanges(directoryBytes(viewA.stack, ignored), directoryBytes(viewB.stack, ignored), options.directoryLimit ?? 10),
     config: configDifferences(a.data.config, b.data.config),
+    packages: options.packages ? packageDifferences(options.packages.a, options.packages.b) : null,
     changes: pathDifferences(viewA, viewB, ignored),
   };
   return { ...comparison, ci: options.maxGrowth ? evaluateGrowthGate(comparison, options.maxGrowth) : null };

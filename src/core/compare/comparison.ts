@@ -1,6 +1,7 @@
 // What `compareImages` returns: plain data, the very objects of `layerlens compare --json` (README "compare").
 // Fields may be added, never renamed.
 import type { EntryType } from '../model/types';
+import type { PackageManager } from '../packages/types';
 
 /** One image of the pair. `size`: bytes of regular files over all its layers (as `layers` and `analyze` count). */
 export interface ComparedImage {
@@ -92,6 +93,39 @@ export interface GrowthGate {
   biggestGrowths: DirectoryGrowth[];
 }
 
+/** One image's version of a package. */
+export interface PackageSide {
+  version: string;
+  /** Index in that image's rootfs.diff_ids of the layer that installed this version. */
+  layer: number;
+  /** Bytes of its files in that layer. */
+  size: number;
+}
+
+export type PackageDifferenceKind = 'added' | 'removed' | 'upgraded' | 'downgraded';
+
+export interface PackageDifference {
+  manager: PackageManager;
+  name: string;
+  architecture: string | null;
+  /** The database file that records it (B's, or A's when removed). */
+  location: string;
+  change: PackageDifferenceKind;
+  /** null when added. */
+  a: PackageSide | null;
+  /** null when removed. */
+  b: PackageSide | null;
+}
+
+/** How many packages of one manager each kind of difference holds. */
+export interface PackageDifferenceCounts {
+  manager: PackageManager;
+  added: number;
+  removed: number;
+  upgraded: number;
+  downgraded: number;
+}
+
 export interface ImageComparison {
   a: ComparedImage;
   b: ComparedImage;
@@ -103,6 +137,8 @@ export interface ImageComparison {
   /** The directories that grew and shrank most (at most `directoryLimit` of each), biggest change first. */
   directories: DirectoryGrowth[];
   config: ConfigDifference[];
+  /** The packages that differ between the two tops (packageDifferences.ts); null when not asked for. */
+  packages: PackageDifference[] | null;
   ci: GrowthGate | null;
   /** Every path that differs between the final merged views, sorted by path. */
   changes: PathDifference[];

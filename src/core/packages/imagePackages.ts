@@ -176,12 +176,12 @@ export function readImagePackages(data: Pick<ImageData, 'layers'>, readers: read
  * One package across layers: the same manager, name and architecture in the same place. The place matters for
  * Python and npm, where one image may hold a package in several site-packages or node_modules directories.
  */
-function packageKey(pkg: InstalledPackage): string {
+export function packageKey(pkg: Pick<InstalledPackage, 'manager' | 'name' | 'architecture' | 'location'>): string {
   return `${pkg.manager}\u0000${placeOf(pkg)}\u0000${pkg.name}\u0000${pkg.architecture ?? ''}`;
 }
 
 /** The directory that holds the package's record, without the parts that name its version. */
-function placeOf(pkg: InstalledPackage): string {
+function placeOf(pkg: Pick<InstalledPackage, 'manager' | 'name' | 'location'>): string {
   if (pkg.manager === 'python') {
     const parts = segments(pkg.location);
     let info = parts.length - 1;
