@@ -29,6 +29,8 @@ export class DetailsPane {
       ['Mode', d.mode],
       ['Owner', d.owner],
     ];
+    // The packages whose database lists the file (usually one; dpkg diversions or pip over dpkg make two).
+    for (const owner of d.owners ?? []) facts.push(['Package', printableName(owner)]);
     if (d.linkTarget !== undefined) facts.push(['Link target', printableName(d.linkTarget)]);
     // Where the link really leads inside the image (symlinks followed), or why it leads nowhere.
     if (d.type === 'symlink') facts.push(['Leads to', d.open.target !== undefined ? printableName(d.open.target) : d.open.title]);

@@ -9,13 +9,14 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { FilterSpec, ImageHeader, LayerInfo, LayerRange, PanelState, RowChange, SortOrder, TreeMode, TreeQuery, TreeRow } from '../src/explorer/protocol';
+import type { FilterSpec, ImageHeader, LayerInfo, LayerRange, PackageRow, PanelState, RowChange, SortOrder, TreeMode, TreeQuery, TreeRow } from '../src/explorer/protocol';
 import { DetailsPane } from './details';
 import { headerFacts } from './headerFacts';
 import { clear, el, formatBytes, parseBytes, printableName } from './dom';
 import { FileTree } from './fileTree';
 import { LayerDetails } from './layerDetails';
 import { LayerList } from './layerList';
+import { PackagesTab } from './packagesTab';
 import { splitter } from './splitter';
 import { RowActions } from './rowActions';
 import { listen, request, send, vscode } from './rpc';
@@ -52,6 +53,7 @@ const layers = new LayerList(
     saveState();
     layerDetails.show(layers.selectedInfo);
     void reload();
+    if (tabs.selectedIndex === PACKAGES_TAB) void loadPackages();
   },
   (layer, x, y) =>
     rowActions.menu.open(
@@ -94,6 +96,21 @@ const wasted = new WastedList((row) => {
   layers.choose(row.layer);
   void reveal(row.path);
 });
+const PACKAGES_TAB = 2;
+const packagesTab = new PackagesTab(
+  (row) => void showPackageFiles(row),
+  () => void loadPackages(),
+);
+/** The package whose files the tree shows (from the Packages tab), with a button to show every file again. */
+let packageShown: PackageRow | undefined;
+const packageFilterText = el('span', { class: 'package-filter-text' });
+const packageFilterClear = el('vscode-button', { secondary: true, text: 'Show All Files', title: 'Show every file again' });
+const packageFilter = el('div', { class: 'package-filter', hidden: true }, packageFilterText, packageFilterClear);
+packageFilterClear.addEventListener('click', () => {
+  setPackageFilter(undefined);
+  void reload();
+  tree.element.focus();
+});
 
 // ---- toolbar
 const option = (value: string, label: string) => el('vscode-option', { value, text: label });
@@ -120,7 +137,7 @@ const onFilterInput = () => {
   filterTimer = window.setTimeout(() => {
     const minSize = minSizeField.value.trim() ? parseBytes(minSizeField.value) : 0;
     minSizeField.toggleAttribute('invalid', minSize === undefined);
-    filter = { text: filterField.value, kinds: kindSelect.value ? [kindSelect.value as RowChange] : [], minSize: minSize ?? 0, onlyChanges: onlyChanges.checked };
+    filter = { text: filterField.value, kinds: kindSelect.value ? [kindSelect.value as RowChange] : [], minSize: minSize ?? 0, onlyChanges: onlyChanges.checked, ...(packageShown ? { package: packageShown.id } : {}) };
     void reload();
   }, 150);
 };
@@ -128,7 +145,7 @@ for (const control of [filterField, minSizeField]) control.addEventListener('inp
 for (const control of [kindSelect, onlyChanges]) control.addEventListener('change', onFilterInput);
 
 // ---- layout
-const filesPanel = el('div', { class: 'files' }, toolbar, tree.element, status, details.element);
+const filesPanel = el('div', { class: 'files' }, toolbar, packageFilter, tree.element, status, details.element);
 const tabs = el(
   'vscode-tabs',
   { class: 'tabs' },
@@ -136,7 +153,11 @@ const tabs = el(
   el('vscode-tab-panel', {}, filesPanel),
   el('vscode-tab-header', { slot: 'header', text: 'Wasted space' }),
   el('vscode-tab-panel', {}, wasted.element),
+  el('vscode-tab-header', { slot: 'header', text: 'Packages' }),
+  el('vscode-tab-panel', {}, packagesTab.element),
 ) as HTMLElement & { selectedIndex: number };
+// The packages are asked for when their tab shows (the host reads them lazily, never before the first tree).
+tabs.addEventListener('vsc-tabs-select', () => tabs.selectedIndex === PACKAGES_TAB && void loadPackages());
 const layerPane = el('aside', { class: 'layer-pane' }, layers.element, layerDetails.element);
 const grid = el('main', {});
 grid.append(layerPane, splitter(grid, layerPane, (width) => vscode.setState({ ...(vscode.getState() as SavedState), layerPaneWidth: width }), saved.layerPaneWidth), tabs);
@@ -154,13 +175,16 @@ async function reload(): Promise<void> {
   if (!indexed) return;
   const mine = ++generation;
   const started = performance.now();
-  const filtering = filter.text.trim() !== '' || filter.kinds.length > 0 || filter.minSize > 0 || filter.onlyChanges;
+  const filtering = filter.text.trim() !== '' || filter.kinds.length > 0 || filter.minSize > 0 || filter.onlyChanges || filter.package !== undefined;
   const response = filtering ? await request({ kind: 'filter', query: query(), filter }) : await request({ kind: 'children', query: query(), dir: '/', depth: 0 });
   if (mine !== generation) return;
   if ('error' in response) return fail(response.error);
   if (!('rows' in response)) return;
   const expanded = filtering ? response.rows.filter((r) => r.type === 'dir').map((r) => r.path) : [];
   tree.setRows(response.rows, expanded, filtering ? 'No path matches this filter.' : mode === 'changes' ? 'This layer changes no files.' : 'This filesystem is empty.');
+  // A package's files: its first file is selected, so that its details (and owner) show at once.
+  const firstFile = filter.package !== undefined ? response.rows.find((r) => r.type !== 'dir') : undefined;
+  if (firstFile) tree.selectPath(firstFile.path);
   // Which view the rows show, for tests and tools that must not act on the previous layer's rows.
   tree.element.dataset.view = `${mode} ${layers.selection.from}:${layers.selection.to}${filtering ? ' filtered' : ''}`;
   const what = filtering
@@ -174,6 +198,7 @@ async function reload(): Promise<void> {
 /** Selects `path` in the tree (its ancestors expanded); true when it is there. */
 async function reveal(path: string): Promise<boolean> {
   filterField.value = '';
+  setPackageFilter(undefined);
   filter = { ...filter, text: '' };
   const mine = ++generation;
   const response = await request({ kind: 'reveal', query: query(), path });
@@ -193,6 +218,43 @@ async function revealAnywhere(path: string): Promise<void> {
   modeSelect.value = mode;
   saveState();
   await reveal(path);
+}
+
+async function loadPackages(): Promise<void> {
+  if (!indexed) return;
+  const range = layers.selection;
+  const mine = ++packagesGeneration;
+  packagesTab.waiting('Reading the package databases…');
+  const response = await request({ kind: 'packages', range, view: packagesTab.viewFor(range, layers.layerCount - 1) });
+  if (mine !== packagesGeneration) return;
+  if ('error' in response) packagesTab.failed(response.error);
+  else if ('packages' in response) packagesTab.show(response.packages);
+}
+let packagesGeneration = 0;
+
+function setPackageFilter(row: PackageRow | undefined): void {
+  packageShown = row;
+  filter = { ...filter, package: row?.id };
+  if (row === undefined) delete filter.package;
+  packageFilter.hidden = row === undefined;
+  packageFilterText.textContent = row ? `Files of ${row.manager} package ${printableName(row.name)} ${printableName(row.version)} (${row.files.toLocaleString('en')}, in #${row.layer})` : '';
+}
+
+/**
+ * A package picked in the Packages tab: the tree shows only its files, in "changes" mode when the selected layers
+ * hold them, else in the whole filesystem at the selected layer (where a package installed below shows).
+ */
+async function showPackageFiles(row: PackageRow): Promise<void> {
+  tabs.selectedIndex = 0;
+  setPackageFilter(row);
+  await reload();
+  if (mode === 'changes' && tree.rowCount === 0 && packageShown === row) {
+    mode = 'filesystem';
+    modeSelect.value = mode;
+    saveState();
+    await reload();
+  }
+  tree.element.focus();
 }
 
 async function showDetails(row: TreeRow): Promise<void> {
@@ -276,8 +338,13 @@ listen((message) => {
     }
     case 'failed':
       progress.remove();
+      packagesTab.failed(message.message);
       tree.setRows([], [], message.message);
       fail(message.message);
+      break;
+    case 'packagesLoaded':
+      // The details of the selected file name its owner from now on.
+      if (tree.selected) void showDetails(tree.selected);
       break;
     case 'select':
       tabs.selectedIndex = 0;

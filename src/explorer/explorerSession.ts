@@ -3,20 +3,26 @@
 import type { ImageAnalysis } from '../core/analysis/analysis';
 import type { ViewStep } from '../core/model/engineHistory';
 import { formatMode } from '../core/format';
+import { loadImagePackages } from '../core/packages/imagePackages';
 import type { ImageModel, PathEvent } from '../core/model/imageModel';
 import { ImageFiles } from '../core/model/imageFiles';
 import { fileActions, type FileActions } from './fileActions';
 import { describePathHistory } from './fileHistory';
 import { LayerTree } from './layerTree';
+import { ownerSentence, PackageOwners } from './packageOwners';
+import { packageRows } from './packageRows';
 import { describeBelow } from './rollupText';
 import { SecurityMarks } from './securityMarks';
-import type { FileDetails, LayerInfo, LayerRange, Request, Response, TreeMode, TreeQuery, WastedRow } from './protocol';
+import type { FileDetails, LayerInfo, LayerRange, Request, Response, TreeMode, WastedRow } from './protocol';
 
 const KEPT_TREES = 4;
 
 export class ExplorerSession {
   private readonly trees = new Map<string, LayerTree>();
   private historyIndex?: Map<string, PathEvent[]>;
+  /** The packages and who owns each path: read on first use (the Packages tab, or once the first tree shows). */
+  private packagesRead?: Promise<PackageOwners>;
+  private owners?: PackageOwners;
   /** Secrets and setuid programs by path and layer (Explain's findings), found once per image. */
   readonly security: SecurityMarks;
 
@@ -44,7 +50,12 @@ export class ExplorerSession {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
     try {
-      this.checkRange(request.query);
+      if (request.kind === 'packages') {
+        this.checkRange(request.range);
+        if (!this.owners) return { kind: 'response', id: request.id, error: 'The packages are still being read.', elapsedMs: elapsed() };
+        return { kind: 'response', id: request.id, packages: packageRows(this.owners, request.range, request.view), elapsedMs: elapsed() };
+      }
+      this.checkRange(request.query.range);
       const { mode, sort, range } = request.query;
       const tree = this.tree(range);
       switch (request.kind) {
@@ -53,7 +64,9 @@ export class ExplorerSession {
         case 'reveal':
           return { kind: 'response', id: request.id, rows: tree.reveal(request.path, mode, sort), elapsedMs: elapsed() };
         case 'filter': {
-          const { rows, total, truncated } = tree.filter(request.filter, mode, sort);
+          const only = request.filter.package === undefined ? undefined : this.owners?.filesOf(request.filter.package);
+          if (request.filter.package !== undefined && !only) throw new Error('This package is not in the image.');
+          const { rows, total, truncated } = tree.filter(request.filter, mode, sort, only && ((path) => only.has(path)));
           return { kind: 'response', id: request.id, rows, total, truncated, elapsedMs: elapsed() };
         }
         case 'details': {
@@ -65,6 +78,22 @@ export class ExplorerSession {
     } catch (error) {
       return { kind: 'response', id: request.id, error: error instanceof Error ? error.message : String(error), elapsedMs: elapsed() };
     }
+  }
+
+  /** Reads the packages once (the readers may load sql.js first); later calls share the same answer. */
+  loadPackages(): Promise<PackageOwners> {
+    return (this.packagesRead ??= loadImagePackages(this.model.data).then((packages) => (this.owners = new PackageOwners(packages))));
+  }
+
+  /** A request answered once the packages are read (the Packages tab's, which may come before they are). */
+  async answerWhenRead(request: Extract<Request, { kind: 'packages' }>): Promise<Response> {
+    try {
+      await this.loadPackages();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return { kind: 'response', id: request.id, error: `The package databases could not be read: ${reason}`, elapsedMs: 0 };
+    }
+    return this.answer(request);
   }
 
   layers(): LayerInfo[] {
@@ -101,12 +130,15 @@ export class ExplorerSession {
     const dir = entry.type === 'dir' ? tree.dirSummary(path, mode) : undefined;
     const below = dir?.below ? describeBelow({ changedCount: dir.below.count, changedBytes: dir.below.bytes, deletedCount: dir.below.deletedCount, deletedBytes: dir.below.deletedBytes }) : '';
     const security = this.security.of(path, layer);
+    // Owners in the view shown: the selected layer's databases, or for a deleted path those of the layer that held it.
+    const owners = this.owners && entry.type !== 'dir' ? this.owners.ownersAt(path, deleted ? layer : tree.range.to).map(ownerSentence) : [];
     return {
       path,
       type: entry.type,
       size: dir?.size ?? entry.size,
       ...(below ? { below } : {}),
       ...(security.length ? { security } : {}),
+      ...(owners.length ? { owners } : {}),
       mode: formatMode(entry.mode, entry.type),
       owner: `${entry.uid}:${entry.gid}`,
       ...(entry.linkTarget !== undefined ? { linkTarget: entry.linkTarget } : {}),
@@ -134,8 +166,8 @@ export class ExplorerSession {
     return this.historyIndex.get(path) ?? [];
   }
 
-  private checkRange(query: TreeQuery): void {
-    if (query.range.to > this.model.topLayer) throw new RangeError(`There is no layer ${query.range.to} in this image.`);
+  private checkRange(range: LayerRange): void {
+    if (range.to > this.model.topLayer) throw new RangeError(`There is no layer ${range.to} in this image.`);
   }
 }
 

@@ -120,9 +120,10 @@ export class LayerTree {
     return out;
   }
 
-  /** Matching paths with their ancestors, in tree order (directories before their contents). */
-  filter(spec: FilterSpec, mode: TreeMode, sort: SortOrder): { rows: TreeRow[]; total: number; truncated: boolean } {
-    const test = compilePathFilter(spec.text);
+  /** Matching paths with their ancestors, in tree order (directories before their contents); `only` narrows the paths further. */
+  filter(spec: FilterSpec, mode: TreeMode, sort: SortOrder, only?: (path: string) => boolean): { rows: TreeRow[]; total: number; truncated: boolean } {
+    const text = compilePathFilter(spec.text);
+    const test = only ? (path: string) => only(path) && text(path) : text;
     const kinds = new Set(spec.kinds);
     const onlyChanges = spec.onlyChanges || mode === 'changes' || kinds.size > 0;
     const matches: string[] = [];

@@ -26,6 +26,8 @@ export interface FilterSpec {
   kinds: RowChange[];
   minSize: number;
   onlyChanges: boolean;
+  /** Only the files of this package (a PackageRow's id), from the Packages tab. */
+  package?: number;
 }
 
 /** One row of the file tree, as shown. Names are raw data: the webview renders them as text only. */
@@ -130,6 +132,8 @@ export interface FileDetails {
   /** Directories: what the range changed below it, in words ("+3 changed · 1.2 kB · −2 deleted (…)"). */
   below?: string;
   security?: SecurityMark[];
+  /** The packages whose database lists this file in the view shown: "Owned by dpkg package libc6 2.36-9, installed in #0". */
+  owners?: string[];
   /** Readable history: "added by #3 RUN …", "rewritten by #4 RUN chmod … (metadata only, 700 kB duplicated)". */
   history: string[];
   /** Whether a previous version exists to compare with. */
@@ -156,12 +160,49 @@ export interface FileAction {
   target?: string;
 }
 
+/** The Packages tab's list: what the selected layers changed, or what is present at the selection's top. */
+export type PackagesView = 'changes' | 'present';
+
+/** One package version in the Packages tab. Names and versions are raw data: the webview renders them as text. */
+export interface PackageRow {
+  /** Names this version in `filter.package` (stable for the panel's life). */
+  id: number;
+  manager: string;
+  name: string;
+  version: string;
+  architecture?: string;
+  /** In the "changes" view: what the layer `changedIn` did to it, and the version before. */
+  change?: 'installed' | 'upgraded' | 'downgraded' | 'removed';
+  from?: string;
+  changedIn?: number;
+  /** The layer that installed this version. */
+  layer: number;
+  /** Bytes of its files in `layer`, and how many files those are. */
+  size: number;
+  files: number;
+  /** Of `size`, the bytes a later layer deleted or overwrote (still shipped). */
+  deletedLaterBytes: number;
+}
+
+export interface PackagesAnswer {
+  view: PackagesView;
+  range: LayerRange;
+  rows: PackageRow[];
+  /** Packages present at the selection's top. */
+  present: number;
+  /** Whether any layer of the image holds a package database. */
+  hasDatabase: boolean;
+  /** The readers' sentences: databases that could not be read (in part), up to the selection's top. */
+  problems: string[];
+}
+
 // ---- webview → host
 export type Request =
   | { kind: 'children'; id: number; query: TreeQuery; dir: string; depth: number }
   | { kind: 'filter'; id: number; query: TreeQuery; filter: FilterSpec }
   | { kind: 'reveal'; id: number; query: TreeQuery; path: string }
-  | { kind: 'details'; id: number; query: TreeQuery; path: string };
+  | { kind: 'details'; id: number; query: TreeQuery; path: string }
+  | { kind: 'packages'; id: number; range: LayerRange; view: PackagesView };
 
 export type Command =
   | { kind: 'ready' }
@@ -178,6 +219,7 @@ export type FromWebview = Request | Command;
 export type Response =
   | { kind: 'response'; id: number; rows: TreeRow[]; total?: number; truncated?: boolean; elapsedMs: number }
   | { kind: 'response'; id: number; details: FileDetails; elapsedMs: number }
+  | { kind: 'response'; id: number; packages: PackagesAnswer; elapsedMs: number }
   | { kind: 'response'; id: number; error: string; elapsedMs: number };
 
 export type Notification =
@@ -185,7 +227,9 @@ export type Notification =
   | { kind: 'progress'; done: number; expected: number }
   | { kind: 'indexed'; header: ImageHeader; layers: LayerInfo[]; wasted: WastedRow[]; timings?: Record<string, number> }
   | { kind: 'failed'; message: string }
-  | { kind: 'select'; path: string; layer: number };
+  | { kind: 'select'; path: string; layer: number }
+  /** The packages are read (lazily, after the first tree): file details name their owners from now on. */
+  | { kind: 'packagesLoaded' };
 
 export type ToWebview = Response | Notification;
 
@@ -198,10 +242,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isInt = (v: unknown, min = 0): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) < 2 ** 31;
 const isPath = (v: unknown): v is string => typeof v === 'string' && v.startsWith('/') && v.length < 16_384;
 
+function isRange(v: unknown): v is LayerRange {
+  return isObject(v) && isInt(v.from) && isInt(v.to) && v.from <= v.to;
+}
+
 function isQuery(v: unknown): v is TreeQuery {
-  if (!isObject(v) || !MODES.includes(v.mode as string) || !SORTS.includes(v.sort as string) || !isObject(v.range)) return false;
-  const { from, to } = v.range;
-  return isInt(from) && isInt(to) && from <= to;
+  return isObject(v) && MODES.includes(v.mode as string) && SORTS.includes(v.sort as string) && isRange(v.range);
 }
 
 function isFilter(v: unknown): v is FilterSpec {
@@ -213,7 +259,8 @@ function isFilter(v: unknown): v is FilterSpec {
     v.kinds.every((k) => CHANGES.includes(k as string)) &&
     typeof v.minSize === 'number' &&
     v.minSize >= 0 &&
-    typeof v.onlyChanges === 'boolean'
+    typeof v.onlyChanges === 'boolean' &&
+    (v.package === undefined || isInt(v.package))
   );
 }
 
@@ -229,6 +276,8 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
     case 'reveal':
     case 'details':
       return isInt(m.id) && isQuery(m.query) && isPath(m.path) ? (m as FromWebview) : undefined;
+    case 'packages':
+      return isInt(m.id) && isRange(m.range) && (m.view === 'changes' || m.view === 'present') ? (m as FromWebview) : undefined;
     case 'ready':
       return { kind: 'ready' };
     case 'open':
