@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { comparePaths, decodeTarName, encodeTarName, normalizeMemberPath } from '../../src/core/model/paths';
+import { comparePaths, decodeTarName, encodeTarName, isCleanImagePath, normalizeMemberPath } from '../../src/core/model/paths';
 
 /** A name as tar-stream hands it over with latin1 filename encoding: one char per raw byte. */
 const asRead = (bytes: Buffer | string) => (typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes).toString('latin1');
@@ -86,6 +86,28 @@ describe('comparePaths', () => {
         assert.equal(ab + Math.sign(comparePaths(b, a)), 0, `${a} vs ${b}`);
         assert.equal(ab === 0, a === b, `${a} vs ${b}`);
       }
+    }
+  });
+});
+
+describe('isCleanImagePath', () => {
+  const same = (path: string) => {
+    const normalized = normalizeMemberPath(path);
+    return !normalized.escaped && normalized.path === path;
+  };
+  test('agrees with normalizeMemberPath on clean, unclean and hostile paths', () => {
+    const cases = ['/', '/usr', '/usr/bin/env', '/.hidden', '/a/..b', '/a/b.', '/a/...', '/caf\udce9', '', 'usr', './x', '//', '/a/', '/a//b', '/.', '/..', '/a/.', '/a/..', '/a/./b', '/a/../b', '/../etc', 'a/../..', '/a/b/c/'];
+    for (const path of cases) assert.equal(isCleanImagePath(path), same(path), JSON.stringify(path));
+  });
+  test('agrees with normalizeMemberPath on random paths over a small alphabet', () => {
+    const alphabet = ['/', '.', 'a', '/', '.'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let i = 0; i < 20000; i++) {
+      let path = '';
+      const length = next() % 9;
+      for (let k = 0; k < length; k++) path += alphabet[next() % alphabet.length];
+      assert.equal(isCleanImagePath(path), same(path), JSON.stringify(path));
     }
   });
 });

@@ -1,6 +1,7 @@
 // Compare two images: what differs between their final filesystems, which layer and step of each made every
 // version, how the histories line up, where the bytes went and which config fields changed. A query over two
-// models: it never asks where the bytes came from. Cost: stacking both images, then one walk over both trees.
+// models: it never asks where the bytes came from. Cost: stacking their common layers once and each one's own
+// layers on top, then one walk over both trees that skips what they still share.
 import type { ImageModel } from '../model/imageModel';
 import type { ImagePackages } from '../packages/imagePackages';
 import type { ComparedImage, ImageComparison } from './comparison';
@@ -9,7 +10,8 @@ import { biggestDirectoryChanges, directoryBytes } from './directoryGrowth';
 import { evaluateGrowthGate, type GrowthLimit } from './growthGate';
 import { compileIgnoreGlobs } from './ignoreGlobs';
 import { packageDifferences } from './packageDifferences';
-import { pathDifferences, type ViewSide } from './pathDifferences';
+import { finalViews } from './finalViews';
+import { pathDifferences } from './pathDifferences';
 import { alignSteps } from './stepAlignment';
 
 export interface CompareOptions {
@@ -25,16 +27,16 @@ export interface CompareOptions {
 
 export function compareImages(a: ImageModel, b: ImageModel, options: CompareOptions = {}): ImageComparison {
   const ignored = compileIgnoreGlobs(options.ignore ?? []);
-  const viewA = finalView(a);
-  const viewB = finalView(b);
   const sizesA = layerSizes(a);
   const sizesB = layerSizes(b);
   const diffIdsA = a.data.layers.map((l) => l.diffId);
   const diffIdsB = b.data.layers.map((l) => l.diffId);
+  const sharedLayers = sharedPrefix(diffIdsA, diffIdsB);
+  const [viewA, viewB] = finalViews(a, b, sharedLayers);
   const comparison: Omit<ImageComparison, 'ci'> = {
     a: describe(a, sizesA),
     b: describe(b, sizesB),
-    sharedLayers: sharedPrefix(diffIdsA, diffIdsB),
+    sharedLayers,
     sizeDelta: sum(sizesB) - sum(sizesA),
     steps: alignSteps({ steps: a.steps, diffIds: diffIdsA, layerSizes: sizesA }, { steps: b.steps, diffIds: diffIdsB, layerSizes: sizesB }),
     directories: biggestDirectoryChanges(directoryBytes(viewA.stack, ignored), directoryBytes(viewB.stack, ignored), options.directoryLimit ?? 10),
@@ -43,12 +45,6 @@ export function compareImages(a: ImageModel, b: ImageModel, options: CompareOpti
     changes: pathDifferences(viewA, viewB, ignored),
   };
   return { ...comparison, ci: options.maxGrowth ? evaluateGrowthGate(comparison, options.maxGrowth) : null };
-}
-
-function finalView(model: ImageModel): ViewSide {
-  const stepOfLayer: (number | undefined)[] = [];
-  for (const step of model.steps) if (step.layerIndex !== undefined) stepOfLayer[step.layerIndex] = step.index;
-  return { stack: model.stackTo(model.topLayer), stepOfLayer, layers: model.data.layers };
 }
 
 /** Bytes of regular files in each layer, as `layers` and `analyze` count a layer's size. */

@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageAnalysis } from '../analysis/analysis';
 import { memberFactKey } from '../archive/knownLayers';
-import { normalizeMemberPath } from '../model/paths';
+import { isCleanImagePath } from '../model/paths';
 import type { CapturedFile, EntryType, ImageConfig, ImageData, LayerEntry, LayerIndex } from '../model/types';
 import { CAPTURE_KEY } from '../packages/readers';
 import { reviveUserWastedPercent } from '../analysis/userWasted';
@@ -261,7 +261,7 @@ function unpackEntry(item: unknown): LayerEntry | undefined {
   const [path, code, size, mode, uid, gid, link, hash, major, minor, secretMarkers] = item as PackedEntry;
   const type = CODE_TYPES[code];
   if (typeof path !== 'string' || !isImagePath(path) || !type) return undefined;
-  if (![size, mode, uid, gid].every((n) => typeof n === 'number' && Number.isFinite(n))) return undefined;
+  if (!isFiniteNumber(size) || !isFiniteNumber(mode) || !isFiniteNumber(uid) || !isFiniteNumber(gid)) return undefined;
   const entry: LayerEntry = { path, type, size, mode, uid, gid };
   if (typeof link === 'string') {
     // A hard link names a path inside the image, as a tar's does once read; a symlink's target is free text.
@@ -279,8 +279,11 @@ function unpackEntry(item: unknown): LayerEntry | undefined {
 
 /** A path as a tar's comes out of normalizeMemberPath: absolute, inside the image, nothing left to resolve. */
 function isImagePath(path: string): boolean {
-  const normalized = normalizeMemberPath(path);
-  return !normalized.escaped && normalized.path === path;
+  return isCleanImagePath(path);
+}
+
+function isFiniteNumber(n: unknown): n is number {
+  return typeof n === 'number' && Number.isFinite(n);
 }
 
 function isStringArray(v: unknown): v is string[] {

@@ -32,7 +32,7 @@ export interface StackListener {
 }
 
 export class FsStack {
-  readonly root: FsNode = {
+  private rootNode: FsNode = {
     entry: { path: '/', type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0 },
     layer: -1,
     addedIn: -1,
@@ -41,29 +41,53 @@ export class FsStack {
   /** Problems met while stacking (e.g. a hardlink to a file that does not exist). */
   readonly warnings: string[] = [];
   private nextLayer = 0;
+  /** In a fork, the nodes it made or copied, which it may change in place; undefined: every node is its own. */
+  private owned: Set<FsNode> | undefined;
+  /** Set once a fork shares this stack's nodes: applying a layer here would change the forks too. */
+  private forked = false;
+
+  get root(): FsNode {
+    return this.rootNode;
+  }
 
   /** Number of layers applied so far. */
   get height(): number {
     return this.nextLayer;
   }
 
+  /**
+   * A stack that starts as this one and takes its own further layers, sharing every node it does not change
+   * (copy on write, along the path of each change). Two images with common lower layers stack those once: a
+   * node both forks still share is the same object, so a comparison can skip it, subtree and all. This stack
+   * takes no more layers once forked.
+   */
+  fork(): FsStack {
+    this.forked = true;
+    const fork = new FsStack();
+    fork.rootNode = copyOf(this.rootNode);
+    fork.owned = new Set([fork.rootNode]);
+    fork.warnings.push(...this.warnings);
+    fork.nextLayer = this.nextLayer;
+    return fork;
+  }
+
   apply(layer: LayerIndex, listener: StackListener = {}): void {
+    if (this.forked) throw new Error('A forked stack takes no more layers: apply them to a fork of it.');
     const index = this.nextLayer++;
     listener.beforeLayer?.(this, layer, index);
     for (const dir of layer.opaqueDirs) {
-      const node = this.lookup(dir);
-      if (!node?.children) continue;
-      for (const child of node.children.values()) this.reportDeleted(child, 'opaque', index, listener);
-      node.children.clear();
+      if (!this.lookup(dir)?.children?.size) continue;
+      const node = this.changeablePath(segments(dir))!;
+      for (const child of node.children!.values()) this.reportDeleted(child, 'opaque', index, listener);
+      node.children!.clear();
     }
     for (const path of layer.whiteouts) {
       const parts = segments(path);
-      const parent = this.lookupParts(parts, parts.length - 1);
       const name = parts[parts.length - 1];
-      const node = parent?.children?.get(name);
+      const node = this.lookupParts(parts, parts.length - 1)?.children?.get(name);
       if (!node) continue;
       this.reportDeleted(node, 'whiteout', index, listener);
-      parent!.children!.delete(name);
+      this.changeablePath(parts.slice(0, -1))!.children!.delete(name);
     }
     for (const entry of layer.entries) this.place(entry, index, listener);
     for (const entry of layer.entries) {
@@ -100,6 +124,32 @@ export class FsStack {
     return node;
   }
 
+  /** The node at `parts`, and every node above it, made this stack's own to change; undefined when missing. */
+  private changeablePath(parts: string[]): FsNode | undefined {
+    let node = this.root;
+    for (const name of parts) {
+      const child = node.children?.get(name);
+      if (!child) return undefined;
+      node = this.changeable(node, name, child);
+    }
+    return node;
+  }
+
+  /** `child` (named `name` in `parent`, which is this stack's own), or in a fork its copy, put in its place. */
+  private changeable(parent: FsNode, name: string, child: FsNode): FsNode {
+    if (!this.owned || this.owned.has(child)) return child;
+    const copy = copyOf(child);
+    this.owned.add(copy);
+    parent.children!.set(name, copy);
+    return copy;
+  }
+
+  /** A node this stack made: a fork may change it in place. */
+  private made(node: FsNode): FsNode {
+    this.owned?.add(node);
+    return node;
+  }
+
   private place(entry: LayerEntry, index: number, listener: StackListener): void {
     if (entry.path === '/') {
       if (entry.type === 'dir') this.updateDirectory(this.root, entry, index, listener);
@@ -110,24 +160,24 @@ export class FsStack {
     const name = parts[parts.length - 1];
     const existing = parent.children!.get(name);
     if (!existing) {
-      const node = newNode(entry, index);
+      const node = this.made(newNode(entry, index));
       parent.children!.set(name, node);
       listener.added?.(node, index);
       return;
     }
     if (existing.entry.type === 'dir' && entry.type === 'dir') {
-      this.updateDirectory(existing, entry, index, listener);
+      this.updateDirectory(this.changeable(parent, name, existing), entry, index, listener);
       return;
     }
     if (existing.children) for (const child of existing.children.values()) this.reportDeleted(child, 'replaced', index, listener);
     const kind = modificationKind(existing.entry, entry);
-    const node: FsNode = {
+    const node: FsNode = this.made({
       entry,
       layer: index,
       addedIn: existing.addedIn,
       modifiedIn: [...(existing.modifiedIn ?? []), index],
       contentChanged: existing.contentChanged || kind !== 'metadata',
-    };
+    });
     if (entry.type === 'dir') node.children = new Map();
     parent.children!.set(name, node);
     listener.modified?.(existing, node, kind, index);
@@ -147,7 +197,10 @@ export class FsStack {
     listener.modified?.(before, node, 'metadata', index);
   }
 
-  /** Walks to the parent of parts[-1], creating directories a (malformed) layer left out, or that a non-directory blocks. */
+  /**
+   * Walks to the parent of parts[-1], creating directories a (malformed) layer left out, or that a non-directory
+   * blocks. The parent, and the path to it, are this stack's own to change.
+   */
   private ensureDirectory(parts: string[], index: number, listener: StackListener): FsNode {
     let node = this.root;
     let path = '';
@@ -157,10 +210,10 @@ export class FsStack {
       if (!child || child.entry.type !== 'dir') {
         if (child) this.reportDeleted(child, 'replaced', index, listener);
         this.warnings.push(`Layer ${index} has ${parts.join('/')} without its parent directory ${path}; it is assumed.`);
-        child = newNode({ path, type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0 }, index);
+        child = this.made(newNode({ path, type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0 }, index));
         node.children!.set(parts[i], child);
         listener.added?.(child, index);
-      }
+      } else child = this.changeable(node, parts[i], child);
       node = child;
     }
     return node;
@@ -171,6 +224,15 @@ export class FsStack {
     listener.deleted(node, cause, index);
     for (const child of this.walk(node)) listener.deleted(child, cause, index);
   }
+}
+
+/** A node's own copy: its children (shared still) in a map of its own. */
+function copyOf(node: FsNode): FsNode {
+  const copy: FsNode = { entry: node.entry, layer: node.layer, addedIn: node.addedIn };
+  if (node.modifiedIn) copy.modifiedIn = node.modifiedIn;
+  if (node.contentChanged !== undefined) copy.contentChanged = node.contentChanged;
+  if (node.children) copy.children = new Map(node.children);
+  return copy;
 }
 
 function newNode(entry: LayerEntry, index: number): FsNode {

@@ -91,6 +91,19 @@ export function normalizeMemberPath(name: string): NormalizedPath {
   return { path: '/' + parts.join('/'), escaped };
 }
 
+/**
+ * Whether `path` is already what normalizeMemberPath makes of a name: "/" or "/" followed by non-empty segments,
+ * none "." or "..". The same answer as `normalizeMemberPath(path).path === path` (and not escaped), without
+ * splitting: the index cache checks every stored path on read, 50,000 of them for an image.
+ */
+export function isCleanImagePath(path: string): boolean {
+  if (path === '/') return true;
+  return path.charCodeAt(0) === 47 && !UNCLEAN_SEGMENT.test(path);
+}
+
+/** An empty segment ("//", a trailing "/") or a "." or ".." segment. */
+const UNCLEAN_SEGMENT = /\/(?:\.\.?)?(?:\/|$)/;
+
 export function parentOf(path: string): string {
   const i = path.lastIndexOf('/');
   return i <= 0 ? '/' : path.slice(0, i);
