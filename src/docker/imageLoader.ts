@@ -25,7 +25,7 @@ import { isRegistryReference, parseRegistryReference, type RegistryReference } f
 import { engineMissOf, registryFallbackFailure, registryFallbackNotice, registryFallbackReference } from '../registry/registryFallback';
 import type { InsecureRegistries } from '../registry/insecureRegistries';
 import type { DefaultPlatform } from '../registry/platform';
-import { readRegistryImage, type RegistryReadReport } from '../registry/registrySource';
+import { openRegistryImage, type OpenedRegistryImage, type RegistryReadReport } from '../registry/registrySource';
 
 export interface LoadOptions {
   /** Needed for engine images; paths need none. */
@@ -65,14 +65,13 @@ export function isPathReference(ref: string): boolean {
 
 export async function loadImage(ref: string, options: LoadOptions): Promise<LoadedImage> {
   if (isRegistryReference(ref)) {
-    const engine = options.platform ? undefined : await enginePlatform(tryEngine(options));
-    return loadFromRegistry(parseRegistryReference(ref), options, engine);
+    return loadFromRegistry(parseRegistryReference(ref), options, await registryDefaultPlatform(options));
   }
   if (isPathReference(ref)) {
     const data = await readImageFromPath(ref, { signal: options.signal, onProgress: options.onProgress, platform: options.platform });
     return { model: new ImageModel(data), source: 'file' };
   }
-  const found = await inspectOrFallBack(ref, options);
+  const found = await inspectOrFallBack(ref, options, loadFromRegistry);
   if ('fallback' in found) return found.fallback;
   const { engine, inspect } = found;
   const cache = options.noCache ? undefined : options.cache;
@@ -108,12 +107,26 @@ export async function loadImage(ref: string, options: LoadOptions): Promise<Load
   return { model: new ImageModel(data), source: 'engine', inspect, read };
 }
 
-async function loadFromRegistry(ref: RegistryReference, options: LoadOptions, defaultPlatform: DefaultPlatform | undefined, onManifest?: () => void): Promise<LoadedImage> {
-  const { signal, onProgress, onWarning, platform } = options;
+/** How a registry image is read: the whole image, or (loadAnalysis) its analysis. */
+type RegistryLoad<T> = (ref: RegistryReference, options: LoadOptions, defaultPlatform: DefaultPlatform | undefined, onManifest?: () => void) => Promise<T>;
+
+const loadFromRegistry: RegistryLoad<LoadedImage> = async (ref, options, defaultPlatform, onManifest) => readLayers(await openFromRegistry(ref, options, defaultPlatform, onManifest));
+
+/** A registry image's manifest and config, no layer read yet. */
+function openFromRegistry(ref: RegistryReference, options: LoadOptions, defaultPlatform: DefaultPlatform | undefined, onManifest?: () => void): Promise<OpenedRegistryImage> {
+  const { signal, onProgress, onWarning, platform, insecureRegistries } = options;
   const cache = options.noCache ? undefined : options.cache;
-  const { insecureRegistries } = options;
-  const { data, report } = await readRegistryImage(ref, { cache, signal, onProgress, onWarning, platform, defaultPlatform, onManifest, insecureRegistries });
+  return openRegistryImage(ref, { cache, signal, onProgress, onWarning, platform, defaultPlatform, onManifest, insecureRegistries });
+}
+
+async function readLayers(opened: OpenedRegistryImage): Promise<LoadedImage> {
+  const { data, report } = await opened.read();
   return { model: new ImageModel(data), source: 'registry', registry: report };
+}
+
+/** For a registry:// reference: the platform to read by default, the connected engine's (unless --platform). */
+async function registryDefaultPlatform(options: LoadOptions): Promise<DefaultPlatform | undefined> {
+  return options.platform ? undefined : enginePlatform(tryEngine(options));
 }
 
 /** The engine, or undefined when none can be made (a malformed host): then the registry read goes on without it. */
@@ -129,7 +142,7 @@ function tryEngine(options: LoadOptions): DockerEngine | undefined {
  * The engine's inspect of a plain reference; or, when the engine lacks the image or does not answer and the
  * reference names a repository, the image read from its registry, with its one-line notice.
  */
-async function inspectOrFallBack(ref: string, options: LoadOptions): Promise<{ engine: DockerEngine; inspect: ImageInspectInfo } | { fallback: LoadedImage }> {
+async function inspectOrFallBack<T>(ref: string, options: LoadOptions, fromRegistry: RegistryLoad<T>): Promise<{ engine: DockerEngine; inspect: ImageInspectInfo } | { fallback: T }> {
   const registryRef = registryFallbackReference(ref);
   const engine = options.engine?.();
   let engineError: LayerlensError;
@@ -150,7 +163,7 @@ async function inspectOrFallBack(ref: string, options: LoadOptions): Promise<{ e
   const platform = options.platform || miss !== 'missing' ? undefined : await enginePlatform(engine);
   const notice = registryFallbackNotice(ref, engine?.endpoint.host, registryRef, miss);
   try {
-    return { fallback: await loadFromRegistry(registryRef, options, platform, () => options.onRegistryFallback?.(notice)) };
+    return { fallback: await fromRegistry(registryRef, options, platform, () => options.onRegistryFallback?.(notice)) };
   } catch (error) {
     if (!(error instanceof LayerlensError) || error.kind === 'cancelled') throw error;
     throw registryFallbackFailure(engineError, registryRef, error);
@@ -172,25 +185,41 @@ export interface LoadedAnalysis {
   source: LoadedImage['source'];
 }
 
-/** The analysis of an image; from the cache alone (no layer index read) when this image was analyzed before. */
+/**
+ * The analysis of an image; from the cache alone (no layer index read) when this image was analyzed before. A
+ * registry image is known by its manifest (one request for a tag, none for a digest read before) and config.
+ */
 export async function loadAnalysis(ref: string, options: LoadOptions): Promise<LoadedAnalysis> {
   const cache = options.noCache ? undefined : options.cache;
-  let loaded: LoadedImage | undefined;
-  if (cache && !isRegistryReference(ref) && !isPathReference(ref) && options.engine) {
-    const found = await inspectOrFallBack(ref, options);
-    if ('fallback' in found) {
-      loaded = found.fallback;
-    } else {
-      const { inspect } = found;
-      const [image, analysis] = await Promise.all([cache.readImage(inspect.Id), cache.readAnalysis(inspect.Id)]);
-      const layerCount = image?.config.rootfs?.diff_ids?.length;
-      if (image && analysis && layerCount === analysis.layers.length) {
-        const overview = { data: { id: inspect.Id, repoTags: inspect.RepoTags ?? [] }, steps: mapSteps(image.config, layerCount), layerCount, buildSecrets: scanImageConfig(image.config).secrets };
-        return { overview, analysis, source: 'cache' };
-      }
-    }
+  if (cache && isRegistryReference(ref)) return analysisFromRegistry(parseRegistryReference(ref), options, await registryDefaultPlatform(options));
+  if (cache && !isPathReference(ref) && options.engine) {
+    const found = await inspectOrFallBack(ref, options, analysisFromRegistry);
+    if ('fallback' in found) return found.fallback;
+    const cached = await cachedAnalysis(found.inspect.Id, found.inspect.RepoTags ?? [], cache);
+    if (cached) return cached;
   }
-  loaded ??= await loadImage(ref, options);
+  return analysisOf(await loadImage(ref, options), options);
+}
+
+const analysisFromRegistry: RegistryLoad<LoadedAnalysis> = async (ref, options, defaultPlatform, onManifest) => {
+  const opened = await openFromRegistry(ref, options, defaultPlatform, onManifest);
+  const cache = options.noCache ? undefined : options.cache;
+  const cached = cache && (await cachedAnalysis(opened.id, opened.repoTags, cache));
+  return cached || analysisOf(await readLayers(opened), options);
+};
+
+/** The analysis the cache holds under this image ID, with the overview its cached config gives. */
+async function cachedAnalysis(id: string, repoTags: string[], cache: IndexCache): Promise<LoadedAnalysis | undefined> {
+  const [image, analysis] = await Promise.all([cache.readImage(id), cache.readAnalysis(id)]);
+  const layerCount = image?.config.rootfs?.diff_ids?.length;
+  if (!image || !analysis || layerCount !== analysis.layers.length) return undefined;
+  const overview = { data: { id, repoTags }, steps: mapSteps(image.config, layerCount), layerCount, buildSecrets: scanImageConfig(image.config).secrets };
+  return { overview, analysis, source: 'cache' };
+}
+
+/** Analyzes a loaded image and keeps the analysis under its ID (a file on disk has no ID worth keying). */
+async function analysisOf(loaded: LoadedImage, options: LoadOptions): Promise<LoadedAnalysis> {
+  const cache = options.noCache ? undefined : options.cache;
   const analysis = analyzeImage(loaded.model);
   analysis.packages = layerPackageCounts(await loadImagePackages(loaded.model.data));
   if (cache && loaded.source !== 'file') {

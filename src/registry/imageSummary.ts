@@ -2,16 +2,14 @@
 // manifest and config alone (compressed size, layer count, platform, build steps). For the editor's quick
 // looks (Open Remote Image…'s platform pick, the Remote group, a Dockerfile's FROM hover); a few KB a look.
 import type { Platform } from '../core/archive/archiveAssembler';
-import { LayerlensError, throwIfAborted } from '../core/errors';
+import { throwIfAborted } from '../core/errors';
 import type { ImageConfig } from '../core/model/types';
 import type { Credentials } from './credentials';
 import type { InsecureRegistries } from './insecureRegistries';
-import { choosePlatform, isAttestation, type PlatformDescriptor } from './platform';
-import { formatReference, type RegistryReference } from './reference';
-import { MANIFEST_TYPES, RegistryClient, type FetchedManifest } from './registryClient';
-
-const CONFIG_LIMIT = 16 * 1024 * 1024;
-const MAX_INDEX_DEPTH = 4;
+import { CONFIG_LIMIT, indexEntries, isIndex, MAX_INDEX_DEPTH, parseImageManifest, parseRegistryJson, resolveImageManifest, tooDeep } from './imageManifest';
+import { isAttestation } from './platform';
+import type { RegistryReference } from './reference';
+import { RegistryClient, type FetchedManifest } from './registryClient';
 
 export interface SummaryOptions {
   signal?: AbortSignal;
@@ -50,8 +48,8 @@ export async function listPlatforms(ref: RegistryReference, options: SummaryOpti
   if (!isIndex(top.mediaType)) return undefined;
   const found: RemotePlatform[] = [];
   const walk = async (fetched: FetchedManifest, depth: number): Promise<void> => {
-    if (depth >= MAX_INDEX_DEPTH) throw new LayerlensError(`The image index of ${formatReference(ref)} nests too deeply.`, 'corrupt');
-    for (const entry of entriesOf(fetched, ref)) {
+    if (depth >= MAX_INDEX_DEPTH) throw tooDeep(ref);
+    for (const entry of indexEntries(fetched, ref)) {
       if (isAttestation(entry) || typeof entry.digest !== 'string') continue;
       if (entry.platform) found.push({ platform: entry.platform, digest: entry.digest });
       else if (!entry.mediaType || isIndex(entry.mediaType)) {
@@ -67,23 +65,17 @@ export async function listPlatforms(ref: RegistryReference, options: SummaryOpti
 /** One image's manifest and config: through an index to `platform` (default: this machine's), as reading it would. */
 export async function readImageSummary(ref: RegistryReference, platform: Platform | undefined, options: SummaryOptions = {}): Promise<RemoteImageSummary> {
   const client = clientFor(ref, options);
-  let fetched = await client.getManifest(ref.digest ?? ref.tag!);
-  for (let depth = 0; isIndex(fetched.mediaType); depth++) {
-    if (depth >= MAX_INDEX_DEPTH) throw new LayerlensError(`The image index of ${formatReference(ref)} nests too deeply.`, 'corrupt');
-    fetched = await client.getManifest(choosePlatform(entriesOf(fetched, ref), platform, formatReference(ref)).digest);
-  }
+  const fetched = await resolveImageManifest(client, ref, { platform });
   throwIfAborted(options.signal);
-  const manifest = parse<{ config?: { digest?: string }; layers?: { size?: number }[] }>(fetched.bytes, ref, 'manifest');
-  const configDigest = manifest.config?.digest;
-  if (!configDigest || !Array.isArray(manifest.layers)) throw new LayerlensError(`${formatReference(ref)} is not an image manifest Layerlens can read.`, 'corrupt');
-  const config = parse<ImageConfig>(await client.readBlob(configDigest, CONFIG_LIMIT), ref, 'image config');
+  const { configDigest, layers } = parseImageManifest(fetched, ref);
+  const config = parseRegistryJson<ImageConfig>(await client.readBlob(configDigest, CONFIG_LIMIT), ref, 'image config');
   const raw = config as { os?: string; architecture?: string; variant?: string };
-  const layerSizes = manifest.layers.map((l) => (typeof l.size === 'number' && l.size >= 0 ? l.size : 0));
+  const layerSizes = layers.map((l) => l.size);
   return {
     manifestDigest: fetched.digest,
     configDigest,
     platform: { os: raw.os, architecture: raw.architecture, variant: raw.variant },
-    layerCount: manifest.layers.length,
+    layerCount: layers.length,
     compressedSize: layerSizes.reduce((sum, n) => sum + n, 0),
     layerSizes,
     config,
@@ -92,23 +84,4 @@ export async function readImageSummary(ref: RegistryReference, platform: Platfor
 
 function clientFor(ref: RegistryReference, options: SummaryOptions): RegistryClient {
   return new RegistryClient(ref, { signal: options.signal, credentials: options.credentials, certsDirectory: options.certsDirectory, insecureRegistries: options.insecureRegistries });
-}
-
-function entriesOf(fetched: FetchedManifest, ref: RegistryReference): PlatformDescriptor[] {
-  const manifests = parse<{ manifests?: unknown }>(fetched.bytes, ref, 'image index').manifests;
-  return Array.isArray(manifests) ? (manifests as PlatformDescriptor[]) : [];
-}
-
-function isIndex(mediaType: string): boolean {
-  return mediaType === MANIFEST_TYPES.ociIndex || mediaType === MANIFEST_TYPES.dockerList;
-}
-
-function parse<T>(bytes: Buffer, ref: RegistryReference, what: string): T {
-  try {
-    const value = JSON.parse(bytes.toString('utf8')) as unknown;
-    if (value && typeof value === 'object') return value as T;
-  } catch {
-    // said below
-  }
-  throw new LayerlensError(`The ${what} of ${formatReference(ref)} is not valid JSON; the registry served corrupt data.`, 'corrupt');
 }

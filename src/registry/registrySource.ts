@@ -2,23 +2,23 @@
 // parser: the manifest, the config and the layer blobs are fed to the ArchiveAssembler as the members of an OCI
 // layout. The config comes first, so each layer's diffID is known before its blob: a layer the index cache
 // holds is never downloaded; the others download a few at once, each streaming through decompression into the
-// indexer (never to disk), its blob digest and its diffID both checked.
+// indexer (never to disk), its blob digest and its diffID both checked. Opening an image reads its manifest and
+// config only, which is all a caller needs whose answer the cache holds under the image ID (an analysis).
 import { ArchiveAssembler, type Platform } from '../core/archive/archiveAssembler';
 import { CancelledError, LayerlensError, throwIfAborted } from '../core/errors';
-import type { IndexCache } from '../core/index/indexCache';
+import type { CachedImage, IndexCache } from '../core/index/indexCache';
 import { FactMismatchError, type KnownLayers } from '../core/archive/knownLayers';
 import type { ImageConfig, ImageData, LayerIndex, ProgressReporter } from '../core/model/types';
 import type { Credentials } from './credentials';
 import type { InsecureRegistries } from './insecureRegistries';
-import { choosePlatform, type DefaultPlatform, type PlatformDescriptor } from './platform';
+import { CONFIG_LIMIT, parseImageManifest, parseRegistryJson, resolveImageManifest, type ImageManifest } from './imageManifest';
+import type { DefaultPlatform } from './platform';
 import { formatReference, type RegistryReference } from './reference';
 import { ManifestCache } from './manifestCache';
-import { MANIFEST_TYPES, mediaTypeInside, RegistryClient, type FetchedManifest } from './registryClient';
+import { MANIFEST_TYPES, RegistryClient, type FetchedManifest } from './registryClient';
 
 /** Layers downloading at once: enough to fill a link, few enough to keep memory flat. */
 const PARALLEL_DOWNLOADS = 3;
-const CONFIG_LIMIT = 16 * 1024 * 1024;
-const MAX_INDEX_DEPTH = 4;
 
 export interface RegistryReadOptions {
   cache?: IndexCache;
@@ -50,49 +50,81 @@ export interface RegistryReadReport {
   requests: RegistryClient['requests'];
 }
 
-interface ImageManifest {
-  schemaVersion?: number;
-  mediaType?: string;
-  config?: { digest?: string; size?: number };
-  layers?: { digest?: string; size?: number; mediaType?: string }[];
+/** An image whose manifest and config are read, before any layer: what the registry says it is. */
+export interface OpenedRegistryImage {
+  /** The image ID: its config digest. */
+  id: string;
+  /** The reference's tag, in full (none for a read by digest). */
+  repoTags: string[];
+  manifestDigest: string;
+  config: ImageConfig;
+  /** The config came from the cache (no config request). */
+  configCached: boolean;
+  /** Reads the layers (those the cache lacks from the registry) into the whole image, and fills the cache. */
+  read(): Promise<{ data: ImageData; report: RegistryReadReport }>;
 }
 
 export async function readRegistryImage(ref: RegistryReference, options: RegistryReadOptions = {}): Promise<{ data: ImageData; report: RegistryReadReport }> {
+  return (await openRegistryImage(ref, options)).read();
+}
+
+/** The manifest (one request for a tag, none for a digest read before) and the config (none when cached). */
+export async function openRegistryImage(ref: RegistryReference, options: RegistryReadOptions = {}): Promise<OpenedRegistryImage> {
   throwIfAborted(options.signal);
   // One failed download stops the others.
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const client = new RegistryClient(ref, { signal, credentials: options.credentials, certsDirectory: options.certsDirectory, insecureRegistries: options.insecureRegistries });
-  try {
-    return await read(client, ref, options);
-  } catch (error) {
-    stop.abort();
-    if (options.signal?.aborted) throw new CancelledError();
-    throw error;
-  }
+  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      stop.abort();
+      if (options.signal?.aborted) throw new CancelledError();
+      throw error;
+    }
+  };
+  const head = await guarded(() => readHead(client, ref, options));
+  return {
+    id: head.configDigest,
+    repoTags: repoTagsOf(ref),
+    manifestDigest: head.fetched.digest,
+    config: head.config,
+    configCached: !!head.cachedImage,
+    read: () => guarded(() => readLayers(client, ref, options, head)),
+  };
 }
 
-async function read(client: RegistryClient, ref: RegistryReference, options: RegistryReadOptions): Promise<{ data: ImageData; report: RegistryReadReport }> {
+interface Head {
+  fetched: FetchedManifest;
+  manifest: ImageManifest;
+  configDigest: string;
+  configBytes: Buffer;
+  config: ImageConfig;
+  diffIds: string[];
+  cachedImage: CachedImage | undefined;
+}
+
+async function readHead(client: RegistryClient, ref: RegistryReference, options: RegistryReadOptions): Promise<Head> {
   const manifests = options.cache && new ManifestCache(options.cache.directory);
-  const fetched = await resolveImageManifest(client, ref, options.platform, options.defaultPlatform, manifests);
+  const fetched = await resolveImageManifest(client, ref, { platform: options.platform, byDefault: options.defaultPlatform }, manifests);
   options.onManifest?.();
-  const manifest = parseJson<ImageManifest>(fetched.bytes, `the manifest of ${client.where()}`);
-  const configDigest = manifest.config?.digest;
-  if (!configDigest || !Array.isArray(manifest.layers) || manifest.layers.some((l) => typeof l.digest !== 'string')) {
-    const schema1 = manifest.schemaVersion === 1 ? ' (Docker schema 1, which registries stopped serving in 2019)' : '';
-    throw new LayerlensError(`${formatReference(ref)} is not an image manifest Layerlens can read${schema1}.`, 'corrupt');
-  }
-  const layerDigests = manifest.layers.map((l) => l.digest!);
+  const manifest = parseImageManifest(fetched, ref);
+  const { configDigest } = manifest;
   // A config read before is in the cache under its digest (the image ID it gave): then a warm read of an
   // unchanged tag makes one request, the manifest's.
   const cachedImage = await options.cache?.readImage(configDigest);
   const configBytes = cachedImage ? Buffer.from(JSON.stringify(cachedImage.config)) : await client.readBlob(configDigest, CONFIG_LIMIT);
-  const config = parseJson<ImageConfig>(configBytes, `the image config of ${client.where()}`);
+  const config = parseRegistryJson<ImageConfig>(configBytes, ref, 'image config');
   const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== layerDigests.length) {
-    throw new LayerlensError(`The image config of ${formatReference(ref)} lists ${diffIds.length} layers but its manifest ${layerDigests.length}; the image is inconsistent.`, 'corrupt');
+  if (diffIds.length !== manifest.layers.length) {
+    throw new LayerlensError(`The image config of ${formatReference(ref)} lists ${diffIds.length} layers but its manifest ${manifest.layers.length}; the image is inconsistent.`, 'corrupt');
   }
+  return { fetched, manifest, configDigest, configBytes, config, diffIds, cachedImage };
+}
 
+async function readLayers(client: RegistryClient, ref: RegistryReference, options: RegistryReadOptions, head: Head): Promise<{ data: ImageData; report: RegistryReadReport }> {
+  const { fetched, manifest, configDigest, configBytes, diffIds, cachedImage } = head;
   const cached = new Map<string, LayerIndex>();
   if (options.cache) {
     const found = await Promise.all([...new Set(diffIds)].map((d) => options.cache!.readLayer(d)));
@@ -100,7 +132,7 @@ async function read(client: RegistryClient, ref: RegistryReference, options: Reg
   }
   // The manifest pairs each blob with the config's diffID at the same place (image-spec manifest.md), so a
   // cached layer's blob is skipped on that word; the assembler still checks every layer against the config.
-  const diffIdOfBlob = new Map(layerDigests.map((digest, i) => [blobMember(digest), diffIds[i]]));
+  const diffIdOfBlob = new Map(manifest.layers.map((l, i) => [blobMember(l.digest), diffIds[i]]));
   const known: KnownLayers = { diffIds, cached, lookupFact: async (member) => diffIdOfBlob.get(member) };
   const assembler = new ArchiveAssembler(undefined, true, known);
   await assembler.addMember(blobMember(fetched.digest), once(fetched.bytes));
@@ -108,7 +140,7 @@ async function read(client: RegistryClient, ref: RegistryReference, options: Reg
   const index = { schemaVersion: 2, mediaType: MANIFEST_TYPES.ociIndex, manifests: [{ mediaType: fetched.mediaType, digest: fetched.digest, size: fetched.bytes.length }] };
   await assembler.addMember('index.json', once(Buffer.from(JSON.stringify(index))));
 
-  const blobs = [...new Map(manifest.layers.map((l, i) => [l.digest!, { digest: l.digest!, size: l.size ?? 0, diffId: diffIds[i] }])).values()];
+  const blobs = [...new Map(manifest.layers.map((l, i) => [l.digest, { digest: l.digest, size: l.size, diffId: diffIds[i] }])).values()];
   const missing = blobs.filter((b) => !cached.has(b.diffId));
   for (const b of blobs) if (cached.has(b.diffId)) await assembler.addMember(blobMember(b.digest), once(Buffer.alloc(0)));
   const expected = missing.reduce((sum, b) => sum + b.size, 0);
@@ -132,7 +164,7 @@ async function read(client: RegistryClient, ref: RegistryReference, options: Reg
     if (error instanceof FactMismatchError) throw new LayerlensError(`A layer of ${formatReference(ref)} does not match the diffID its config gives; the image in the registry is corrupt.`, 'corrupt');
     throw error;
   }
-  data.repoTags = ref.tag ? [`${ref.registry}/${ref.repository}:${ref.tag}`] : [];
+  data.repoTags = repoTagsOf(ref);
   // The config re-serialized from the cache hashes differently; its digest is the one it was stored under.
   if (cachedImage) data.id = data.configDigest = configDigest;
   if (options.cache) {
@@ -154,36 +186,6 @@ async function read(client: RegistryClient, ref: RegistryReference, options: Reg
   };
 }
 
-/** The image manifest the reference names, through indexes (nested too) to the wanted platform. */
-async function resolveImageManifest(
-  client: RegistryClient,
-  ref: RegistryReference,
-  platform: Platform | undefined,
-  byDefault: DefaultPlatform | undefined,
-  manifests: ManifestCache | undefined,
-): Promise<FetchedManifest> {
-  let fetched = await manifestOf(client, ref.digest ?? ref.tag!, manifests);
-  for (let depth = 0; isIndex(fetched.mediaType); depth++) {
-    if (depth >= MAX_INDEX_DEPTH) throw new LayerlensError(`The image index of ${formatReference(ref)} nests too deeply.`, 'corrupt');
-    const index = parseJson<{ manifests?: PlatformDescriptor[] }>(fetched.bytes, `the image index of ${client.where()}`);
-    const entry = choosePlatform(index.manifests ?? [], platform, formatReference(ref), byDefault);
-    fetched = await manifestOf(client, entry.digest, manifests);
-  }
-  return fetched;
-}
-
-/**
- * A manifest by digest from the cache when it was read before (no request); else from the registry, then kept
- * under its digest. A tag is always asked: what it names may change.
- */
-async function manifestOf(client: RegistryClient, tagOrDigest: string, manifests: ManifestCache | undefined): Promise<FetchedManifest> {
-  const cached = tagOrDigest.startsWith('sha256:') ? await manifests?.read(tagOrDigest) : undefined;
-  if (cached) return { bytes: cached, digest: tagOrDigest, mediaType: mediaTypeInside(cached) ?? MANIFEST_TYPES.ociManifest };
-  const fetched = await client.getManifest(tagOrDigest);
-  await manifests?.write(fetched.digest, fetched.bytes);
-  return fetched;
-}
-
 /** Runs `work` over the items, at most `limit` at a time; the first failure rejects (the caller stops the rest). */
 async function eachAtMost<T>(limit: number, items: T[], work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -193,8 +195,8 @@ async function eachAtMost<T>(limit: number, items: T[], work: (item: T) => Promi
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-function isIndex(mediaType: string): boolean {
-  return mediaType === MANIFEST_TYPES.ociIndex || mediaType === MANIFEST_TYPES.dockerList;
+function repoTagsOf(ref: RegistryReference): string[] {
+  return ref.tag ? [`${ref.registry}/${ref.repository}:${ref.tag}`] : [];
 }
 
 function blobMember(digest: string): string {
@@ -204,12 +206,4 @@ function blobMember(digest: string): string {
 
 async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
   if (bytes.length) yield bytes;
-}
-
-function parseJson<T>(bytes: Buffer, what: string): T {
-  try {
-    return JSON.parse(bytes.toString('utf8')) as T;
-  } catch {
-    throw new LayerlensError(`${what[0].toUpperCase()}${what.slice(1)} is not valid JSON; the registry served corrupt data.`, 'corrupt');
-  }
 }

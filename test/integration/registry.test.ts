@@ -312,6 +312,33 @@ describe('what goes over the wire', () => {
     }
   });
 
+  test('a warm analyze is read from the analysis cache: no layer index, no blob, one manifest request, the same JSON', async () => {
+    const proxy = await startRegistryProxy(registries.plain);
+    try {
+      const env = dockerConfig('warm-analysis', {});
+      const analyze = async (ref: string) => {
+        const from = proxy.requests.length;
+        const result = await runCli(['analyze', `registry://${proxy.host}/${ref}`, '--json'], env);
+        assert.equal(result.code, 0, result.stderr);
+        return { requests: proxy.requests.slice(from).map((r) => `${r.method} ${r.path}`), report: JSON.parse(result.stdout) as { image: { id: string } } };
+      };
+      const cold = await analyze(IMAGE);
+      assert.ok(cold.requests.filter((r) => r.includes('/blobs/')).length >= 2, cold.requests.join('\n'));
+      // Without the layer indexes, a read that needed one would download its blob again: none may be fetched.
+      rmSync(join(env.LAYERLENS_CACHE_DIR!, 'layers'), { recursive: true });
+      const warm = await analyze(IMAGE);
+      assert.deepEqual(warm.requests, [`GET /v2/${IMAGE.replace(':', '/manifests/')}`], 'the manifest alone');
+      assert.deepEqual(warm.report, cold.report);
+      const manifest = await fetch(`http://${registries.plain}/v2/${IMAGE.replace(':', '/manifests/')}`, { method: 'HEAD', headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+      const digest = manifest.headers.get('docker-content-digest')!;
+      const byDigest = await analyze(`${IMAGE.split(':')[0]}@${digest}`);
+      assert.deepEqual(byDigest.requests, [], 'by digest: nothing asked');
+      assert.equal(byDigest.report.image.id, cold.report.image.id);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test('a read by digest asks the registry nothing once read; a warm multi-platform tag costs one manifest request', async () => {
     const repo = 'cache/indexed';
     const image = await copyManifest('d20/basics', 'legacy', repo);
