@@ -7,6 +7,7 @@ import { matchDockerfile } from '../core/dockerfile/match';
 import { targetStage, type ParsedDockerfile } from '../core/dockerfile/parse';
 import { LayerlensError } from '../core/errors';
 import { explainLayers } from '../core/explain/explainLayer';
+import { loadImagePackages } from '../core/packages/imagePackages';
 import type { ImageModel } from '../core/model/imageModel';
 import { buildSecretFindings } from '../core/secrets/buildSecretFindings';
 import { imageDisplayName } from '../core/catalog/imageName';
@@ -62,7 +63,8 @@ export async function analyzeCiCommand(ref: string, flags: AnalyzeCiFlags, optio
     const { model } = await loadImage(ref, options).finally(run.onLoaded);
     const analysis = analyzeImage(model);
     const ciRules = evaluateCiRules(analysis, limits);
-    const explanations = explainLayers(model, analysis);
+    const packages = await loadImagePackages(model.data);
+    const explanations = explainLayers(model, analysis, () => ({ packages }));
     const buildSecrets = buildSecretFindings(model.buildSecrets);
     const policyResults = policy ? evaluatePolicy(policy.policy, { model, analysis, layerFindings: explanations.map((e) => e.findings), buildFindings: buildSecrets }) : [];
     const pass = ciRules.every((r) => r.pass) && policyResults.every((r) => r.pass);

@@ -8,6 +8,7 @@ import { explanationToText } from '../core/explain/plainText';
 import { imagesSharingLayer } from '../core/explain/sharedWith';
 import { parseBytes } from '../core/format';
 import type { ImageModel } from '../core/model/imageModel';
+import { loadImagePackages } from '../core/packages/imagePackages';
 import type { DockerEngine } from '../docker/engine';
 import { loadImage, type LoadOptions } from '../docker/imageLoader';
 
@@ -34,6 +35,7 @@ export async function explainCommand(ref: string, flags: ExplainFlags, options: 
   const diffId = model.data.layers[layer ?? model.steps[step!].layerIndex ?? -1]?.diffId;
   const context: ExplainContext = { largeFileBytes, imageReference: loaded.source === 'file' ? undefined : ref };
   if (loaded.source !== 'file' && options.engine && diffId) context.sharedWith = await localImagesUsing(options.engine(), model, diffId);
+  if (diffId) context.packages = await loadImagePackages(model.data); // a step without a layer changes no package
   const explanation = layer !== undefined ? explainLayer(model, analysis, layer, context) : explainStep(model, analysis, step!, context);
   return flags.json ? JSON.stringify(explanation, null, 2) : explanationToText(explanation);
 }

@@ -13,6 +13,7 @@ import type { Finding } from '../core/dockerfile/rules/index';
 import type { TextEdit } from '../core/dockerfile/textEdits';
 import { LayerlensError, messageOf } from '../core/errors';
 import { explainLayers } from '../core/explain/explainLayer';
+import { loadImagePackages } from '../core/packages/imagePackages';
 import { loadImage, type LoadOptions } from '../docker/imageLoader';
 // The editor's measure of "built from this Dockerfile" (pure code), so that the CLI and the editor agree.
 import { agreement, AUTO_LINK_MIN_SCORE } from '../dockerfile/imageRanking';
@@ -85,7 +86,8 @@ export async function lint(file: string, flags: LintFlags, options: LoadOptions,
     if (agreement(match) < AUTO_LINK_MIN_SCORE) throw new LayerlensError(unrelatedImage(file, flags.image, dockerfile, model.steps, match), 'bad-input');
     // The same findings the editor shows for this image (core/dockerfile/findings.ts), explanations included.
     const analysis = analyzeImage(model);
-    const explained = explainLayers(model, analysis).map((e) => e.findings);
+    const packages = await loadImagePackages(model.data);
+    const explained = explainLayers(model, analysis, () => ({ packages })).map((e) => e.findings);
     findings = dockerfileFindings(dockerfile, { target: flags.target, image: { match, analysis, explained: (layer) => explained[layer] ?? [] }, config: config?.config });
     const changedLines = match.instructions.filter((m) => m.status === 'changed').map((m) => m.instruction.range.startLine + 1);
     image = { ref: flags.image, id: model.data.id, matched: match.matched, total: match.total, score: match.score, changedLines };

@@ -3,6 +3,7 @@
 // then only look numbers up, which keeps them far under 50 ms.
 import type { ImageAnalysis } from '../core/analysis/analysis';
 import { explainLayer } from '../core/explain/explainLayer';
+import type { ImagePackages } from '../core/packages/imagePackages';
 import type { Finding as ExplainFinding } from '../core/explain/explanation';
 import type { ImageModel } from '../core/model/imageModel';
 import type { BuildSecret } from '../core/secrets/buildSecrets';
@@ -95,11 +96,16 @@ export function shortImageName(label: string): string {
  * Each layer's "Explain This Layer" findings, giving the event loop a turn between layers (typing stays
  * smooth). A layer that cannot be explained gets none; `onError` hears why.
  */
-export async function explainEveryLayer(model: ImageModel, analysis: ImageAnalysis, onError: (layer: number, error: unknown) => void): Promise<ExplainFinding[][]> {
+export async function explainEveryLayer(
+  model: ImageModel,
+  analysis: ImageAnalysis,
+  onError: (layer: number, error: unknown) => void,
+  packages?: ImagePackages,
+): Promise<ExplainFinding[][]> {
   const findings: ExplainFinding[][] = [];
   for (let layer = 0; layer < model.layerCount; layer++) {
     try {
-      findings.push(explainLayer(model, analysis, layer).findings);
+      findings.push(explainLayer(model, analysis, layer, { packages }).findings);
     } catch (error) {
       onError(layer, error);
       findings.push([]);

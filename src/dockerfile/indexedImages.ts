@@ -6,6 +6,7 @@ import { analyzeImage, type ImageAnalysis } from '../core/analysis/analysis';
 import { LayerlensError, messageOf } from '../core/errors';
 import type { ImageModel } from '../core/model/imageModel';
 import type { IndexCache } from '../core/index/indexCache';
+import { loadImagePackages } from '../core/packages/imagePackages';
 import { loadImage, loadImageFromCache } from '../docker/imageLoader';
 import type { EngineService } from '../services/engineService';
 import { withImageProgress } from '../services/imageProgress';
@@ -66,7 +67,9 @@ export class IndexedImages implements vscode.Disposable {
     try {
       const model = await this.loadModel(id, label);
       const analysis = await this.analysisOf(model);
-      const findings = await explainEveryLayer(model, analysis, (layer, error) => this.log.warn(`Could not explain layer ${layer} of ${model.data.id}: ${messageOf(error)}`));
+      // The package findings too, so the diagnostics equal `lint --image`'s.
+      const packages = await loadImagePackages(model.data);
+      const findings = await explainEveryLayer(model, analysis, (layer, error) => this.log.warn(`Could not explain layer ${layer} of ${model.data.id}: ${messageOf(error)}`), packages);
       this.set(id, { kind: 'ready', facts: imageFacts({ id, label, steps: model.steps, buildSecrets: model.buildSecrets }, analysis, (layer) => findings[layer] ?? []) });
       this.log.info(`Indexed ${label} for its Dockerfile in ${Date.now() - started} ms.`);
     } catch (error) {

@@ -17,6 +17,7 @@ import type { ImageModel } from '../core/model/imageModel';
 import { isPathReference, loadAnalysis, loadImage } from '../docker/imageLoader';
 import { stepsFromEngineHistory } from '../core/model/engineHistory';
 import { formatBytes } from '../core/format';
+import { loadImagePackages } from '../core/packages/imagePackages';
 import type { EngineService } from '../services/engineService';
 import { pickImage } from './imagePicker';
 import { isEngineReference } from './imageReferences';
@@ -124,7 +125,8 @@ export class ExplainDocuments implements vscode.TextDocumentContentProvider, vsc
     const layer = target.kind === 'layer' ? target.layer : model.steps[target.step]?.layerIndex;
     const sharedWith = layer === undefined ? [] : this.sharedWith(model, layer);
     // Titled as the user named the image (not by its first tag); an archive's label is a file name, not a reference.
-    const context = { sharedWith, imageReference: isPathReference(target.imageRef) ? undefined : target.label };
+    const packages = layer === undefined ? undefined : await loadImagePackages(model.data);
+    const context = { sharedWith, imageReference: isPathReference(target.imageRef) ? undefined : target.label, packages };
     const explanation = target.kind === 'layer' ? explainLayer(model, analysis, target.layer, context) : explainStep(model, analysis, target.step, context);
     return { explanation, model };
   }

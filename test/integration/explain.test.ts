@@ -218,7 +218,7 @@ describe('layerlens explain (CLI)', () => {
         const sharedWith = sharedPerDockerCli(model.data.layers[layer].diffId, inspect!.Id);
         if (JSON.stringify(before) !== JSON.stringify(sharedWith) && attempt < 3) continue;
         const json = JSON.parse(r.stdout);
-        assert.deepEqual(Object.keys(json).sort(), ['cost', 'diffId', 'findings', 'image', 'kind', 'layer', 'layerCount', 'origin', 'sharedWith', 'stack', 'step']);
+        assert.deepEqual(Object.keys(json).sort(), ['cost', 'diffId', 'findings', 'image', 'kind', 'layer', 'layerCount', 'origin', 'packages', 'sharedWith', 'stack', 'step']);
         assert.deepEqual(json, explainLayer(model, analysis, layer, { largeFileBytes: LARGE_FILE_BYTES, sharedWith }));
         assert.equal(json.cost.size, analysis.layers[layer].size);
         break;

@@ -126,7 +126,7 @@ describe('.layerlens.yaml', () => {
     assert.equal(
       refused.stderr,
       'layerlens: .layerlens.yaml: rules[0] (a): unknown key "max-image-sise" (did you mean max-image-size?); a rule has id, message and one of forbid-paths, max-image-size, max-layer-size, fail-on-findings, max-growth.\n' +
-        '.layerlens.yaml: rules[1] (b).fail-on-findings[0] "secrets" is not a finding; the findings are package-cache, temporary-files, git-directory, object-files, unpacked-archive, archive, undone-later, metadata-rewrite, large-file, secret, setuid, world-writable.\n',
+        '.layerlens.yaml: rules[1] (b).fail-on-findings[0] "secrets" is not a finding; the findings are package-cache, temporary-files, git-directory, object-files, unpacked-archive, archive, undone-later, metadata-rewrite, large-file, package-removed-later, build-toolchain, package-docs-deleted, secret, setuid, world-writable.\n',
     );
     const missing = await runCli(['analyze', image, '--ci', '--policy', join(dir, 'nope.yaml')], env, { cwd: dir });
     assert.equal(missing.code, 2);

@@ -65,7 +65,7 @@ extra: 1
       'rules[1] (a).max-layer-size must be a size such as 200MB; it is "big".',
       'rules[2].id must be a name such as no-git (letters, digits, . _ / -); it is missing.',
       'rules[2].forbid-paths must be a list of path globs such as "**/.git/**"; it is an empty list.',
-      'rules[3] (c).fail-on-findings[0] "secrets" is not a finding; the findings are package-cache, temporary-files, git-directory, object-files, unpacked-archive, archive, undone-later, metadata-rewrite, large-file, secret, setuid, world-writable.',
+      'rules[3] (c).fail-on-findings[0] "secrets" is not a finding; the findings are package-cache, temporary-files, git-directory, object-files, unpacked-archive, archive, undone-later, metadata-rewrite, large-file, package-removed-later, build-toolchain, package-docs-deleted, secret, setuid, world-writable.',
       'rules[4] (d) has max-image-size and max-layer-size: give each its own rule.',
       'rules[5] (e) says nothing to check: add one of forbid-paths, max-image-size, max-layer-size, fail-on-findings, max-growth.',
       'rules[6] must be a map with an id and one of forbid-paths, max-image-size, max-layer-size, fail-on-findings, max-growth; it is "just text".',

@@ -12,6 +12,9 @@ import { permissionFindings } from './findings/permissions';
 import { rewriteFindings } from './findings/rewrites';
 import { secretFindings, secretPaths } from './findings/secrets';
 import { buildSecretFindings } from '../secrets/buildSecretFindings';
+import type { ImagePackages } from '../packages/imagePackages';
+import { packageFindings } from './findings/packageFindings';
+import { layerPackages } from './layerPackages';
 import { forEachLayerDelta, layerDelta, type LayerDelta } from './layerDelta';
 import { stackRelation } from './stackRelation';
 import { configFieldOf, stepKind, stepOrigin, summarizeStep } from './stepSummary';
@@ -26,6 +29,11 @@ export interface ExplainContext {
   largeFileBytes?: number;
   /** How the user referred to the image (a name or an ID; never a file path): the explanation is titled with it. */
   imageReference?: string;
+  /**
+   * The image's packages (core/packages: `loadImagePackages(model.data)`): the explanation then says what the layer
+   * did to the package databases and gains the package findings. Without them, `packages` is null.
+   */
+  packages?: ImagePackages;
 }
 
 export function explainLayer(model: ImageModel, analysis: ImageAnalysis, layer: number, context: ExplainContext = {}): LayerExplanation {
@@ -63,7 +71,8 @@ function explainDelta(model: ImageModel, analysis: ImageAnalysis, delta: LayerDe
     },
     stack: stackRelation(delta, analysis),
     sharedWith: [...(context.sharedWith ?? [])],
-    findings: findingsOf(model, delta, analysis, context.largeFileBytes ?? DEFAULT_LARGE_FILE_BYTES, step),
+    packages: context.packages ? layerPackages(context.packages, layer) : null,
+    findings: findingsOf(model, delta, analysis, context, step),
   };
 }
 
@@ -87,7 +96,7 @@ function explainMetadataStep(model: ImageModel, step: Step, context: ExplainCont
 
 const SEVERITY_ORDER: Record<Severity, number> = { security: 0, warning: 1, info: 2 };
 
-function findingsOf(model: ImageModel, delta: LayerDelta, analysis: ImageAnalysis, largeFileBytes: number, step: Step | undefined): Finding[] {
+function findingsOf(model: ImageModel, delta: LayerDelta, analysis: ImageAnalysis, context: ExplainContext, step: Step | undefined): Finding[] {
   // What a fix may suggest depends on the step that added the files (a .dockerignore, `COPY --chown`…).
   const kindOf = (layer: number) => stepKind(model.steps.find((s) => s.layerIndex === layer));
   const kind = kindOf(delta.layer);
@@ -100,7 +109,8 @@ function findingsOf(model: ImageModel, delta: LayerDelta, analysis: ImageAnalysi
     ...packageCacheFindings(delta),
     ...buildLeftoverFindings(delta, kind),
     ...rewriteFindings(delta, analysis, { kindOf, secrets: secretPaths(delta) }),
-    ...largeFileFindings(delta, largeFileBytes),
+    ...(context.packages ? packageFindings(model, context.packages, delta.layer) : []),
+    ...largeFileFindings(delta, context.largeFileBytes ?? DEFAULT_LARGE_FILE_BYTES),
   ];
   // Stable sort: the order above breaks ties between equally severe, equally big findings.
   return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.total.bytes - a.total.bytes);

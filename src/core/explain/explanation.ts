@@ -2,6 +2,7 @@
 // how it relates to the rest of the stack, and what to fix. Plain JSON-able data: the CLI prints it as its
 // `--json` contract (documented in the README), the extension renders it as Markdown.
 import type { Builder } from '../model/types';
+import type { PackageManager } from '../packages/types';
 
 export type Severity = 'info' | 'warning' | 'security';
 
@@ -17,7 +18,10 @@ export type FindingId =
   | 'secret'
   | 'setuid'
   | 'world-writable'
-  | 'large-file';
+  | 'large-file'
+  | 'package-removed-later'
+  | 'build-toolchain'
+  | 'package-docs-deleted';
 
 /** One path that backs a finding. Never the content of a file. */
 export interface Evidence {
@@ -36,6 +40,19 @@ export interface Evidence {
    */
   step?: number;
   variable?: string;
+  /**
+   * For the package findings: the package the evidence is about. `path` is then its biggest file in the layer
+   * (`package-removed-later`, `build-toolchain`) or a documentation directory it filled (`package-docs-deleted`).
+   */
+  package?: PackageRef;
+}
+
+/** One version of one package, as its database records it. */
+export interface PackageRef {
+  manager: PackageManager;
+  name: string;
+  version: string;
+  architecture: string | null;
 }
 
 export interface Finding {
@@ -150,7 +167,42 @@ export interface LayerExplanation {
   stack: StackRelation;
   /** Other local images that use this very layer (same diffID), as the caller found them. */
   sharedWith: string[];
+  /** What the layer did to the package databases; null when the caller read no packages. */
+  packages: LayerPackages | null;
   findings: Finding[];
+}
+
+/** A layer's changes to the package databases (core/packages), per manager, and its bytes no package owns. */
+export interface LayerPackages {
+  /** Packages in the merged view's databases at this layer, all managers. */
+  present: number;
+  /** One entry per manager whose database this layer changed, by manager name. */
+  managers: ManagerChanges[];
+  /** Σ bytes of the layer's regular files that no package present at this layer owns, and where they are. */
+  unowned: { bytes: number; topDirectories: { path: string; bytes: number }[] };
+  /** One sentence each: this layer's package databases that could not be read (in part). */
+  problems: string[];
+}
+
+export interface ManagerChanges {
+  manager: PackageManager;
+  /** Installed here, the biggest first: `bytes` and `files` are what the package ships in this layer. */
+  installed: (PackageRef & { bytes: number; files: number })[];
+  /** Σ bytes of `installed`. */
+  installedBytes: number;
+  /** `bytes`: what the new version ships in this layer. By name. */
+  upgraded: VersionChange[];
+  downgraded: VersionChange[];
+  /** By name; `version` is the one removed. */
+  removed: PackageRef[];
+}
+
+export interface VersionChange {
+  name: string;
+  architecture: string | null;
+  from: string;
+  to: string;
+  bytes: number;
 }
 
 /** The image-config field a metadata-only step sets ("Env", "Labels", "Cmd"…), as the config spells it. */

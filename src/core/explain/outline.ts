@@ -9,6 +9,7 @@ import type {
   Explanation,
   Finding,
   LayerExplanation,
+  LayerPackages,
   LayerShare,
   Severity,
   StepExplanation,
@@ -55,11 +56,55 @@ function outlineLayer(e: LayerExplanation): Block[] {
     blocks.push(paragraph('Where its bytes are:'));
     blocks.push(list(c.topDirectories.map((d) => [{ path: d.path, layer: e.layer }, ` — ${formatBytes(d.bytes)} in ${plural(d.files, 'file')}`])));
   }
+  blocks.push(...outlinePackages(e));
   blocks.push(heading(2, 'Its place in the stack'), list(stackItems(e)));
   blocks.push(heading(2, e.findings.length ? `Findings (${e.findings.length})` : 'Findings'));
   if (e.findings.length === 0) blocks.push(paragraph('None: nothing in this layer looks like a leftover, a secret or a risky permission.'));
   for (const finding of e.findings) blocks.push(...outlineFinding(finding, e.layer));
   return blocks;
+}
+
+/** How many packages a sentence names before "and N more". */
+const BIGGEST_PACKAGES = 5;
+const NAMED_PACKAGES = 10;
+
+/** What the layer did to the package databases, per manager; nothing when it changed none and no package owns a byte. */
+function outlinePackages(e: LayerExplanation): Block[] {
+  const p = e.packages;
+  if (!p) return [];
+  const items: Inline[][] = [];
+  const doer = e.step?.keyword ? `This ${e.step.keyword}` : 'This layer';
+  for (const m of p.managers) {
+    const what = (n: number) => plural(n, `${m.manager} package`);
+    if (m.installed.length) {
+      const biggest = m.installed.slice(0, BIGGEST_PACKAGES).filter((i) => i.bytes > 0);
+      const named = biggest.flatMap((i, n) => [...(n ? [', '] : []), { literal: i.name }, ` (${formatBytes(i.bytes)})`]);
+      // "the biggest" only when the list is cut: a complete list is just the packages, biggest first.
+      const cut = m.installed.length > biggest.length;
+      const lead = cut ? '; the biggest: ' : ': ';
+      items.push([`${doer} installed ${what(m.installed.length)} (${formatBytes(m.installedBytes)})`, ...(biggest.length ? [lead, ...named, cut ? `, and ${countOf(m.installed.length - biggest.length)} more` : ''] : []), '.']);
+    }
+    for (const [verb, changes] of [['upgraded', m.upgraded], ['downgraded', m.downgraded]] as const) {
+      if (!changes.length) continue;
+      const named = changes.slice(0, NAMED_PACKAGES).flatMap((c, n) => [...(n ? [', '] : []), { literal: c.name }, ' ', { literal: c.from }, ' → ', { literal: c.to }]);
+      items.push([`It ${verb} ${what(changes.length)}: `, ...named, more(changes.length), '.']);
+    }
+    if (m.removed.length) {
+      const named = m.removed.slice(0, NAMED_PACKAGES).flatMap((r, n) => [...(n ? [', '] : []), { literal: r.name }, ' ', { literal: r.version }]);
+      items.push([`It removed ${what(m.removed.length)}: `, ...named, more(m.removed.length), '.']);
+    }
+  }
+  if (p.unowned.bytes > 0) {
+    const where = p.unowned.topDirectories.flatMap((d, n) => [...(n ? [', '] : []), { path: d.path, layer: e.layer }, ` (${formatBytes(d.bytes)})`]);
+    items.push([`It adds ${formatBytes(p.unowned.bytes)} that no package owns${where.length ? ', most of it in ' : ''}`, ...where, '.']);
+  }
+  for (const problem of p.problems) items.push(['Not read: ', { literal: problem }]);
+  return items.length ? [heading(2, 'Packages'), list(items)] : [];
+}
+
+/** ", and 3 more" after a list cut at NAMED_PACKAGES. */
+function more(total: number): string {
+  return total > NAMED_PACKAGES ? `, and ${countOf(total - NAMED_PACKAGES)} more` : '';
 }
 
 function outlineOrigin(e: LayerExplanation): Block[] {
@@ -153,7 +198,8 @@ function outlineFinding(f: Finding, layer: number): Block[] {
   if (f.matchedBy === 'config' || f.matchedBy === 'history') blocks.push(paragraph('Matched by its name or by the form of its value; the value is masked everywhere Layerlens shows it.'));
   const items = f.evidence.map((ev) => evidenceItem(f, ev, layer));
   const more = f.total.paths - f.evidence.length;
-  if (more > 0) items.push([`… and ${plural(more, 'more path')} (${formatBytes(f.total.bytes - f.evidence.reduce((s, ev) => s + ev.bytes, 0))}).`]);
+  const noun = f.id === 'package-removed-later' || f.id === 'build-toolchain' ? 'more package' : 'more path';
+  if (more > 0) items.push([`… and ${plural(more, noun)} (${formatBytes(f.total.bytes - f.evidence.reduce((s, ev) => s + ev.bytes, 0))}).`]);
   blocks.push(list(items), paragraph(`Fix: ${f.fix}`));
   return blocks;
 }
@@ -161,10 +207,21 @@ function outlineFinding(f: Finding, layer: number): Block[] {
 function evidenceItem(f: Finding, ev: Evidence, layer: number): Inline[] {
   // A setting of the build metadata ("ENV GITHUB_TOKEN"), not a path: no link, no size.
   if (f.matchedBy === 'config' || f.matchedBy === 'history') return [{ literal: ev.path }];
+  if (ev.package) return packageEvidenceItem(f, ev, ev.package, layer);
   const item: Inline[] = [{ path: ev.path, layer }, ` — ${formatBytes(ev.bytes)}`];
   if (ev.layer !== undefined && f.id === 'undone-later') item.push(`, deleted or replaced in layer ${ev.layer}`);
   if (ev.layer !== undefined && f.id === 'metadata-rewrite') item.push(`, copied from layer ${ev.layer}`);
   if (ev.layer !== undefined && f.id === 'secret') item.push(`, deleted or replaced in layer ${ev.layer} but still readable in this one`);
+  return item;
+}
+
+/** A package, its version and manager first; then its biggest file, or the documentation directory it filled. */
+function packageEvidenceItem(f: Finding, ev: Evidence, pkg: NonNullable<Evidence['package']>, layer: number): Inline[] {
+  const name: Inline[] = [{ literal: pkg.name }, ' ', { literal: pkg.version }, ` (${pkg.manager})`];
+  if (f.id === 'package-docs-deleted') return [{ path: ev.path, layer }, ` — ${formatBytes(ev.bytes)} of `, ...name, ev.layer !== undefined ? `, deleted in layer ${ev.layer}` : ''];
+  const item: Inline[] = [...name, ` — ${formatBytes(ev.bytes)}`];
+  if (ev.layer !== undefined) item.push(`, removed in layer ${ev.layer}`);
+  item.push(', the biggest file ', { path: ev.path, layer });
   return item;
 }
 
