@@ -1,7 +1,7 @@
 // `layerlens compare` for a terminal: the summary (shared layers, size A → B, the steps that differ), the changed
 // paths grouped by directory, biggest first, each with the step of each image that made its version, then
-// the directories that moved most, the config fields that differ and, with --ci, the gate.
-import type { ImageComparison, PathDifference, StepAlignment, StepSide } from '../core/compare';
+// the directories that moved most, the config fields that differ, the packages that differ and, with --ci, the gate.
+import { packageDifferenceCounts, type ImageComparison, type PackageDifference, type PackageSide, type PathDifference, type StepAlignment, type StepSide } from '../core/compare';
 import { formatBytes, formatPercent, printablePath } from '../core/format';
 import { shortImageId } from '../core/catalog/imageName';
 import { parentOf, baseName } from '../core/model/paths';
@@ -27,6 +27,7 @@ export function renderComparison(r: ImageComparison, names: { a: string; b: stri
     lines.push('', 'Config fields that differ');
     for (const c of r.config) lines.push(`  ${c.field}: ${configValue(c.a)} → ${configValue(c.b)}`);
   }
+  if (r.packages) lines.push('', ...renderPackages(r.packages));
   if (r.ci) {
     const g = r.ci;
     const limit = g.limit.bytes !== null ? formatBytes(g.limit.bytes) : formatPercent(g.limit.ratio!);
@@ -86,6 +87,30 @@ function renderChanges(changes: PathDifference[]): string[] {
     }
   }
   return lines;
+}
+
+const PACKAGE_MARKS = { added: '+', removed: '−', upgraded: '↑', downgraded: '↓' } as const;
+
+/** "Packages: +3 −1 ↑2" (with the count per manager when several changed), then one line per package. */
+function renderPackages(packages: PackageDifference[]): string[] {
+  if (packages.length === 0) return ['Packages: none differ.'];
+  const counts = packageDifferenceCounts(packages);
+  const total = { added: 0, removed: 0, upgraded: 0, downgraded: 0 };
+  for (const c of counts) for (const kind of Object.keys(total) as (keyof typeof total)[]) total[kind] += c[kind];
+  const summary = (c: typeof total) => (Object.keys(PACKAGE_MARKS) as (keyof typeof total)[]).filter((k) => c[k] > 0).map((k) => `${PACKAGE_MARKS[k]}${c[k]}`).join(' ');
+  const perManager = counts.length > 1 ? counts.map((c) => `${c.manager} ${summary(c)}`).join(', ') : counts[0].manager;
+  const lines = [`Packages: ${summary(total)} (${perManager})  (+ added, − removed, ↑ upgraded, ↓ downgraded; layer in A → layer in B)`];
+  for (const p of packages) {
+    const versions = p.a && p.b ? `${p.a.version} → ${p.b.version}` : (p.b ?? p.a)!.version;
+    const where = `${packageLayer(p.a)} → ${packageLayer(p.b)}`;
+    const bytes = p.a && p.b ? `${formatBytes(p.a.size)} → ${formatBytes(p.b.size)}` : formatBytes((p.b ?? p.a)!.size);
+    lines.push(`  ${PACKAGE_MARKS[p.change]}  ${p.manager.padEnd(6)}  ${printablePath(p.name)} ${printablePath(versions)}  (${where}, ${bytes})`);
+  }
+  return lines;
+}
+
+function packageLayer(side: PackageSide | null): string {
+  return side ? `layer ${side.layer}` : '-';
 }
 
 function delta(c: PathDifference): number {
