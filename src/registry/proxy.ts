@@ -1,9 +1,12 @@
 // HTTPS_PROXY, HTTP_PROXY and NO_PROXY as dockerd reads them (Go's golang.org/x/net/http/httpproxy): the upper-case
 // name first, then the lower-case one; loopback is never proxied; NO_PROXY lists "*", host names (matching that
 // name and its subdomains; with a leading "." only subdomains), host:port, IP addresses and CIDR ranges.
-// HTTPS goes through the proxy in a CONNECT tunnel; plain HTTP as a request for the absolute URL.
+// HTTPS goes through the proxy in a CONNECT tunnel; plain HTTP as a request for the absolute URL. An https://
+// proxy is reached over TLS (verified with the CAs the registry's certificate would be), and the tunnel runs
+// inside that TLS connection, as Go's http.Transport does.
 import http from 'node:http';
-import { BlockList, isIP, type Socket } from 'node:net';
+import { BlockList, connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type SecureContext } from 'node:tls';
 import { LayerlensError } from '../core/errors';
 import { isLoopbackHost } from './reference';
 
@@ -18,7 +21,9 @@ export function proxyFor(url: URL, env: NodeJS.ProcessEnv = process.env): URL | 
   } catch {
     throw new LayerlensError(`${https ? 'HTTPS_PROXY' : 'HTTP_PROXY'} "${setting}" is not a proxy address; write it as http://HOST:PORT.`, 'bad-input');
   }
-  if (proxy.protocol !== 'http:') throw new LayerlensError(`The proxy ${proxy.host} is given as ${proxy.protocol}//; Layerlens speaks to proxies over http:// only.`, 'bad-input');
+  if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+    throw new LayerlensError(`The proxy ${proxy.host} is given as ${proxy.protocol}//; Layerlens speaks to proxies over http:// or https:// only.`, 'bad-input');
+  }
   return proxy;
 }
 
@@ -45,16 +50,45 @@ function bypassed(url: URL, noProxy: string): boolean {
   return false;
 }
 
+/**
+ * A connection to the proxy itself: TCP, or TLS for an https:// proxy (`trusted` gives the CAs). Its failure is
+ * one sentence naming the proxy; `host` is the registry it was wanted for.
+ */
+export function connectToProxy(proxy: URL, host: string, trusted: () => SecureContext, signal?: AbortSignal): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const hostname = proxy.hostname.replace(/^\[|\]$/g, '');
+    const secure = proxy.protocol === 'https:';
+    const port = Number(proxy.port || (secure ? 443 : 80));
+    const socket = secure ? tlsConnect({ host: hostname, port, servername: isIP(hostname) ? undefined : hostname, secureContext: trusted() }) : netConnect(port, hostname);
+    const onAbort = () => socket.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(socket); // the error listener stays: a later error is the request's to report, never an uncaught one
+
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      signal?.removeEventListener('abort', onAbort);
+      const code = error.code ?? error.message;
+      if (secure && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|EPROTO/.test(code)) {
+        reject(new LayerlensError(`The TLS connection to the proxy ${proxy.host} failed (${code}); trust its CA with SSL_CERT_FILE, SSL_CERT_DIR or NODE_EXTRA_CA_CERTS, or check HTTPS_PROXY.`, 'unreachable', { cause: error }));
+      } else {
+        reject(new LayerlensError(`Cannot reach the proxy ${proxy.host} (${code}); check HTTPS_PROXY, or NO_PROXY for ${host}.`, 'unreachable', { cause: error }));
+      }
+    });
+  });
+}
+
 /** A socket to `host:port` through the proxy's CONNECT; the proxy's refusal in one sentence. */
-export function connectThrough(proxy: URL, host: string, port: number, signal?: AbortSignal): Promise<Socket> {
+export async function connectThrough(proxy: URL, host: string, port: number, trusted: () => SecureContext, signal?: AbortSignal): Promise<Socket> {
+  const toProxy = await connectToProxy(proxy, host, trusted, signal);
   return new Promise((resolve, reject) => {
     const target = `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
     const request = http.request({
-      host: proxy.hostname,
-      port: proxy.port || 80,
       method: 'CONNECT',
       path: target,
       headers: { Host: target, ...proxyAuthorization(proxy) },
+      createConnection: () => toProxy,
       signal,
     });
     request.once('connect', (answer, socket) => {

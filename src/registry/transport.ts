@@ -2,14 +2,16 @@
 // certificate per host, and a registry's `/etc/docker/certs.d/<host>/` must apply to that host alone. Answers
 // are web Responses (status, headers, a streamed body), so the client reads them as it would fetch's.
 // Trusted CAs are those dockerd trusts: the system's bundle (SSL_CERT_FILE, else the first of Go's Linux
-// paths), plus Node's own and NODE_EXTRA_CA_CERTS, plus the host's certs.d. Proxies: proxy.ts.
-import { accessSync, constants, readFileSync } from 'node:fs';
+// paths) and the directories SSL_CERT_DIR lists, plus Node's own and NODE_EXTRA_CA_CERTS, plus the host's
+// certs.d. An unverified connection (an insecure registry) trusts nothing and so builds no CA store. Proxies: proxy.ts.
+import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import { connect as tlsConnect, createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import type { TlsFiles } from './certsDirectory';
-import { connectThrough, proxyAuthorization, proxyFor } from './proxy';
+import { connectThrough, connectToProxy, proxyAuthorization, proxyFor } from './proxy';
 
 export interface SendOptions {
   method?: string;
@@ -39,17 +41,22 @@ export async function send(url: URL, options: SendOptions = {}): Promise<Respons
   const proxy = proxyFor(url, options.env);
   const headers = options.body === undefined ? { ...options.headers } : { ...options.headers, 'Content-Length': String(Buffer.byteLength(options.body)) };
   const common = { method: options.method ?? 'GET', headers, signal: options.signal };
+  const context = () => (options.unverified ? unverifiedContext() : secureContextFor(options.tls, options.env));
   if (!proxy) {
-    const tlsOptions = secure ? { secureContext: secureContextFor(options.tls, options.env), rejectUnauthorized: !options.unverified } : {};
+    const tlsOptions = secure ? { secureContext: context(), rejectUnauthorized: !options.unverified } : {};
     return exchange((secure ? https : http).request(url, { ...common, ...tlsOptions }), options);
   }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // The proxy's own certificate is checked against the system's CAs (an https:// proxy).
+  const proxyContext = () => secureContextFor(undefined, options.env);
   if (!secure) {
     // A plain HTTP request through a proxy names the absolute URL.
-    const request = http.request({ ...common, host: proxy.hostname, port: proxy.port || 80, path: url.href, headers: { ...headers, Host: url.host, ...proxyAuthorization(proxy) } });
+    const toProxy = await connectToProxy(proxy, host, proxyContext, options.signal);
+    const request = http.request({ ...common, path: url.href, headers: { ...headers, Host: url.host, ...proxyAuthorization(proxy) }, createConnection: () => toProxy });
     return exchange(request, options);
   }
-  const tunnel = await connectThrough(proxy, url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 443), options.signal);
-  const socket = tlsConnect({ socket: tunnel, servername: url.hostname, secureContext: secureContextFor(options.tls, options.env), rejectUnauthorized: !options.unverified });
+  const tunnel = await connectThrough(proxy, host, Number(url.port || 443), proxyContext, options.signal);
+  const socket = tlsConnect({ socket: tunnel, servername: url.hostname, secureContext: context(), rejectUnauthorized: !options.unverified });
   return exchange(https.request(url, { ...common, createConnection: () => socket }), options);
 }
 
@@ -70,9 +77,10 @@ function exchange(request: http.ClientRequest, options: SendOptions): Promise<Re
   });
 }
 
-/** One TLS context per certs.d entry (and one without): building one from some 150 CAs takes milliseconds. */
+/** One TLS context per certs.d entry (and one without): building one from some 150 CAs takes a tenth of a second. */
 const contexts = new WeakMap<TlsFiles, SecureContext>();
 let withoutCertsDirectory: SecureContext | undefined;
+let unverified: SecureContext | undefined;
 
 function secureContextFor(files: TlsFiles | undefined, env: NodeJS.ProcessEnv = process.env): SecureContext {
   if (!files) return (withoutCertsDirectory ??= createSecureContext({ ca: trustedCertificates(env) }));
@@ -81,20 +89,62 @@ function secureContextFor(files: TlsFiles | undefined, env: NodeJS.ProcessEnv = 
   return context;
 }
 
-let trusted: (string | Buffer)[] | undefined;
+/** No CA at all (an explicit empty list keeps Node from loading its own): nothing is verified on these connections. */
+function unverifiedContext(): SecureContext {
+  return (unverified ??= createSecureContext({ ca: [] }));
+}
 
-/** Node's CAs, NODE_EXTRA_CA_CERTS and the system bundle: an explicit CA list replaces Node's whole store. */
-export function trustedCertificates(env: NodeJS.ProcessEnv = process.env): (string | Buffer)[] {
+let trusted: string[] | undefined;
+
+/**
+ * Node's CAs, NODE_EXTRA_CA_CERTS, the system bundle and the SSL_CERT_DIR directories, each certificate once: an
+ * explicit CA list replaces Node's whole store, and OpenSSL takes many times longer to add a certificate it has.
+ */
+export function trustedCertificates(env: NodeJS.ProcessEnv = process.env): string[] {
   if (trusted) return trusted;
-  const files = [env.NODE_EXTRA_CA_CERTS, env.SSL_CERT_FILE || SYSTEM_BUNDLES.find(readable)].filter((f): f is string => !!f);
-  const extra = files.flatMap((file) => {
+  const files = [env.NODE_EXTRA_CA_CERTS, env.SSL_CERT_FILE || SYSTEM_BUNDLES.find(readable), ...certDirectoryFiles(env.SSL_CERT_DIR ?? '')].filter((f): f is string => !!f);
+  const seen = new Set<string>();
+  trusted = [];
+  for (const pem of [...rootCertificates, ...files.flatMap(pemCertificatesIn)]) {
+    const key = pem.replace(/\s+/g, '');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    trusted.push(pem);
+  }
+  return trusted;
+}
+
+/** No CA file comes near this; a larger file in a CA directory is not one. */
+const MAX_CA_FILE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The files of SSL_CERT_DIR's directories (colon-separated, as OpenSSL and Go read it): every regular file, of
+ * any name (the hash-named links c_rehash makes are read too, and their certificates counted once).
+ */
+function certDirectoryFiles(setting: string): string[] {
+  return setting.split(':').filter(Boolean).flatMap((directory) => {
     try {
-      return [readFileSync(file)];
+      return readdirSync(directory).sort().map((name) => join(directory, name)).filter((file) => {
+        try {
+          const stats = statSync(file);
+          return stats.isFile() && stats.size <= MAX_CA_FILE_BYTES;
+        } catch {
+          return false;
+        }
+      });
     } catch {
-      return []; // as Node does with an unreadable NODE_EXTRA_CA_CERTS: the others still count
+      return []; // as Go does with a missing directory: the others still count
     }
   });
-  return (trusted = [...rootCertificates, ...extra]);
+}
+
+/** The PEM certificates in a file; none when it cannot be read (as Node does with NODE_EXTRA_CA_CERTS). */
+function pemCertificatesIn(file: string): string[] {
+  try {
+    return readFileSync(file, 'latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  } catch {
+    return [];
+  }
 }
 
 function readable(file: string): boolean {

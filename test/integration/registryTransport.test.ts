@@ -1,9 +1,9 @@
 // How registries are reached, through the CLI: system-wide CAs (NODE_EXTRA_CA_CERTS, the system bundle as
-// SSL_CERT_FILE names it), --insecure-registry (HTTPS without verification, then plain HTTP), and HTTPS_PROXY,
-// HTTP_PROXY and NO_PROXY. The registries are the loopback test registry behind host names that only a test
+// SSL_CERT_FILE names it, the directories of SSL_CERT_DIR), --insecure-registry (HTTPS without verification, then
+// plain HTTP), and HTTPS_PROXY (an http:// or an https:// proxy), HTTP_PROXY and NO_PROXY. The registries are the loopback test registry behind host names that only a test
 // proxy knows (*.layerlens.test), so a read that succeeds went through the proxy; loopback is never proxied.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -73,6 +73,20 @@ describe('CAs the system trusts', () => {
     }
   });
 
+  test('SSL_CERT_DIR: a CA in one of its directories (colon-separated) is trusted; directories without it are not', async () => {
+    const [empty, withCa] = [join(work, 'cert-dir-empty'), join(work, 'cert-dir-ca')];
+    mkdirSync(empty, { recursive: true });
+    mkdirSync(withCa, { recursive: true });
+    copyFileSync(front.caFile, join(withCa, 'layerlens-test-ca.pem'));
+    writeFileSync(join(withCa, 'README'), 'not a certificate\n');
+    const trusted = await layers(`${SECURE}/${IMAGE}`, env({ SSL_CERT_DIR: `${join(work, 'no-such-dir')}:${empty}:${withCa}` }));
+    assert.equal(trusted.code, 0, trusted.stderr);
+    assert.deepEqual(trusted.report, expected);
+    const untrusted = await layers(`${SECURE}/${IMAGE}`, env({ SSL_CERT_DIR: `${empty}:${join(work, 'no-such-dir')}` }));
+    assert.equal(untrusted.code, 2);
+    assert.match(untrusted.stderr, new RegExp(`^layerlens: The TLS connection to ${SECURE} for d20/basics failed \\(\\w+\\); put its CA in `));
+  });
+
   test('--insecure-registry: no verification needed', async () => {
     const result = await layers(`${SECURE}/${IMAGE}`, env(), '--insecure-registry', 'elsewhere.test:1', '--insecure-registry', SECURE);
     assert.equal(result.code, 0, result.stderr);
@@ -122,6 +136,39 @@ describe('HTTPS_PROXY, HTTP_PROXY and NO_PROXY', () => {
       assert.equal(result.code, 2, JSON.stringify(extra));
       assert.deepEqual(oneLine(result.stderr), [`layerlens: Cannot reach the registry ${SECURE} for d20/basics (ENOTFOUND); check the name, the network and that the registry runs.`]);
       assert.deepEqual(proxy.seen.slice(from), [], 'the proxy was not asked');
+    }
+  });
+
+  test('an https:// proxy: TLS to the proxy, the CONNECT inside it, plain HTTP through it too; an untrusted one in one sentence', async () => {
+    const proxyFront = await startRegistryTlsFront(join(work, 'proxy-tls'), '127.0.0.1', Number(new URL(proxy.url).port));
+    const httpsProxy = `https://127.0.0.1:${proxyFront.port}`;
+    const viaHttpsProxy = (extra: NodeJS.ProcessEnv) => env({ HTTPS_PROXY: httpsProxy, HTTP_PROXY: httpsProxy, ...extra });
+    try {
+      let from = proxy.seen.length;
+      const secure = await layers(`${SECURE}/${IMAGE}`, viaHttpsProxy({ NODE_EXTRA_CA_CERTS: proxyFront.caFile, SSL_CERT_FILE: front.caFile }));
+      assert.equal(secure.code, 0, secure.stderr);
+      assert.deepEqual(secure.report, expected);
+      let seen = proxy.seen.slice(from);
+      assert.ok(seen.length >= 1 && seen.every((line) => line === `CONNECT ${SECURE}:443`), seen.join('\n'));
+
+      from = proxy.seen.length;
+      const plain = await layers(`${PLAIN}/${IMAGE}`, viaHttpsProxy({ NODE_EXTRA_CA_CERTS: proxyFront.caFile }), '--insecure-registry', PLAIN);
+      assert.equal(plain.code, 0, plain.stderr);
+      assert.deepEqual(plain.report, expected);
+      seen = proxy.seen.slice(from);
+      assert.equal(seen[0], `CONNECT ${PLAIN}`, 'HTTPS first');
+      assert.ok(seen.slice(1).length >= 3 && seen.slice(1).every((line) => line.startsWith(`GET http://${PLAIN}/v2/d20/basics/`)), seen.join('\n'));
+
+      from = proxy.seen.length;
+      const untrusted = await layers(`${SECURE}/${IMAGE}`, viaHttpsProxy({ SSL_CERT_FILE: front.caFile }));
+      assert.equal(untrusted.code, 2);
+      const code = /failed \((\w+)\)/.exec(untrusted.stderr)?.[1];
+      assert.deepEqual(oneLine(untrusted.stderr), [
+        `layerlens: The TLS connection to the proxy 127.0.0.1:${proxyFront.port} failed (${code}); trust its CA with SSL_CERT_FILE, SSL_CERT_DIR or NODE_EXTRA_CA_CERTS, or check HTTPS_PROXY.`,
+      ]);
+      assert.deepEqual(proxy.seen.slice(from), [], 'nothing was asked of a proxy whose certificate failed');
+    } finally {
+      await proxyFront.close();
     }
   });
 

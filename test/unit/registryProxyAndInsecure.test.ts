@@ -23,7 +23,8 @@ test('HTTPS_PROXY for https, HTTP_PROXY for http, the upper-case name first; loo
   assert.equal(proxyFor(new URL('https://127.0.0.1:5000/v2/'), env), undefined);
   assert.equal(proxyFor(new URL('https://localhost:5000/v2/'), env), undefined);
   assert.equal(proxyFor(new URL('https://registry.lan/v2/'), {}), undefined);
-  assert.throws(() => proxyFor(new URL('https://registry.lan/v2/'), { HTTPS_PROXY: 'socks5://p:1' }), /over http:\/\/ only/);
+  assert.equal(proxyFor(new URL('https://registry.lan/v2/'), { HTTPS_PROXY: 'https://tls-proxy:8443' })?.href, 'https://tls-proxy:8443/', 'an https:// proxy is kept as such');
+  assert.throws(() => proxyFor(new URL('https://registry.lan/v2/'), { HTTPS_PROXY: 'socks5://p:1' }), /over http:\/\/ or https:\/\/ only/);
 });
 
 test('NO_PROXY: *, names with their subdomains, .suffixes, host:port, addresses and ranges', () => {
