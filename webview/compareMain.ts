@@ -1,6 +1,6 @@
 // The Layer Explorer's compare mode, front end: the explorer's tree (its markers, keyboard and filters) over the
 // paths that differ between two images, both sizes and both steps on every row, and the two build histories
-// aligned beside it. View state only; the host answers every question from the comparison.
+// aligned beside it, with the packages that differ. View state only; the host answers every question from the comparison.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -10,6 +10,7 @@ import type { CompareChange, CompareFilter, ComparePanelState, CompareRow } from
 import type { SortOrder, TreeRow } from '../src/explorer/protocol';
 import { CHANGE_TEXT, CompareDetailsPane } from './compareDetails';
 import { compareRequest, listenCompare, sendCompare, vscode } from './compareRpc';
+import { ComparePackages } from './comparePackages';
 import { CompareSteps } from './compareSteps';
 import { ContextMenu } from './contextMenu';
 import { clear, el, formatBytes, parseBytes, printableName } from './dom';
@@ -73,6 +74,7 @@ const tree = new FileTree({
   tooltip: (row) => rowTooltip(asCompare(row)),
 });
 const steps = new CompareSteps();
+const packages = new ComparePackages();
 
 // ---- toolbar
 const option = (value: string, label: string) => el('vscode-option', { value, text: label });
@@ -108,7 +110,7 @@ kindSelect.addEventListener('change', onFilterInput);
 
 // ---- layout
 const filesPanel = el('div', { class: 'files compare-files' }, toolbar, columns, tree.element, status, details.element);
-const stepPane = el('aside', { class: 'layer-pane' }, el('h2', { class: 'pane-title', text: 'Build steps, aligned' }), steps.element);
+const stepPane = el('aside', { class: 'layer-pane' }, el('h2', { class: 'pane-title', text: 'Build steps, aligned' }), steps.element, packages.element);
 const grid = el('main', { class: 'compare' });
 grid.append(stepPane, splitter(grid, stepPane, (width) => vscode.setState({ ...(vscode.getState() as SavedState), paneWidth: width }), saved.paneWidth), filesPanel);
 document.body.append(header, grid, menu.element);
@@ -240,6 +242,7 @@ listenCompare((message) => {
       showSummary(message);
       learnSteps(message.steps);
       steps.show(message.steps);
+      packages.show(message.packages);
       void reload();
       break;
     case 'failed':

@@ -1,10 +1,11 @@
 // One compare panel, the Layer Explorer's compare mode: reads both images (through the cache, with progress),
-// compares them once (src/core/compare), then answers the webview's questions from the comparison's tree.
+// compares them once (src/core/compare, with both images' packages), then answers the webview's questions from the comparison's tree.
 // Every incoming message is validated. Open Changes opens VS Code's diff editor on `layerlens:` URIs of both.
 import * as vscode from 'vscode';
 import { compareImages } from '../core/compare';
 import { LayerlensError, messageOf } from '../core/errors';
 import type { ImageModel } from '../core/model/imageModel';
+import { loadImagePackages } from '../core/packages/imagePackages';
 import { baseName } from '../core/model/paths';
 import type { ExplorerHost } from './explorerPanel';
 import { explorerHtml } from './explorerHtml';
@@ -154,7 +155,9 @@ export class ComparePanel implements vscode.Disposable {
       mark('read');
       this.host.indexed(a);
       this.host.indexed(b);
-      const comparison = compareImages(a, b);
+      const packages = { a: await loadImagePackages(a.data), b: await loadImagePackages(b.data) };
+      mark('packages');
+      const comparison = compareImages(a, b, { packages });
       mark('compare');
       this.tree = new CompareTree(comparison);
       this.models = { a, b };
@@ -167,6 +170,7 @@ export class ComparePanel implements vscode.Disposable {
         sizeDelta: comparison.sizeDelta,
         changeCount: comparison.changes.length,
         steps: comparison.steps,
+        packages: comparison.packages,
         timings,
       };
       this.host.log.info(`Compare: ${this.panel.title}: ${comparison.changes.length} changed paths (ms: ${JSON.stringify(timings)}).`);

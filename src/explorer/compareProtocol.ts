@@ -1,7 +1,7 @@
 // The Layer Explorer's compare mode: its messages between the extension host and the webview (types and guards
 // only: no `vscode`, no DOM), beside the explorer's own in protocol.ts. The rows are the explorer's TreeRow (so the
 // same tree shows them, with its markers and keyboard) plus what each image says of the path.
-import type { DifferenceKind, StepAlignment } from '../core/compare/comparison';
+import type { DifferenceKind, PackageDifference, StepAlignment } from '../core/compare/comparison';
 import type { RowType, SortOrder, TreeRow } from './protocol';
 
 /** What happened to a path from image A to image B. */
@@ -91,6 +91,8 @@ export type CompareNotification =
       sizeDelta: number;
       changeCount: number;
       steps: StepAlignment[];
+      /** The packages that differ between the two tops (compare --json's `packages`); null if they could not be read. */
+      packages: PackageDifference[] | null;
       timings?: Record<string, number>;
     }
   | { kind: 'failed'; message: string };

@@ -1,7 +1,8 @@
 // End to end, in code-server + Chromium on Engine 20.10: comparing two images (issue 13). Compare with… from the
 // Images view's context menu opens the Layer Explorer's compare mode with the markers the two images call for;
 // Open Changes shows both versions in the diff editor; after a rebuild, Compare with Previous Build compares the
-// tag's old image with its new one, and says so in one sentence when the old image is gone.
+// tag's old image with its new one, and says so in one sentence when the old image is gone; the Packages
+// section of the debian base against the debian fixture equals `layerlens compare --json`'s packages.
 // The images are built by the test (legacy builder, FROM scratch) and removed after it.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -277,6 +278,48 @@ test('the Dockerfile hover and CodeLens say how a step changed since the previou
   assert.ok((await hover.innerText()).includes(copyApp), `the hover says "${copyApp}"`);
   await screenshot(page, 'compare-dockerfile-since-build', { keepPointer: true });
   await page.mouse.move(700, 10);
+});
+
+test('the Packages section lists the package difference `layerlens compare --json` gives, and the keyboard moves through it', async () => {
+  await closeEditors();
+  const [base, debian] = ['layerlens-test/debian-base:bookworm', 'layerlens-test/debian:legacy'];
+  const result = await runCli(['compare', base, debian, '--json', '--host', ENGINE]);
+  assert.equal(result.code, 0, result.stderr);
+  type Side = { version: string; layer: number; size: number } | null;
+  const expected = (JSON.parse(result.stdout) as { packages: { manager: string; name: string; change: string; a: Side; b: Side }[] }).packages.map((p) =>
+    [p.change, p.manager, p.name, p.a?.version ?? null, p.b?.version ?? null, p.a?.layer ?? null, p.b?.layer ?? null, p.a?.size ?? null, p.b?.size ?? null].join(' '),
+  );
+  assert.ok(expected.length >= 4, `the CLI lists ${expected.length} differing packages`);
+
+  await runCommand(page, 'Layerlens: Compare with…');
+  await pick(debian);
+  await pick(base);
+  await waitForComparison();
+  assert.equal((await compare().locator('.title').innerText()).trim(), `${base} ↔ ${debian}`);
+  const rows = compare().locator('.compare-packages .compare-package');
+  await rows.first().waitFor({ state: 'visible' });
+  const shown = await rows.evaluateAll((list) =>
+    list.map((r) => {
+      const d = (r as { dataset: Record<string, string | undefined> }).dataset;
+      return [d.change, d.manager, d.name, d.versionA ?? null, d.versionB ?? null, d.layerA ?? null, d.layerB ?? null, d.bytesA ?? null, d.bytesB ?? null].join(' ');
+    }),
+  );
+  assert.deepEqual(shown, expected);
+  // What each row says in text: its mark, name and versions.
+  const jq = compare().locator('.compare-packages .compare-package[data-name="jq"]');
+  assert.deepEqual((await jq.locator('[role="cell"]').allTextContents()).slice(0, 4), ['+', 'dpkg', 'jq', '1.6-2.1+deb12u2']);
+  assert.match(await compare().locator('.compare-packages-summary').innerText(), /^\+3 added · −1 removed$/);
+
+  // Keyboard: the first row is the list's tab stop; arrows and End move the focus, and the tab stop with it.
+  type Row = { tabIndex: number; ownerDocument: { activeElement: unknown } };
+  const focus = () => rows.evaluateAll((list) => [list.findIndex((r) => (r as Row).ownerDocument.activeElement === r), list.findIndex((r) => (r as Row).tabIndex === 0)]);
+  assert.equal((await focus())[1], 0, 'the first row is the tab stop');
+  await rows.first().click();
+  await page.keyboard.press('ArrowDown');
+  assert.deepEqual(await focus(), [1, 1], 'ArrowDown moves to the second row');
+  await page.keyboard.press('End');
+  assert.deepEqual(await focus(), [expected.length - 1, expected.length - 1], 'End moves to the last row');
+  await screenshot(page, 'compare-packages');
 });
 
 test('bench: expand and filter in compare mode between the 50,000-file bench image and a rebuild that rewrites 20,000 files', async () => {
