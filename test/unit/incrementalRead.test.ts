@@ -147,7 +147,7 @@ describe('incremental read: only a small base is cached', () => {
 });
 
 describe('incremental read: the source is abandoned', () => {
-  // Bigger than the reader's 16 MiB read-ahead, so that stopping early shows in the bytes read.
+  // Much bigger than the reader's 4 MiB read-ahead, so that stopping early shows in the bytes read.
   const bigLayer: TarMember[] = [{ name: 'big.bin', content: randomBytes(40 * 1024 * 1024) }];
   for (const { layout, compression, name } of VARIANTS) {
     test(`${name}: the source is destroyed once the new layer has passed`, async () => {
