@@ -9,7 +9,7 @@ import { parseAuthChallenges, type AuthChallenge } from './authChallenge';
 import { CERTS_DIRECTORY, tlsFilesFor, type TlsFiles } from './certsDirectory';
 import { lookupCredentials, type Credentials } from './credentials';
 import { InsecureRegistries } from './insecureRegistries';
-import { send } from './transport';
+import { send, type RegistryResponse } from './transport';
 import { formatReference, type RegistryReference } from './reference';
 
 export const MANIFEST_TYPES = {
@@ -74,7 +74,7 @@ export class RegistryClient {
   }
 
   /** A request to the registry's API, falling back to plain HTTP once if the registry may and does speak it. */
-  private async fetchApi(path: string, accept: string): Promise<Response> {
+  private async fetchApi(path: string, accept: string): Promise<RegistryResponse> {
     const base = await this.baseUrl();
     try {
       return await this.fetchFollowing(base + path, accept);
@@ -153,7 +153,7 @@ export class RegistryClient {
   }
 
   /** One API request, authorized as the registry's 401 asks (once), with its failures in words. */
-  private async send(path: string, accept: string, subject: string): Promise<Response> {
+  private async send(path: string, accept: string, subject: string): Promise<RegistryResponse> {
     let response = await this.fetchApi(path, accept);
     // No authorization yet, or a token that may have expired during a long read: (re)authorize once.
     if (response.status === 401 && (this.authorization === undefined || this.authorization.startsWith('Bearer '))) {
@@ -168,7 +168,7 @@ export class RegistryClient {
   }
 
   /** Follows redirects itself: the Authorization header goes only to the registry's own origin. */
-  private async fetchFollowing(start: string, accept: string): Promise<Response> {
+  private async fetchFollowing(start: string, accept: string): Promise<RegistryResponse> {
     let url = new URL(start);
     const origin = url.origin;
     for (let hop = 0; ; hop++) {
@@ -187,7 +187,7 @@ export class RegistryClient {
   }
 
   /** One request (transport.ts follows no redirect), its network and TLS failures in words. */
-  private async fetch(url: URL, init: { method?: string; headers?: Record<string, string>; body?: string }): Promise<Response> {
+  private async fetch(url: URL, init: { method?: string; headers?: Record<string, string>; body?: string }): Promise<RegistryResponse> {
     const secure = url.protocol === 'https:';
     const tls = secure ? await this.tlsFor(url.host) : undefined;
     const unverified = secure && (await this.unverified(url.host));
@@ -247,7 +247,7 @@ export class RegistryClient {
     const service = challenge.params.service;
     const scope = challenge.params.scope ?? `repository:${this.ref.repository}:pull`;
     this.requests.tokens++;
-    let response: Response;
+    let response: RegistryResponse;
     if (credentials && 'identityToken' in credentials) {
       const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credentials.identityToken, client_id: 'layerlens', scope });
       if (service) form.set('service', service);
@@ -277,7 +277,7 @@ export class RegistryClient {
       : new LayerlensError(`${host} wants credentials for ${this.ref.repository} and none were found; run docker login ${host}, or check the repository name.`, 'permission');
   }
 
-  private statusError(response: Response, subject: string, body = ''): LayerlensError {
+  private statusError(response: RegistryResponse, subject: string, body = ''): LayerlensError {
     const host = this.ref.registry;
     const status = response.status;
     if (status === 401 || status === 403) return this.accessError();
@@ -310,7 +310,7 @@ export function retryAfterSeconds(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-async function readLimited(response: Response, limit: number, broken: (error: unknown) => LayerlensError): Promise<Buffer> {
+async function readLimited(response: RegistryResponse, limit: number, broken: (error: unknown) => LayerlensError): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   try {
