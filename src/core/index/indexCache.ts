@@ -5,7 +5,6 @@
 // followed, at most MAX_ENTRY_BYTES), and their paths pass the same checks as a tar's.
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageAnalysis } from '../analysis/analysis';
 import { memberFactKey } from '../archive/knownLayers';
@@ -13,6 +12,8 @@ import { isCleanImagePath } from '../model/paths';
 import type { CapturedFile, EntryType, ImageConfig, ImageData, LayerEntry, LayerIndex } from '../model/types';
 import { CAPTURE_KEY } from '../packages/readers';
 import { reviveUserWastedPercent } from '../analysis/userWasted';
+
+export { defaultCacheDirectory } from './cacheDirectory';
 
 /** Bump when the stored shape or the meaning of a field changes. */
 export const CACHE_FORMAT = 4;
@@ -31,11 +32,6 @@ export interface CachedImage {
   configDigest?: string;
   manifestDigest?: string;
   config: ImageConfig;
-}
-
-export function defaultCacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.LAYERLENS_CACHE_DIR) return env.LAYERLENS_CACHE_DIR;
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'layerlens');
 }
 
 export class IndexCache {
