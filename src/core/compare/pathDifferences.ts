@@ -25,7 +25,7 @@ export function pathDifferences(a: ViewSide, b: ViewSide, ignored?: (path: strin
   const changes: PathDifference[] = [];
   // A node both stacks share (finalViews forks them from their common layers) is the same path, version and
   // subtree on both sides, so it holds no difference, unless a hardlink in it takes its bytes from elsewhere.
-  const skipShared = !hasLinksOutsideTheirLayer(a.layers);
+  const skipShared = !a.stack.linksOutsideTheirLayer && !b.stack.linksOutsideTheirLayer;
   // Pairs of directories still to visit (either may be missing); explicit, not recursion: paths can be very deep.
   const pending: [FsNode | undefined, FsNode | undefined][] = [[a.stack.root, b.stack.root]];
   const visit = (na: FsNode | undefined, nb: FsNode | undefined) => {
@@ -48,21 +48,6 @@ export function pathDifferences(a: ViewSide, b: ViewSide, ignored?: (path: strin
     if (db) for (const [name, child] of db.children!) if (!da?.children?.has(name)) visit(undefined, child);
   }
   return changes.sort((x, y) => comparePaths(x.path, y.path));
-}
-
-/**
- * Whether a hardlink of some layer names a target that layer does not hold: its bytes then come from the final
- * view (see `resolved`), which may differ between two images that share the link's layer.
- */
-function hasLinksOutsideTheirLayer(layers: readonly LayerIndex[]): boolean {
-  for (const layer of layers) {
-    let targets: Set<string> | undefined;
-    for (const e of layer.entries) if (e.type === 'hardlink' && e.linkTarget !== undefined) (targets ??= new Set()).add(e.linkTarget);
-    if (!targets) continue;
-    for (const e of layer.entries) targets.delete(e.path);
-    if (targets.size) return true;
-  }
-  return false;
 }
 
 /** What differs between two versions of a path; undefined when nothing does. `ca`/`cb`: the content each shows. */

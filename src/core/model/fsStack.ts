@@ -45,6 +45,11 @@ export class FsStack {
   private owned: Set<FsNode> | undefined;
   /** Set once a fork shares this stack's nodes: applying a layer here would change the forks too. */
   private forked = false;
+  /**
+   * Whether a hardlink of some layer applied names a target that layer does not hold (its bytes then come from
+   * the merged view, which may differ between two forks that share the link).
+   */
+  linksOutsideTheirLayer = false;
 
   get root(): FsNode {
     return this.rootNode;
@@ -68,6 +73,7 @@ export class FsStack {
     fork.owned = new Set([fork.rootNode]);
     fork.warnings.push(...this.warnings);
     fork.nextLayer = this.nextLayer;
+    fork.linksOutsideTheirLayer = this.linksOutsideTheirLayer;
     return fork;
   }
 
@@ -91,9 +97,10 @@ export class FsStack {
     }
     for (const entry of layer.entries) this.place(entry, index, listener);
     for (const entry of layer.entries) {
-      if (entry.type === 'hardlink' && entry.linkTarget && !this.lookup(entry.linkTarget)) {
-        this.warnings.push(`Layer ${index}: hardlink ${entry.path} points to ${entry.linkTarget}, which does not exist.`);
-      }
+      if (entry.type !== 'hardlink' || !entry.linkTarget) continue;
+      const target = this.lookup(entry.linkTarget);
+      if (!target) this.warnings.push(`Layer ${index}: hardlink ${entry.path} points to ${entry.linkTarget}, which does not exist.`);
+      else if (target.layer !== index || target.entry.type === 'dir') this.linksOutsideTheirLayer = true;
     }
   }
 
