@@ -8,6 +8,7 @@ import type { CiRuleResult } from '../core/reports/imageReports';
 import { CI_RULES, findingLevel, findingRules } from '../core/reports/ruleCatalog';
 import { sarifLog, type CheckLocation, type CheckResult, type CheckRule, type SarifLog } from '../core/reports/sarif';
 import { formatUserWastedRatio } from '../core/analysis/userWasted';
+import { evidenceLabel } from '../core/explain/findings/packageFindings';
 import { SARIF_TOOL } from './sarifTool';
 
 /** A line of the Dockerfile the image was built from. */
@@ -62,7 +63,7 @@ export function imageWideLocation(checks: Pick<ImageChecks, 'reference' | 'image
 
 function findingResult(checks: ImageChecks, explanation: LayerExplanation, finding: ExplainFinding): CheckResult {
   const layer = explanation.layer;
-  const paths = finding.evidence.map((e) => printablePath(e.path));
+  const paths = finding.evidence.map((e) => evidenceLabel(finding, e)); // a package by its name and version
   const more = finding.total.paths - Math.min(paths.length, PATHS_IN_MESSAGE);
   const named = paths.slice(0, PATHS_IN_MESSAGE).join(', ') + (more > 0 ? ` and ${more} more` : '');
   const step = explanation.step ? ` (build step ${explanation.step.index})` : '';

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { analyzeImage } from '../../src/core/analysis/analysis';
 import { explainLayer, explainLayers } from '../../src/core/explain/explainLayer';
 import type { Finding, FindingId, LayerExplanation } from '../../src/core/explain/explanation';
-import { isBuildToolchain } from '../../src/core/explain/findings/packageFindings';
+import { evidenceLabel, isBuildToolchain } from '../../src/core/explain/findings/packageFindings';
 import { explanationToMarkdown } from '../../src/core/explain/markdown';
 import { explanationToText } from '../../src/core/explain/plainText';
 import { ImageModel } from '../../src/core/model/imageModel';
@@ -142,7 +142,11 @@ describe('explain: what a layer did to the package databases', async () => {
     assertOneSentence(install.fix);
     assert.match(install.fix, /same `RUN`.*multi-stage build/);
     // The base's package removed in layer 2 is the base layer's finding; the upgraded `a` is not a removal.
-    assert.deepEqual(evidenceOf(only(explainWith(model, packages, 0), 'package-removed-later')), [['gone', '1.0', '/usr/bin/gone', 40, 2]]);
+    const base = only(explainWith(model, packages, 0), 'package-removed-later')!;
+    assert.deepEqual(evidenceOf(base), [['gone', '1.0', '/usr/bin/gone', 40, 2]]);
+    // No RUN of this build made the base layer: the fix cannot be to purge it there.
+    assert.match(base.fix, /base image.*saves nothing/);
+    assertOneSentence(base.fix);
     assert.equal(only(explainWith(model, packages, 2), 'package-removed-later'), undefined);
   });
 
@@ -175,6 +179,14 @@ describe('explain: what a layer did to the package databases', async () => {
     assert.match(text, /  - \/usr\/share\/doc\/tool — 50 B of tool 2\.0 \(dpkg\), deleted in layer 2\n/);
     // Names from the image are escaped in Markdown like paths are.
     assert.match(explanationToMarkdown(explainWith(model, packages, 1)), /gcc\\-12 \(5\.0 kB\)/);
+  });
+
+  test('one line per evidence (SARIF messages): a package by name and version, a documentation directory with its package', () => {
+    const e = explainWith(model, packages, 1);
+    const labels = (id: FindingId) => only(e, id)!.evidence.map((ev) => evidenceLabel(only(e, id)!, ev));
+    assert.deepEqual(labels('build-toolchain'), ['gcc-12 12.2.0-14', 'libfoo-dev 1.0-1']);
+    assert.deepEqual(labels('package-docs-deleted'), ['/usr/share/doc/tool (tool 2.0)']);
+    assert.equal(evidenceLabel({ id: 'temporary-files' }, { path: '/tmp/a\nb', bytes: 1 }), '/tmp/a\\x0ab');
   });
 
   test('explainLayers (one pass) gives what explainLayer gives for each layer, packages included', () => {

@@ -5,6 +5,7 @@
 import type { ImageAnalysis } from '../analysis/analysis';
 import type { Finding as ExplainFinding, FindingId } from '../explain/explanation';
 import { FINDING_RULES } from '../explain/findingRules';
+import { COUNTS_PACKAGES } from '../explain/findings/packageFindings';
 import { formatBytes, printablePath } from '../format';
 import type { DockerfileMatch } from './match';
 import { stageChain, type DockerfileInstruction, type ParsedDockerfile } from './parse';
@@ -89,7 +90,7 @@ export function imageFindings(dockerfile: ParsedDockerfile, match: DockerfileMat
 function explainedMessage(f: ExplainFinding, evidence = f.evidence.map((e) => e.path), paths = f.total.paths): string {
   const title = f.title.replace(/`([^`]*)`/g, '$1').replace(/\.$/, '');
   if (SECURITY.has(f.id)) return `${title} (${pathList(evidence, paths)}).`;
-  const across = paths === 1 ? '' : ` across ${paths.toLocaleString('en-US')} paths`;
+  const across = paths === 1 ? '' : ` across ${paths.toLocaleString('en-US')} ${COUNTS_PACKAGES.has(f.id) ? 'packages' : 'paths'}`;
   return `${title} (${formatBytes(f.total.bytes)}${across}).`;
 }
 

@@ -109,7 +109,7 @@ function findingsOf(model: ImageModel, delta: LayerDelta, analysis: ImageAnalysi
     ...packageCacheFindings(delta),
     ...buildLeftoverFindings(delta, kind),
     ...rewriteFindings(delta, analysis, { kindOf, secrets: secretPaths(delta) }),
-    ...(context.packages ? packageFindings(model, context.packages, delta.layer) : []),
+    ...(context.packages ? packageFindings(model, context.packages, delta.layer, kind) : []),
     ...largeFileFindings(delta, context.largeFileBytes ?? DEFAULT_LARGE_FILE_BYTES),
   ];
   // Stable sort: the order above breaks ties between equally severe, equally big findings.

@@ -15,6 +15,7 @@ import type {
   StepExplanation,
   StepSummary,
 } from './explanation';
+import { COUNTS_PACKAGES } from './findings/packageFindings';
 import { byCount, count as countOf, plural } from './wording';
 
 /** Our own text (may hold Markdown code spans), a value from the image shown literally, or a path in a layer (a renderer may link it). */
@@ -198,7 +199,7 @@ function outlineFinding(f: Finding, layer: number): Block[] {
   if (f.matchedBy === 'config' || f.matchedBy === 'history') blocks.push(paragraph('Matched by its name or by the form of its value; the value is masked everywhere Layerlens shows it.'));
   const items = f.evidence.map((ev) => evidenceItem(f, ev, layer));
   const more = f.total.paths - f.evidence.length;
-  const noun = f.id === 'package-removed-later' || f.id === 'build-toolchain' ? 'more package' : 'more path';
+  const noun = COUNTS_PACKAGES.has(f.id) ? 'more package' : 'more path';
   if (more > 0) items.push([`… and ${plural(more, noun)} (${formatBytes(f.total.bytes - f.evidence.reduce((s, ev) => s + ev.bytes, 0))}).`]);
   blocks.push(list(items), paragraph(`Fix: ${f.fix}`));
   return blocks;

@@ -4,19 +4,41 @@
 import type { ImageModel } from '../../model/imageModel';
 import { parentOf, segments } from '../../model/paths';
 import type { ImagePackages, PackageVersion } from '../../packages/imagePackages';
-import type { Evidence, Finding } from '../explanation';
+import { printablePath } from '../../format';
+import type { Evidence, Finding, FindingId, StepKind } from '../explanation';
 import { packageRef } from '../layerPackages';
 import { findingFrom } from './finding';
 
-export function packageFindings(model: ImageModel, packages: ImagePackages, layer: number): Finding[] {
+/** Findings whose evidence counts packages (one each), not paths: "3 packages", "… and 2 more packages". */
+export const COUNTS_PACKAGES: ReadonlySet<FindingId> = new Set<FindingId>(['package-removed-later', 'build-toolchain']);
+
+/** How an evidence reads in one line of text: a package by name and version, a path as itself (and whose it is). */
+export function evidenceLabel(f: Pick<Finding, 'id'>, ev: Evidence): string {
+  if (!ev.package) return printablePath(ev.path);
+  const pkg = `${printablePath(ev.package.name)} ${printablePath(ev.package.version)}`;
+  return COUNTS_PACKAGES.has(f.id) ? pkg : `${printablePath(ev.path)} (${pkg})`;
+}
+
+/**
+ * `kind`: how the step made the layer. Only a RUN can purge in place or exclude files as it installs; a layer no
+ * RUN of this build made (the base image's) can only be left as it is or replaced by another base.
+ */
+export function packageFindings(model: ImageModel, packages: ImagePackages, layer: number, kind: StepKind): Finding[] {
   const sizes = fileSizes(model, layer);
   const installedHere = packages.changes.filter((c) => c.layer === layer && c.change !== 'removed').map((c) => c.version);
   const removedIn = new Map<PackageVersion, number>();
   for (const c of packages.changes) if (c.change === 'removed' && c.version.layer === layer) removedIn.set(c.version, c.layer);
-  return [...removedLater(removedIn, sizes), ...toolchains(packages, model.topLayer, layer, sizes), ...docsDeleted(model, installedHere, removedIn, layer, sizes)];
+  const run = kind === 'run';
+  return [...removedLater(removedIn, sizes, run), ...toolchains(packages, model.topLayer, layer, sizes, run), ...docsDeleted(model, installedHere, removedIn, layer, sizes, run)];
 }
 
-function removedLater(removedIn: Map<PackageVersion, number>, sizes: Map<string, number>): Finding[] {
+/** The fix for what the base image brought (`n` things): a later step cannot take bytes out of a lower layer. */
+function baseFix(n: number): string {
+  const [they, them] = n === 1 ? ['It comes', 'it'] : ['They come', 'them'];
+  return `${they} from a layer no \`RUN\` of this build made (the base image's): removing ${them} later saves nothing, so leave ${them} installed or pick a base image without ${them}.`;
+}
+
+function removedLater(removedIn: Map<PackageVersion, number>, sizes: Map<string, number>, run: boolean): Finding[] {
   const evidence: Evidence[] = [];
   for (const [v, by] of removedIn) if (v.size > 0) evidence.push({ path: biggestFile(v, sizes), bytes: v.size, layer: by, package: packageRef(v) });
   return findingFrom(
@@ -28,7 +50,9 @@ function removedLater(removedIn: Map<PackageVersion, number>, sizes: Map<string,
           ? 'A package this layer installs is removed by a later step, but its files still ship in this layer.'
           : 'Packages this layer installs are removed by a later step, but their files still ship in this layer.',
       fix: (n) =>
-        `Install and purge ${n === 1 ? 'it' : 'them'} in the same \`RUN\`, or install ${n === 1 ? 'it' : 'them'} in a separate build stage and copy only what is needed into the final one (a multi-stage build).`,
+        run
+          ? `Install and purge ${n === 1 ? 'it' : 'them'} in the same \`RUN\`, or install ${n === 1 ? 'it' : 'them'} in a separate build stage and copy only what is needed into the final one (a multi-stage build).`
+          : baseFix(n),
     },
     evidence,
   );
@@ -44,7 +68,7 @@ export function isBuildToolchain(v: Pick<PackageVersion, 'manager' | 'name'>): b
 }
 
 /** The image is the final stage of its build: a toolchain this layer installed that is still at the top ships. */
-function toolchains(packages: ImagePackages, top: number, layer: number, sizes: Map<string, number>): Finding[] {
+function toolchains(packages: ImagePackages, top: number, layer: number, sizes: Map<string, number>, run: boolean): Finding[] {
   const evidence: Evidence[] = (packages.present[top] ?? [])
     .filter((v) => v.layer === layer && v.size > 0 && isBuildToolchain(v))
     .map((v) => ({ path: biggestFile(v, sizes), bytes: v.size, package: packageRef(v) }));
@@ -56,7 +80,9 @@ function toolchains(packages: ImagePackages, top: number, layer: number, sizes: 
         n === 1
           ? 'A build toolchain package (a compiler, `make` or a `-dev` package) this layer installs is still in the final image.'
           : 'Build toolchain packages (compilers, `make`, `-dev` packages) this layer installs are still in the final image.',
-      fix: 'Build in a separate stage (`FROM … AS build`) and `COPY --from` only the results into the final stage, so the toolchain does not ship.',
+      fix: run
+        ? 'Build in a separate stage (`FROM … AS build`) and `COPY --from` only the results into the final stage, so the toolchain does not ship.'
+        : 'The base image brings it: build in a stage `FROM` this base and `COPY --from` only the results into a final stage on a base without the toolchain.',
     },
     evidence,
   );
@@ -69,7 +95,7 @@ const DOCS = /^\/usr\/share\/(?:doc|man|locale|info)\//;
  * overwrite, which an upgrade does): their bytes ship for nothing. Packages removed later are left to
  * `package-removed-later`, which counts all their files.
  */
-function docsDeleted(model: ImageModel, installed: PackageVersion[], removedIn: Map<PackageVersion, number>, layer: number, sizes: Map<string, number>): Finding[] {
+function docsDeleted(model: ImageModel, installed: PackageVersion[], removedIn: Map<PackageVersion, number>, layer: number, sizes: Map<string, number>, run: boolean): Finding[] {
   // The model knows which versions lost bytes at the top; a deleted file is among them.
   const candidates = installed.filter((v) => v.deletedLaterBytes > 0 && !removedIn.has(v));
   if (candidates.length === 0) return [];
@@ -94,7 +120,9 @@ function docsDeleted(model: ImageModel, installed: PackageVersion[], removedIn: 
       id: 'package-docs-deleted',
       severity: 'warning',
       title: 'Documentation or locale files that packages installed here brought are deleted by a later layer, but their bytes still ship in this layer.',
-      fix: 'Keep them out in the step that installs the packages: for dpkg, a `path-exclude` rule in `/etc/dpkg/dpkg.cfg.d/` written before the install in the same `RUN`; otherwise delete them in that same `RUN`.',
+      fix: run
+        ? 'Keep them out in the step that installs the packages: for dpkg, a `path-exclude` rule in `/etc/dpkg/dpkg.cfg.d/` written before the install in the same `RUN`; otherwise delete them in that same `RUN`.'
+        : baseFix(2),
     },
     [...groups.values()],
   );
