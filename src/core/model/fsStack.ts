@@ -210,11 +210,11 @@ export class FsStack {
    */
   private ensureDirectory(parts: string[], index: number, listener: StackListener): FsNode {
     let node = this.root;
-    let path = '';
     for (let i = 0; i < parts.length - 1; i++) {
-      path += '/' + parts[i];
       let child = node.children!.get(parts[i]);
       if (!child || child.entry.type !== 'dir') {
+        // Rare (a malformed layer): only here is the parent's path spelled out.
+        const path = '/' + parts.slice(0, i + 1).join('/');
         if (child) this.reportDeleted(child, 'replaced', index, listener);
         this.warnings.push(`Layer ${index} has ${parts.join('/')} without its parent directory ${path}; it is assumed.`);
         child = this.made(newNode({ path, type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0 }, index));
