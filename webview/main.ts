@@ -52,6 +52,8 @@ const layers = new LayerList(
   () => {
     saveState();
     layerDetails.show(layers.selectedInfo);
+    // A package's files are those of one version, picked for the layers selected then: another selection shows all.
+    setPackageFilter(undefined);
     void reload();
     if (tabs.selectedIndex === PACKAGES_TAB) void loadPackages();
   },
@@ -187,6 +189,8 @@ async function reload(): Promise<void> {
   if (firstFile) tree.selectPath(firstFile.path);
   // Which view the rows show, for tests and tools that must not act on the previous layer's rows.
   tree.element.dataset.view = `${mode} ${layers.selection.from}:${layers.selection.to}${filtering ? ' filtered' : ''}`;
+  if (filter.package !== undefined) tree.element.dataset.package = String(filter.package);
+  else delete tree.element.dataset.package;
   const what = filtering
     ? `${plural(response.total ?? 0, 'match', 'matches')}${response.truncated ? ` (first ${response.rows.length.toLocaleString('en')} rows shown)` : ''}`
     : plural(response.rows.length, 'row');
@@ -237,7 +241,7 @@ function setPackageFilter(row: PackageRow | undefined): void {
   filter = { ...filter, package: row?.id };
   if (row === undefined) delete filter.package;
   packageFilter.hidden = row === undefined;
-  packageFilterText.textContent = row ? `Files of ${row.manager} package ${printableName(row.name)} ${printableName(row.version)} (${row.files.toLocaleString('en')}, in #${row.layer})` : '';
+  packageFilterText.textContent = row ? `Files of ${row.manager} package ${printableName(row.name)} ${printableName(row.version)} (${row.files.toLocaleString('en')} ${row.files === 1 ? 'file' : 'files'}, installed in #${row.layer})` : '';
 }
 
 /**

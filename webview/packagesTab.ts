@@ -42,6 +42,8 @@ export class PackagesTab {
     this.filterField = el('vscode-textfield', { placeholder: 'Filter packages by name or version', 'aria-label': 'Filter packages' }) as HTMLElement & { value: string };
     this.element = el('div', { class: 'packages' }, el('div', { class: 'toolbar' }, el('div', { class: 'toolbar-group' }, this.viewSelect, this.sortSelect), el('div', { class: 'toolbar-group filters' }, this.filterField)), this.summary, this.warnings, this.list);
     this.viewSelect.addEventListener('change', () => {
+      // Setting the value to the answer's view fires this too: only a different choice is the user's.
+      if (this.viewSelect.value === this.answer?.view) return;
       this.chosenView = this.viewSelect.value as PackagesView;
       this.onViewChange();
     });
@@ -113,7 +115,7 @@ export class PackagesTab {
     return el(
       'div',
       {
-        class: `package-row${row.change ? ` package-${row.change}` : ''}`,
+        class: `package-row${row.change ? ` package-change-${row.change}` : ''}`,
         role: 'option',
         id: `package-${index}`,
         'aria-selected': 'false',
@@ -128,7 +130,8 @@ export class PackagesTab {
       el('span', { class: 'package-version', text: printableName(row.from !== undefined ? `${row.from} → ${row.version}` : row.version) }),
       el('span', { class: 'package-manager', text: row.manager }),
       el('span', { class: 'package-files', text: `${row.files.toLocaleString('en')} ${row.files === 1 ? 'file' : 'files'}` }),
-      el('span', { class: 'package-where', text: whereOf(row) + (row.deletedLaterBytes ? ` · ${formatBytes(row.deletedLaterBytes)} deleted later` : '') }),
+      el('span', { class: 'package-where', text: whereOf(row) }),
+      el('span', { class: 'package-deleted', text: row.deletedLaterBytes ? `${formatBytes(row.deletedLaterBytes)} deleted later` : '' }),
     );
   }
 
