@@ -15,6 +15,7 @@ import { CompareSteps } from './compareSteps';
 import { ContextMenu } from './contextMenu';
 import { clear, el, formatBytes, parseBytes, printableName } from './dom';
 import { FileTree } from './fileTree';
+import { filterKeys, plural, reportCspViolations, StatusLine } from './pageShell';
 import { splitter } from './splitter';
 
 interface SavedState {
@@ -34,6 +35,7 @@ const instructions = { a: new Map<number, string>(), b: new Map<number, string>(
 const title = el('h1', { class: 'title', text: 'Compare' });
 const subtitle = el('div', { class: 'subtitle' });
 const status = el('div', { class: 'status', role: 'status' });
+const statusLine = new StatusLine(status);
 const header = el('header', {}, title, subtitle);
 
 // ---- tree, details, steps
@@ -51,10 +53,10 @@ const asCompare = (row: TreeRow) => row as CompareRow;
 const tree = new FileTree({
   loadChildren: async (row) => {
     const response = await compareRequest({ kind: 'children', query: { sort }, dir: row.path, depth: row.depth + 1 });
-    if ('error' in response) return fail(response.error), [];
+    if ('error' in response) return statusLine.fail(response.error), [];
     return 'rows' in response ? response.rows : [];
   },
-  expanded: (_row, ms, count) => measure('expand', ms, plural(count, 'row')),
+  expanded: (_row, ms, count) => statusLine.measure('expand', ms, plural(count, 'row')),
   select: (row) => {
     clearTimeout(detailsTimer);
     if (!row) return details.clear('Select a path to see both versions.');
@@ -128,7 +130,7 @@ async function reload(): Promise<void> {
   const filtering = filter.text.trim() !== '' || filter.kinds.length > 0 || filter.minSize > 0;
   const response = filtering ? await compareRequest({ kind: 'filter', query: { sort }, filter }) : await compareRequest({ kind: 'children', query: { sort }, dir: '/', depth: 0 });
   if (mine !== generation) return;
-  if ('error' in response) return fail(response.error);
+  if ('error' in response) return statusLine.fail(response.error);
   if (!('rows' in response)) return;
   const expanded = filtering ? response.rows.filter((r) => r.type === 'dir').map((r) => r.path) : [];
   tree.setRows(response.rows, expanded, filtering ? 'No changed path matches this filter.' : 'The two images have the same files.');
@@ -136,7 +138,7 @@ async function reload(): Promise<void> {
   const what = filtering
     ? `${plural(response.total ?? 0, 'match', 'matches')}${response.truncated ? ` (first ${response.rows.length.toLocaleString('en')} rows shown)` : ''}`
     : plural(response.rows.length, 'row');
-  measure(filtering ? 'filter' : 'load', performance.now() - started, what);
+  statusLine.measure(filtering ? 'filter' : 'load', performance.now() - started, what);
 }
 
 async function showDetails(row: TreeRow): Promise<void> {
@@ -181,34 +183,9 @@ function rowTooltip(row: CompareRow): string {
   return parts.join('\n');
 }
 
-document.addEventListener('keydown', (e) => {
-  const typing = (e.target as Element).closest('vscode-textfield, input, textarea');
-  if (e.key === '/' && !typing) {
-    e.preventDefault();
-    filterField.focus();
-  } else if (e.key === 'Escape' && typing) tree.element.focus();
-});
+filterKeys(filterField, tree.element);
 
-document.addEventListener('securitypolicyviolation', (e) => {
-  document.body.dataset.cspViolations = String(Number(document.body.dataset.cspViolations ?? 0) + 1);
-  sendCompare({ kind: 'cspViolation', directive: e.violatedDirective });
-});
-
-function measure(what: string, ms: number, detail: string): void {
-  const rounded = Math.round(ms);
-  document.body.dataset[`last${what[0].toUpperCase()}${what.slice(1)}Ms`] = String(rounded);
-  status.classList.remove('error');
-  status.textContent = `${detail} · ${what === 'expand' ? 'expanded' : what === 'filter' ? 'filtered' : 'loaded'} in ${rounded} ms`;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
-}
-
-function fail(message: string): void {
-  status.textContent = message;
-  status.classList.add('error');
-}
+reportCspViolations(sendCompare);
 
 function showSummary(m: { a: { name: string; size: number; layerCount: number }; b: { name: string; size: number; layerCount: number }; sharedLayers: number; sizeDelta: number; changeCount: number }): void {
   title.textContent = `${printableName(m.a.name)} ↔ ${printableName(m.b.name)}`;
@@ -247,7 +224,7 @@ listenCompare((message) => {
       break;
     case 'failed':
       tree.setRows([], [], message.message);
-      fail(message.message);
+      statusLine.fail(message.message);
       break;
   }
 });

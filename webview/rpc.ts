@@ -1,40 +1,10 @@
-// Requests to the extension host, matched to their responses by id.
+// The explorer's requests to the extension host, matched to their responses by id (messageChannel.ts).
 import type { Command, Request, Response, ToWebview } from '../src/explorer/protocol';
+import { messageChannel, vscode } from './messageChannel';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
+const channel = messageChannel<Request, Response, Command, ToWebview>();
 
-export const vscode = acquireVsCodeApi();
-
-type Pending = (response: Response) => void;
-const pending = new Map<number, Pending>();
-let nextId = 1;
-
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-
-export function request(message: WithoutId<Request>): Promise<Response> {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    pending.set(id, resolve);
-    vscode.postMessage({ ...message, id });
-  });
-}
-
-export function send(command: Command): void {
-  vscode.postMessage(command);
-}
-
-/** Routes responses to their requests; everything else to `onNotification`. */
-export function listen(onNotification: (message: Exclude<ToWebview, Response>) => void): void {
-  window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
-    const message = event.data;
-    if (message.kind === 'response') {
-      pending.get(message.id)?.(message);
-      pending.delete(message.id);
-    } else onNotification(message);
-  });
-}
+export const request = channel.request;
+export const send = channel.send;
+export const listen = channel.listen;
+export { vscode };

@@ -8,7 +8,7 @@ import type { ImageModel } from '../core/model/imageModel';
 import { loadImagePackages } from '../core/packages/imagePackages';
 import { baseName } from '../core/model/paths';
 import type { ExplorerHost } from './explorerPanel';
-import { explorerHtml } from './explorerHtml';
+import { setUpPanel } from './panelShell';
 import { CompareTree } from './compareTree';
 import { parseFromCompareWebview, type CompareCommand, type CompareRequest, type CompareResponse, type ComparePanelState, type ToCompareWebview } from './compareProtocol';
 
@@ -17,7 +17,6 @@ export class ComparePanel implements vscode.Disposable {
   private tree?: CompareTree;
   private models?: { a: ImageModel; b: ImageModel };
   private readonly abort = new AbortController();
-  private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
   private loading?: Promise<void>;
   private failure?: string;
@@ -29,20 +28,16 @@ export class ComparePanel implements vscode.Disposable {
     private readonly host: ExplorerHost,
     onDispose: () => void,
   ) {
-    const bundle = vscode.Uri.joinPath(host.extensionUri, 'dist', 'webview');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [bundle] };
-    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'layerlens.svg');
-    panel.title = ComparePanel.titleOf(state);
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
-      panel.onDidDispose(() => {
+    setUpPanel(panel, host.extensionUri, {
+      title: ComparePanel.titleOf(state),
+      script: 'compare.js',
+      receive: (raw) => this.receive(raw),
+      closing: () => {
         this.disposed = true;
         this.abort.abort();
-        for (const d of this.disposables) d.dispose();
         onDispose();
-      }),
-    );
-    panel.webview.html = explorerHtml(panel.webview, bundle, panel.title, 'compare.js');
+      },
+    });
   }
 
   static titleOf(state: ComparePanelState): string {

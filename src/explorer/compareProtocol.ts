@@ -2,6 +2,7 @@
 // only: no `vscode`, no DOM), beside the explorer's own in protocol.ts. The rows are the explorer's TreeRow (so the
 // same tree shows them, with its markers and keyboard) plus what each image says of the path.
 import type { DifferenceKind, PackageDifference, StepAlignment } from '../core/compare/comparison';
+import { cspViolationOf, isInt, isObject, isPath, SORTS } from './messageGuards';
 import type { RowType, SortOrder, TreeRow } from './protocol';
 
 /** What happened to a path from image A to image B. */
@@ -106,10 +107,6 @@ export interface ComparePanelState {
 }
 
 // ---- validation of what the webview sends
-const SORTS: readonly string[] = ['name', 'size'];
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** 31;
-const isPath = (v: unknown): v is string => typeof v === 'string' && v.startsWith('/') && v.length < 16_384;
 const isQuery = (v: unknown): v is CompareQuery => isObject(v) && SORTS.includes(v.sort as string);
 
 function isFilter(v: unknown): v is CompareFilter {
@@ -143,7 +140,7 @@ export function parseFromCompareWebview(message: unknown): FromCompareWebview | 
     case 'openSide':
       return isPath(m.path) && (m.side === 'a' || m.side === 'b') ? (m as FromCompareWebview) : undefined;
     case 'cspViolation':
-      return typeof m.directive === 'string' ? { kind: 'cspViolation', directive: m.directive.slice(0, 200) } : undefined;
+      return cspViolationOf(m);
     default:
       return undefined;
   }

@@ -1,6 +1,7 @@
 // The Layer Explorer's message protocol, shared by the extension host and the webview (types and guards only:
 // no `vscode`, no DOM). Webview → host: requests (answered with a response of the same id) and commands.
 // Host → webview: responses and notifications. The host validates every incoming message with `parseRequest`.
+import { cspViolationOf, isInt, isObject, isPath, SORTS } from './messageGuards';
 
 export type TreeMode = 'changes' | 'filesystem';
 export type SortOrder = 'name' | 'size';
@@ -235,12 +236,7 @@ export type ToWebview = Response | Notification;
 
 // ---- validation of what the webview sends (it renders untrusted names; treat it as untrusted too)
 const MODES: readonly string[] = ['changes', 'filesystem'];
-const SORTS: readonly string[] = ['name', 'size'];
 const CHANGES: readonly string[] = ['added', 'modified', 'metadata', 'type', 'deleted'];
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInt = (v: unknown, min = 0): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) < 2 ** 31;
-const isPath = (v: unknown): v is string => typeof v === 'string' && v.startsWith('/') && v.length < 16_384;
 
 function isRange(v: unknown): v is LayerRange {
   return isObject(v) && isInt(v.from) && isInt(v.to) && v.from <= v.to;
@@ -289,7 +285,7 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
     case 'copyInstruction':
       return isInt(m.layer) ? (m as FromWebview) : undefined;
     case 'cspViolation':
-      return typeof m.directive === 'string' ? { kind: 'cspViolation', directive: m.directive.slice(0, 200) } : undefined;
+      return cspViolationOf(m);
     default:
       return undefined;
   }
