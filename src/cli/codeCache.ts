@@ -10,10 +10,14 @@ import { join } from 'node:path';
 export const MAX_CODE_CACHE_BYTES = 64 * 1024 * 1024;
 const DIGEST_BYTES = 32;
 
-/** The file for the bundle of this hash, as this Node process would compile it. */
-export function codeCacheFile(cacheDirectory: string, bundleHash: string): string {
+/**
+ * The file for the bundle of this hash, as this Node process would compile it, for one command: the data holds
+ * the functions the run that made it compiled, and each command runs other ones.
+ */
+export function codeCacheFile(cacheDirectory: string, bundleHash: string, command = process.argv[2]): string {
   const runtime = createHash('sha256').update(JSON.stringify([process.version, process.arch, process.execArgv])).digest('hex').slice(0, 16);
-  return join(cacheDirectory, 'code', `cli-${bundleHash.slice(0, 32)}-${runtime}.v8`);
+  const name = command && /^[a-z]{1,20}$/.test(command) ? command : 'other';
+  return join(cacheDirectory, 'code', `cli-${bundleHash.slice(0, 32)}-${runtime}-${name}.v8`);
 }
 
 /** The cached data, or undefined when the file is missing, not a regular file, too big, or fails its digest. */

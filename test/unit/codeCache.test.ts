@@ -24,10 +24,14 @@ describe('code cache', () => {
     assert.deepEqual((await fs.readdir(join(file, '..'))).filter((f) => f.endsWith('.tmp')), []);
   });
 
-  test('is named by the bundle: another bundle finds no cache', async () => {
+  test('is named by the bundle and the command: another bundle or command finds no cache', async () => {
     const { directory, file } = await written();
     assert.notEqual(codeCacheFile(directory, 'cd'.repeat(32)), file);
     assert.equal(readCodeCache(codeCacheFile(directory, 'cd'.repeat(32))), undefined);
+    const compare = codeCacheFile(directory, 'ab'.repeat(32), 'compare');
+    assert.notEqual(compare, codeCacheFile(directory, 'ab'.repeat(32), 'tree'));
+    assert.match(codeCacheFile(directory, 'ab'.repeat(32), '../../x'), /-other\.v8$/);
+    assert.equal(join(compare, '..'), join(directory, 'code'));
   });
 
   test('a truncated, flipped, empty or oversized file reads as absent', async () => {
