@@ -87,6 +87,19 @@ describe('explorer packages', async () => {
     assert.deepEqual([answer.hasDatabase, answer.rows, answer.problems], [false, [], []]);
   });
 
+  test("a database that cannot be read gives the reader's one sentence, up to the layer asked", async () => {
+    const [base, rpmLayer] = await Promise.all([
+      indexBlob(buildTar([status(stanza('a', '1.0')), { name: 'usr/bin/a', content: bytes(3) }])),
+      indexBlob(buildTar([{ name: 'var/lib/rpm/Packages', content: bytes(4096) }])),
+    ]);
+    const read = new PackageOwners(readImagePackages(new ImageModel(image([base, rpmLayer])).data));
+    assert.deepEqual(packageRows(read, { from: 0, to: 0 }, 'present').problems, []);
+    const top = packageRows(read, { from: 1, to: 1 }, 'present');
+    assert.equal(top.problems.length, 1, top.problems.join(' | '));
+    assert.match(top.problems[0], /^Layer 1: .*Berkeley DB/);
+    assert.deepEqual(top.rows.map((r) => r.name), ['a'], 'nothing else is lost');
+  });
+
   describe('in the session', () => {
     const session = new ExplorerSession(model, analyzeImage(model));
     const ask = (request: Request): Response => session.answer(request);
