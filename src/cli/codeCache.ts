@@ -1,5 +1,5 @@
 // V8's code cache for the CLI bundle, kept beside the index cache (<cache>/code/). A hint, never trusted: each
-// file is named by what it was made from (the bundle's hash, Node's version, arch and flags) and starts with the
+// file is named by what it was made from (the bundle's hash, Node's version, arch and flags, NODE_OPTIONS included) and starts with the
 // SHA-256 of the data, checked on read. It is read with a bound (a regular file, no symlink followed, no FIFO
 // blocking the open) and written through a temporary file and a rename. Anything else is as if absent.
 import { createHash, randomBytes } from 'node:crypto';
@@ -15,7 +15,7 @@ const DIGEST_BYTES = 32;
  * the functions the run that made it compiled, and each command runs other ones.
  */
 export function codeCacheFile(cacheDirectory: string, bundleHash: string, command = process.argv[2]): string {
-  const runtime = createHash('sha256').update(JSON.stringify([process.version, process.arch, process.execArgv])).digest('hex').slice(0, 16);
+  const runtime = createHash('sha256').update(JSON.stringify([process.version, process.arch, process.execArgv, process.env.NODE_OPTIONS ?? ''])).digest('hex').slice(0, 16);
   const name = command && /^[a-z]{1,20}$/.test(command) ? command : 'other';
   return join(cacheDirectory, 'code', `cli-${bundleHash.slice(0, 32)}-${runtime}-${name}.v8`);
 }
