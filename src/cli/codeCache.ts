@@ -1,7 +1,8 @@
 // V8's code cache for the CLI bundle, kept beside the index cache (<cache>/code/). A hint, never trusted: each
-// file is named by what it was made from (the bundle's hash, Node's version, arch and flags, NODE_OPTIONS included) and starts with the
-// SHA-256 of the data, checked on read. It is read with a bound (a regular file, no symlink followed, no FIFO
-// blocking the open) and written through a temporary file and a rename. Anything else is as if absent.
+// file is named by what it was made from (the bundle's hash, Node's version, arch and flags, NODE_OPTIONS
+// included) and starts with the SHA-256 of the data, checked on read. It is read with a bound (a regular file, no
+// symlink followed, no FIFO blocking the open) and written through a temporary file and a rename. Anything else
+// is as if absent.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
