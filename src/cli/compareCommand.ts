@@ -3,13 +3,12 @@
 // JSON is the comparison object of src/core/compare (README "compare"), with both images' package difference, its
 // long `changes` list streamed last.
 // The --ci limit is --max-growth, else the max-growth rule of the policy (.layerlens.yaml); SARIF reports the gate.
-import { compareImages, type GrowthLimit } from '../core/compare';
+import { compareImages, packagesToCompare, type GrowthLimit } from '../core/compare';
 import { LayerlensError } from '../core/errors';
 import { parseBytes } from '../core/format';
 import type { ImageModel } from '../core/model/imageModel';
 import { imageDisplayName } from '../core/catalog/imageName';
 import type { IndexCache } from '../core/index/indexCache';
-import { loadImagePackages } from '../core/packages/imagePackages';
 import { isPathReference, loadImage, type LoadedImage, type LoadOptions } from '../docker/imageLoader';
 import { renderComparison } from './compareOutput';
 import { outputFormat } from './outputFormat';
@@ -50,7 +49,7 @@ export async function compareCommand(refA: string, refB: string, flags: CompareF
   } finally {
     io.onLoaded?.();
   }
-  const packages = { a: await loadImagePackages(a.model.data), b: await loadImagePackages(b.model.data) };
+  const packages = await packagesToCompare(a.model.data, b.model.data);
   const { changes, ...head } = compareImages(a.model, b.model, { ignore: flags.ignore, maxGrowth, packages });
   if (format === 'sarif') await io.write(JSON.stringify(compareSarif(head.ci!, gate!.rule, refA, refB), null, 2) + '\n');
   else if (format === 'json') await writeJsonWithList(head, 'changes', changes, (c) => c, io.write);

@@ -2,10 +2,9 @@
 // compares them once (src/core/compare, with both images' packages), then answers the webview's questions from the comparison's tree.
 // Every incoming message is validated. Open Changes opens VS Code's diff editor on `layerlens:` URIs of both.
 import * as vscode from 'vscode';
-import { compareImages } from '../core/compare';
+import { compareImages, packagesToCompare } from '../core/compare';
 import { LayerlensError, messageOf } from '../core/errors';
 import type { ImageModel } from '../core/model/imageModel';
-import { loadImagePackages } from '../core/packages/imagePackages';
 import { baseName } from '../core/model/paths';
 import type { ExplorerHost } from './explorerPanel';
 import { setUpPanel } from './panelShell';
@@ -150,7 +149,7 @@ export class ComparePanel implements vscode.Disposable {
       mark('read');
       this.host.indexed(a);
       this.host.indexed(b);
-      const packages = { a: await loadImagePackages(a.data), b: await loadImagePackages(b.data) };
+      const packages = await packagesToCompare(a.data, b.data);
       mark('packages');
       const comparison = compareImages(a, b, { packages });
       mark('compare');

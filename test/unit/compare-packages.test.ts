@@ -4,7 +4,7 @@
 // of the same name in two site-packages kept apart. Every expectation follows from the hand-written layers.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compareImages, packageDifferenceCounts, packageDifferences } from '../../src/core/compare';
+import { compareImages, packageDifferenceCounts, packageDifferences, packagesToCompare } from '../../src/core/compare';
 import { ImageModel } from '../../src/core/model/imageModel';
 import type { LayerIndex } from '../../src/core/model/types';
 import { readImagePackages } from '../../src/core/packages/imagePackages';
@@ -111,6 +111,14 @@ describe('package difference between two images', async () => {
       { manager: 'dpkg', added: 1, removed: 1, upgraded: 1, downgraded: 1 },
       { manager: 'python', added: 1, removed: 0, upgraded: 0, downgraded: 0 },
     ]);
+  });
+
+  test('packagesToCompare: the model where a database was captured, nothing to measure where none was', async () => {
+    const bare = await layers([{ name: 'srv/x', content: bytes(3) }]);
+    const both = await packagesToCompare({ layers: bare }, { layers: [shared, b1, b2] });
+    assert.deepEqual(both.a, { present: [] });
+    assert.deepEqual(both.b.present, packagesB.present);
+    assert.deepEqual(packageDifferences(both.a, both.b).map((d) => `${d.change} ${d.name}`), ['added down', 'added keep', 'added new', 'added up', 'added six', 'added six']);
   });
 
   test('compareImages carries the difference when given both images\' packages, and null without them', () => {

@@ -3,4 +3,4 @@ export { compareImages, type CompareOptions } from './compareImages';
 export { evaluateGrowthGate, type GrowthLimit } from './growthGate';
 export { compileIgnoreGlobs } from './ignoreGlobs';
 export type * from './comparison';
-export { packageDifferenceCounts, packageDifferences } from './packageDifferences';
+export { packageDifferenceCounts, packageDifferences, packagesToCompare } from './packageDifferences';

@@ -2,10 +2,20 @@
 // per manager, as added, removed, upgraded or downgraded, with each side's version, its bytes and the layer that
 // installed it. A package is the same one on both sides when the model would call it the same across layers
 // (imagePackages.ts packageKey: manager, name, architecture and, for Python and npm, the directory holding it).
-import { packageKey, type ImagePackages, type PackageVersion } from '../packages/imagePackages';
+import type { ImageData } from '../model/types';
+import { loadImagePackages, packageKey, type ImagePackages, type PackageVersion } from '../packages/imagePackages';
 import type { PackageManager } from '../packages/types';
 import { compareVersions } from '../packages/versionOrder';
 import type { PackageDifference, PackageDifferenceCounts, PackageDifferenceKind, PackageSide } from './comparison';
+
+/**
+ * Both images' packages, as compareImages takes them. An image whose layers captured no package database has
+ * none, and costs nothing (the full model would still measure its unowned bytes, which compare does not show).
+ */
+export async function packagesToCompare(a: Pick<ImageData, 'layers'>, b: Pick<ImageData, 'layers'>): Promise<{ a: Pick<ImagePackages, 'present'>; b: Pick<ImagePackages, 'present'> }> {
+  const load = (data: Pick<ImageData, 'layers'>) => (data.layers.some((l) => l.captured?.length) ? loadImagePackages(data) : Promise.resolve({ present: [] }));
+  return { a: await load(a), b: await load(b) };
+}
 
 /** Every package that differs between the tops of A and B, sorted by manager, name, architecture and location. */
 export function packageDifferences(a: Pick<ImagePackages, 'present'>, b: Pick<ImagePackages, 'present'>): PackageDifference[] {
