@@ -6,18 +6,15 @@ import * as cryptoModule from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type TransformCallback } from 'node:stream';
-import * as tar from 'tar-stream';
 import { createDecompressor, describeUnsupportedMagic, detectCompression } from '../archive/compression';
 import { LayerlensError, messageOf } from '../errors';
 import { parseTarHeader } from '../archive/tarEntry';
-import { TarEndGate } from '../archive/tarEndGate';
+import { TarParser } from '../archive/tarParser';
 import { checkInflation, CompressedCounter } from '../archive/inflationBound';
 import { SECRET_SCAN_LIMIT, SecretScanner } from './secretMarkers';
-import { keepRawPaxNames } from '../archive/tarNames';
 import { LayerCapture } from '../packages/capture';
 
-keepRawPaxNames();
-import type { LayerIndex } from '../model/types';
+import type { LayerEntry, LayerIndex } from '../model/types';
 
 /** First 128 bits of SHA-256 in base64url: enough to tell contents apart, small enough for a million entries. */
 function shortContentHash(digest: Buffer): string {
@@ -72,55 +69,50 @@ export async function indexLayerStream(head: Buffer, body: AsyncIterable<Buffer>
   const compressed = new CompressedCounter();
   const digest = new DigestCounter(options.computeDiffId ?? true, compression === 'none' ? undefined : (inflated) => checkInflation(inflated, compressed.bytes, `Layer ${label}`));
   const index: LayerIndex = { diffId: '', entries: [], whiteouts: [], opaqueDirs: [], tarBytes: 0, warnings: [] };
-  const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
   const capture = new LayerCapture();
-
-  extract.on('entry', (header, stream, next) => {
-    const member = parseTarHeader(header, index.warnings);
-    // A truncated layer fails the whole pipeline; the entry's own late 'error' must not escape as uncaught.
-    stream.on('error', () => undefined);
-    switch (member.kind) {
-      case 'entry': {
-        const entry = member.entry;
-        index.entries.push(entry);
-        if (entry.type === 'file') {
-          const hasher = new ContentHasher();
+  // The member being read: its entry, hash, secret scanner and package capture (one file at a time).
+  let file: { entry: LayerEntry; hasher: ContentHasher; scanner: SecretScanner | undefined; collector: ReturnType<LayerCapture['collectorFor']> } | undefined;
+  const parser = new TarParser({
+    entry(header) {
+      const member = parseTarHeader(header, index.warnings);
+      switch (member.kind) {
+        case 'entry': {
+          const entry = member.entry;
+          index.entries.push(entry);
+          if (entry.type !== 'file') return false;
           const scanner = entry.size <= SECRET_SCAN_LIMIT ? new SecretScanner() : undefined;
-          const collector = capture.collectorFor(entry);
-          stream.on('data', (chunk) => {
-            hasher.update(chunk as Buffer);
-            scanner?.update(chunk as Buffer);
-            collector?.add(chunk as Buffer);
-          });
-          stream.on('end', () => {
-            entry.hash = hasher.digest();
-            collector?.end();
-            const markers = scanner?.markers();
-            if (markers) entry.secretMarkers = markers;
-            next();
-          });
-          return;
+          file = { entry, hasher: new ContentHasher(), scanner, collector: capture.collectorFor(entry) };
+          return true;
         }
-        break;
+        case 'whiteout':
+          index.whiteouts.push(member.path);
+          return false;
+        case 'opaque':
+          index.opaqueDirs.push(member.dir);
+          return false;
+        case 'skip':
+          return false;
       }
-      case 'whiteout':
-        index.whiteouts.push(member.path);
-        break;
-      case 'opaque':
-        index.opaqueDirs.push(member.dir);
-        break;
-    }
-    // tar-stream feeds a directory no data (its size counts as 0, as in Go's archive/tar) and never ends its
-    // stream when the header gives a size: waiting for that end would hang the layer.
-    if (header.type === 'directory') return next();
-    stream.on('end', () => next());
-    stream.resume();
+    },
+    data(chunk) {
+      file!.hasher.update(chunk);
+      file!.scanner?.update(chunk);
+      file!.collector?.add(chunk);
+    },
+    end() {
+      const { entry, hasher, scanner, collector } = file!;
+      file = undefined;
+      entry.hash = hasher.digest();
+      collector?.end();
+      const markers = scanner?.markers();
+      if (markers) entry.secretMarkers = markers;
+    },
   });
 
   try {
-    // The gate stops the tar at its end-of-archive marker; the digest before it still hashes every byte.
-    if (compression === 'none') await pipeline(body, digest, new TarEndGate(), extract);
-    else await pipeline(body, compressed, createDecompressor(compression), digest, new TarEndGate(), extract);
+    // The parser stops at the tar's end-of-archive marker; the digest before it still hashes every byte.
+    if (compression === 'none') await pipeline(body, digest, parser);
+    else await pipeline(body, compressed, createDecompressor(compression), digest, parser);
   } catch (error) {
     if (error instanceof LayerlensError) throw error;
     throw new LayerlensError(`Layer ${label} is not a readable tar (${describeTarError(error)}).`, 'corrupt', { cause: error });
