@@ -1,6 +1,7 @@
 // The "Packages" tab: for the selected layer, what it installed, upgraded or removed; for the top or a range,
 // the packages present (as `layerlens packages --layer N` lists them). Sorted by bytes or name, filtered by
-// text. Keyboard: arrows, Home/End, PageUp/Down move; Enter (or a click) shows the package's files in the tree.
+// text. Keyboard: arrows, Home/End, PageUp/Down move; Enter (or a click) shows the package's files in the tree;
+// "/" focuses the filter and Escape comes back.
 import type { LayerRange, PackageRow, PackagesAnswer, PackagesView } from '../src/explorer/protocol';
 import { clear, el, formatBytes, printableName } from './dom';
 
@@ -49,6 +50,12 @@ export class PackagesTab {
     });
     this.sortSelect.addEventListener('change', () => this.render());
     this.filterField.addEventListener('input', () => this.render());
+    // Escape returns to this list (the page's own handler would focus the Files tab's tree, hidden here).
+    this.filterField.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      e.stopPropagation();
+      this.list.focus();
+    });
     this.list.addEventListener('click', (e) => {
       const index = this.indexOf(e.target);
       if (index < 0) return;
@@ -152,7 +159,11 @@ export class PackagesTab {
     const moves: Record<string, number> = { ArrowDown: this.active + 1, ArrowUp: this.active - 1, Home: 0, End: last, PageDown: Math.min(last, this.active + PAGE), PageUp: Math.max(0, this.active - PAGE) };
     if (e.key in moves) this.focus(moves[e.key]);
     else if (e.key === 'Enter' && this.shown[this.active]) this.onPick(this.shown[this.active]);
-    else return;
+    else if (e.key === '/') {
+      // This tab's filter, not the Files tab's.
+      e.stopPropagation();
+      this.filterField.focus();
+    } else return;
     e.preventDefault();
   }
 

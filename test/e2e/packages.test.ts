@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { PackagesReport } from '../../src/core/packages/packagesReport';
 import { runCli } from '../integration/support/cli';
-import { explorerFrame, openExplorer, selectLayer } from './support/explorerPage';
+import { explorerFrame, focusInExplorer, openExplorer, selectLayer } from './support/explorerPage';
 import type { Locator, Page } from './support/playwright';
 import { openSession, type Session } from './support/session';
 import { openLayerlens, screenshot } from './support/workbench';
@@ -135,7 +135,15 @@ test('keyboard: filter the list, arrows move, Enter shows the package picked', a
   await explorer().locator('vscode-textfield[aria-label="Filter packages"] input').fill('lib');
   await explorer().locator('.package-row[data-name="jq"]').waitFor({ state: 'detached' });
   assert.deepEqual((await rowsShown()).map((r) => r.split(' ')[0]), ['libjq1', 'libonig5']);
+  // Escape in the filter comes back to the list (not to the hidden Files tab), and "/" goes to the filter again.
+  await explorer().locator('vscode-textfield[aria-label="Filter packages"] input').press('Escape');
+  assert.equal(await focusInExplorer(page), 'package-list');
   const list = explorer().locator('.package-list');
+  await page.keyboard.press('/');
+  assert.notEqual(await tab('Packages').getAttribute('active'), null, 'still on the Packages tab');
+  assert.equal(await focusInExplorer(page), 'vscode-textfield', "the tab's own filter has the focus");
+  await page.keyboard.press('Escape');
+  assert.equal(await focusInExplorer(page), 'package-list');
   await list.press('End');
   const second = explorer().locator('.package-row').nth(1);
   assert.equal(await list.getAttribute('aria-activedescendant'), await second.getAttribute('id'));
