@@ -19,6 +19,7 @@ import { packagesCommand } from './cli/packagesCommand';
 import { lintCommand } from './cli/lintCommand';
 import { outputFormat } from './cli/outputFormat';
 import { stopQuietlyWhenOutputCloses } from './cli/quietPipe';
+import { stageTimings } from './cli/stageTimings';
 import { USAGE, VERSION } from './cli/usage';
 import { resolveEndpoint } from './docker/connection';
 import { DockerEngine } from './docker/engine';
@@ -28,6 +29,7 @@ import { InsecureRegistries } from './registry/insecureRegistries';
 import { parsePlatform } from './registry/platform';
 
 stopQuietlyWhenOutputCloses();
+const timings = stageTimings();
 
 // docker-modem builds an "ssh:host:port…" URL for ssh:// hosts that Node flags as DEP0170, once per request;
 // the request itself goes through the ssh agent and works. Keep that one warning off the user's terminal.
@@ -61,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
     platform: values.platform === undefined ? undefined : parsePlatform(values.platform),
     insecureRegistries: new InsecureRegistries(values['insecure-registry'] ?? [], '--insecure-registry'),
     signal: abort.signal,
-    onProgress: progress?.update,
+    ...timings.hooks(progress?.update),
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     onRegistryFallback: (notice) => {
       progress?.clear();
@@ -157,6 +159,7 @@ class TerminalProgress {
 
 main(process.argv.slice(2)).then(
   (code) => {
+    timings.report();
     process.exitCode = code;
   },
   (error: unknown) => {

@@ -46,7 +46,12 @@ export interface LoadOptions {
   onRegistryFallback?: (notice: string) => void;
   /** Registries that may go without a verified certificate or TLS: --insecure-registry, layerlens.insecureRegistries. */
   insecureRegistries?: InsecureRegistries;
+  /** Told as an engine image's load passes each stage (for timings: the explorer's log, LAYERLENS_TIMINGS). */
+  onStage?: (stage: LoadStage) => void;
 }
+
+/** The stages of an engine image's load, in order; the first progress report stands for the export's first bytes. */
+export type LoadStage = 'inspected' | 'exportRequested' | 'read' | 'cacheWritten';
 
 export interface LoadedImage {
   model: ImageModel;
@@ -74,11 +79,15 @@ export async function loadImage(ref: string, options: LoadOptions): Promise<Load
   const found = await inspectOrFallBack(ref, options, loadFromRegistry);
   if ('fallback' in found) return found.fallback;
   const { engine, inspect } = found;
+  options.onStage?.('inspected');
   const cache = options.noCache ? undefined : options.cache;
   const cached = cache && (await loadImageFromCache(inspect, cache));
   if (cached) return cached;
 
-  const open = async () => (await engine.exportImage(inspect.Id, options.signal)) as unknown as AsyncIterable<Buffer>;
+  const open = async () => {
+    options.onStage?.('exportRequested');
+    return (await engine.exportImage(inspect.Id, options.signal)) as unknown as AsyncIterable<Buffer>;
+  };
   const readOptions: ReadOptions = {
     signal: options.signal,
     onProgress: options.onProgress,
@@ -99,10 +108,12 @@ export async function loadImage(ref: string, options: LoadOptions): Promise<Load
   }
   data.id = inspect.Id;
   data.repoTags = inspect.RepoTags ?? [];
+  options.onStage?.('read');
   if (cache) {
     await cache.writeRead(data, known?.cached, read?.learnedFacts ?? []).catch((error) =>
       options.onWarning?.(`Could not write the index cache in ${cache.directory}: ${messageOf(error)}`),
     );
+    options.onStage?.('cacheWritten');
   }
   return { model: new ImageModel(data), source: 'engine', inspect, read };
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { analyzeImage } from '../core/analysis/analysis';
 import { stepsFromEngineHistory } from '../core/model/engineHistory';
 import { LayerlensError, messageOf } from '../core/errors';
-import type { LoadOptions } from '../docker/imageLoader';
+import type { LoadOptions, LoadStage } from '../docker/imageLoader';
 import { describeImageSource, isEngineReference } from '../views/imageReferences';
 import type { ImageFiles } from '../core/model/imageFiles';
 import type { ImageModel } from '../core/model/imageModel';
@@ -19,7 +19,7 @@ export interface ExplorerHost {
   /** "Docker Engine 26.1.5 · unix:///var/run/docker.sock", or undefined when not connected. */
   engineLabel(): string | undefined;
   /** Loads the image under a cancellable progress notification (the signal also aborts when the panel closes). */
-  load(ref: string, label: string, signal: AbortSignal, onProgress: (done: number, expected: number) => void): Promise<ImageModel>;
+  load(ref: string, label: string, signal: AbortSignal, onProgress: (done: number, expected: number) => void, onStage?: (stage: LoadStage) => void): Promise<ImageModel>;
   /** The engine, for the quick overview before indexing (undefined for archives or when disconnected). */
   engine(): LoadOptions['engine'];
   fileUri(imageId: string, layer: number, path: string): vscode.Uri;
@@ -36,12 +36,17 @@ export class ExplorerPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private pendingSelect?: { path: string; layer: number };
   private disposed = false;
+  /** Messages wait for the webview's first `ready`: the image is read meanwhile, and what is known is sent then. */
+  private webviewReady = false;
+  private stateSent = false;
   private overview?: Extract<ToWebview, { kind: 'overview' }>;
-  private loading?: Promise<void>;
   private failure?: string;
+  private lastProgress?: Extract<ToWebview, { kind: 'progress' }>;
   /** When each stage of the first load ended, in ms since the panel opened (logged, and sent for the e2e bench). */
   private readonly timings: Record<string, number> = {};
   private readonly opened = performance.now();
+  /** The same moment as a wall-clock time, sent with the timings: the e2e bench relates them to its click. */
+  private readonly openedAt = Date.now();
   private historyScheduled = false;
 
   constructor(
@@ -64,6 +69,9 @@ export class ExplorerPanel implements vscode.Disposable {
       }),
     );
     panel.webview.html = explorerHtml(panel.webview, bundle, state.label);
+    // The read starts with the panel, not when its webview has started (0.7-1.3 s in code-server): the CLI
+    // waits for no webview, and the export's first bytes are most of a cold open.
+    void this.load();
   }
 
   get model(): ImageModel | undefined {
@@ -73,8 +81,8 @@ export class ExplorerPanel implements vscode.Disposable {
   /** Selects a path at a layer (from an explanation link); waits for the index if need be. */
   select(path: string, layer: number): void {
     this.panel.reveal();
-    if (this.session) this.post({ kind: 'select', path, layer });
-    else this.pendingSelect = { path, layer };
+    this.pendingSelect = { path, layer };
+    if (this.session) this.deliverPendingSelect();
   }
 
   dispose(): void {
@@ -82,7 +90,13 @@ export class ExplorerPanel implements vscode.Disposable {
   }
 
   private post(message: ToWebview): void {
-    if (!this.disposed) void this.panel.webview.postMessage(message);
+    if (!this.disposed && this.webviewReady) void this.panel.webview.postMessage(message);
+  }
+
+  private deliverPendingSelect(): void {
+    if (!this.pendingSelect || !this.webviewReady) return;
+    this.post({ kind: 'select', ...this.pendingSelect });
+    this.pendingSelect = undefined;
   }
 
   private receive(raw: unknown): void {
@@ -91,10 +105,13 @@ export class ExplorerPanel implements vscode.Disposable {
       this.host.log.warn('Layer Explorer: ignored a malformed message from the webview.');
       return;
     }
-    if (message.kind === 'ready') return this.start();
+    if (message.kind === 'ready') {
+      this.webviewReady = true;
+      this.mark('webviewReady');
+      return this.start();
+    }
     if ('id' in message) {
       if (!this.session) return this.post({ kind: 'response', id: message.id, error: 'The image is still being read.', elapsedMs: 0 });
-      if (message.kind === 'packages') return void this.session.answerWhenRead(message).then((response) => this.post(response));
       this.post(this.session.answer(message));
       this.afterFirstAnswer();
       return;
@@ -133,40 +150,55 @@ export class ExplorerPanel implements vscode.Disposable {
 
   /**
    * Called on every `ready`: the webview is recreated when its tab is hidden and shown again, so it is sent what
-   * is known so far; the loading itself starts once.
+   * is known so far (the loading itself started with the panel).
    */
   private start(): void {
-    if (this.session) return this.sendIndexed();
+    // The overview carries the panel's state, which the webview stores for a window reload to restore the panel:
+    // it is sent the first time even when the image was read before the webview started.
+    const loading = !this.session && !this.failure;
+    if (loading || !this.stateSent) {
+      this.post(this.overview ?? { kind: 'overview', header: { name: this.state.label, id: this.state.imageId ?? '', engine: this.source(), totalSize: 0 }, layers: [], state: this.state });
+      this.stateSent = true;
+    }
+    if (this.session) {
+      this.sendIndexed();
+      return this.deliverPendingSelect();
+    }
     if (this.failure) return this.post({ kind: 'failed', message: this.failure });
-    if (this.overview) this.post(this.overview);
-    this.loading ??= this.load();
+    if (this.lastProgress) this.post(this.lastProgress);
   }
 
   /**
-   * The name at once; the layer list as soon as the engine's inspect and history answer; the index meanwhile.
-   * The export starts at once too: waiting for the overview first cost its round trips on every cold open.
+   * The layer list as soon as the engine's inspect and history answer; the index meanwhile. The export starts at
+   * once too: waiting for the overview first cost its round trips on every cold open.
    */
   private async load(): Promise<void> {
-    this.post({ kind: 'overview', header: { name: this.state.label, id: '', engine: this.source(), totalSize: 0 }, layers: [], state: this.state });
     void this.quickOverview().then((overview) => {
       if (this.session || this.failure) return; // the index came first: it says more
       this.overview = overview;
       this.post(overview);
+      // 0 of the expected bytes until the export's first bytes: a still bar instead of an endless animation.
+      if (!this.lastProgress && overview.header.totalSize > 0) {
+        this.lastProgress = { kind: 'progress', done: 0, expected: overview.header.totalSize };
+        this.post(this.lastProgress);
+      }
       this.mark('overview');
     });
-    // Let the first messages reach the webview before the index is read: reading it from the cache parses
-    // JSON synchronously, and messages posted before that would wait for it.
-    await new Promise((resolve) => setTimeout(resolve, 0));
 
     let last = 0;
     try {
-      const model = await this.host.load(this.state.imageRef, this.state.label, this.abort.signal, (done, expected) => {
+      const onProgress = (done: number, expected: number) => {
         this.mark('firstBytes');
+        this.lastProgress = { kind: 'progress', done, expected };
+        // A few updates a second: each one redraws the bar (a 100 ms transition) and the status line.
         const now = Date.now();
-        if (now - last < 150) return;
+        if (now - last < 400) return;
         last = now;
-        this.post({ kind: 'progress', done, expected });
-      });
+        this.post(this.lastProgress);
+      };
+      // The loader's stages, timed like the panel's own ("exported": the export read and indexed).
+      const onStage = (stage: LoadStage) => this.mark(stage === 'read' ? 'exported' : stage);
+      const model = await this.host.load(this.state.imageRef, this.state.label, this.abort.signal, onProgress, onStage);
       this.mark('read');
       const analysis = analyzeImage(model);
       this.mark('analysis');
@@ -176,8 +208,7 @@ export class ExplorerPanel implements vscode.Disposable {
       this.sendIndexed();
       this.mark('indexed');
       this.host.log.info(`Layer Explorer: ${this.state.label} opened (ms since the panel opened: ${JSON.stringify(this.timings)}).`);
-      if (this.pendingSelect) this.post({ kind: 'select', ...this.pendingSelect });
-      this.pendingSelect = undefined;
+      this.deliverPendingSelect();
     } catch (error) {
       if (this.disposed) return;
       const cancelled = error instanceof LayerlensError && error.kind === 'cancelled';
@@ -223,20 +254,7 @@ export class ExplorerPanel implements vscode.Disposable {
     if (this.historyScheduled) return;
     this.historyScheduled = true;
     this.mark('firstAnswer');
-    setTimeout(() => {
-      this.session?.pathHistory('/');
-      setTimeout(() => this.readPackages(), 50);
-    }, 50);
-  }
-
-  /** The packages, read once the first tree shows (never before it): file details name their owners then. */
-  private readPackages(): void {
-    const session = this.session;
-    if (!session || this.disposed) return;
-    session.loadPackages().then(
-      () => this.post({ kind: 'packagesLoaded' }),
-      (error) => this.host.log.warn(`Layer Explorer: the package databases of ${this.state.label} could not be read: ${messageOf(error)}`),
-    );
+    setTimeout(() => this.session?.pathHistory('/'), 50);
   }
 
   private sendIndexed(): void {
@@ -251,6 +269,6 @@ export class ExplorerPanel implements vscode.Disposable {
       efficiency: analysis.efficiency,
       wastedBytes: analysis.wastedBytes,
     };
-    this.post({ kind: 'indexed', header, layers: session.layers(), wasted: session.wasted(), timings: { ...this.timings } });
+    this.post({ kind: 'indexed', header, layers: session.layers(), wasted: session.wasted(), timings: { ...this.timings, panelOpenedAt: this.openedAt } });
   }
 }

@@ -6,6 +6,7 @@ import type { IndexCache } from '../core/index/indexCache';
 import { loadImage } from '../docker/imageLoader';
 import type { EngineService } from '../services/engineService';
 import { withImageProgress } from '../services/imageProgress';
+import { isEngineReference } from '../views/imageReferences';
 import { ExplorerPanel, type ExplorerHost } from './explorerPanel';
 import { ExplorerPanels } from './explorerPanels';
 
@@ -35,17 +36,21 @@ export function explorerHost(context: vscode.ExtensionContext, deps: ExplorerDep
       return state.kind === 'connected' ? `${state.version.product} ${state.version.version} · ${state.endpoint.host}` : undefined;
     },
     engine: () => (engines.state.kind === 'connected' ? () => engines.requireEngine() : undefined),
-    load: async (ref, label, signal, onProgress) =>
-      await withImageProgress(`Reading ${label}`, engines, cache, log, (options) =>
+    load: async (ref, label, signal, onProgress, onStage) => {
+      // A panel restored with the window starts reading while the extension is still connecting to the engine.
+      if (isEngineReference(ref)) await engines.settled();
+      return await withImageProgress(`Reading ${label}`, engines, cache, log, (options) =>
         loadImage(ref, {
           ...options,
+          onStage,
           signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
           onProgress: (done, expected) => {
             options.onProgress?.(done, expected);
             onProgress(done, expected);
           },
         }),
-      ).then((loaded) => loaded.model),
+      ).then((loaded) => loaded.model);
+    },
     fileUri: deps.fileUri,
     indexed: (model) => deps.indexed?.(model),
     filesOf: deps.filesOf,

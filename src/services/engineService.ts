@@ -43,6 +43,18 @@ export class EngineService implements vscode.Disposable {
     return this.current;
   }
 
+  /** The state once the current attempt to connect has ended: at once, unless it is still connecting. */
+  settled(): Promise<EngineState> {
+    if (this.current.kind !== 'connecting') return Promise.resolve(this.current);
+    return new Promise((resolve) => {
+      const subscription = this.onDidChangeState((state) => {
+        if (state.kind === 'connecting') return;
+        subscription.dispose();
+        resolve(state);
+      });
+    });
+  }
+
   /** The connected engine, or a LayerlensError saying why there is none. */
   requireEngine(): DockerEngine {
     if (this.current.kind === 'connected') return this.current.engine;
