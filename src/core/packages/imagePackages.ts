@@ -2,10 +2,10 @@
 // (whiteouts and opaque directories apply), read by every reader wherever they changed, and compared layer to
 // layer. Each version a layer installed is measured in that layer (its files there, their bytes) and against
 // the top (its bytes a later step deleted or overwrote, which still ship). Plain data, no I/O.
-import { FsStack } from '../model/fsStack';
+import { FsStack, type FsNode, type StackListener } from '../model/fsStack';
 import { formatBytes, printablePath } from '../format';
 import { parentOf, segments } from '../model/paths';
-import type { CapturedFile, ImageData, LayerEntry } from '../model/types';
+import type { CapturedFile, ImageData, LayerEntry, LayerIndex } from '../model/types';
 import { CAPTURE_FILE_LIMIT } from './capture';
 import { PACKAGE_READERS, prepareReaders } from './readers';
 import { SymlinkPaths } from './symlinkPaths';
@@ -69,16 +69,27 @@ export interface ImagePackages {
 const TOP_DIRECTORIES = 5;
 const TOP_DIRECTORY_DEPTH = 4;
 
-/** readImagePackages, once the readers that load something first (sql.js for rpm) are ready. */
-export async function loadImagePackages(data: Pick<ImageData, 'layers'>): Promise<ImagePackages> {
-  await prepareReaders(data.layers);
-  return readImagePackages(data);
+/**
+ * Read once per image and process: analyze, explain, lint and the editor's diagnostics each ask for the same
+ * model's packages. Keyed by the data object; a model whose layer list was replaced since is read again.
+ */
+const loaded = new WeakMap<object, { layers: readonly LayerIndex[]; count: number; packages: Promise<ImagePackages> }>();
+
+/** readImagePackages, once the readers that load something first (sql.js for rpm) are ready. Callers share the result: read it, never change it. */
+export function loadImagePackages(data: Pick<ImageData, 'layers'>): Promise<ImagePackages> {
+  const known = loaded.get(data);
+  if (known && known.layers === data.layers && known.count === data.layers.length) return known.packages;
+  const packages = prepareReaders(data.layers).then(() => readImagePackages(data));
+  loaded.set(data, { layers: data.layers, count: data.layers.length, packages });
+  // A failed read is not kept: the next caller tries again.
+  packages.catch(() => loaded.get(data)?.packages === packages && loaded.delete(data));
+  return packages;
 }
 
 export function readImagePackages(data: Pick<ImageData, 'layers'>, readers: readonly PackageDatabaseReader[] = PACKAGE_READERS): ImagePackages {
   // No database anywhere (scratch images, most app layers): every byte is unowned, and nothing needs stacking.
   if (!data.layers.some((l) => l.captured?.length)) {
-    const none = new Set<string>();
+    const none = new Map<string, number>();
     return { present: data.layers.map(() => []), changes: [], unowned: data.layers.map((l, i) => unownedBytes(i, l.entries, none)), problems: [] };
   }
   const readerOf = (path: string) => readers.find((r) => r.wants(path));
@@ -87,9 +98,21 @@ export function readImagePackages(data: Pick<ImageData, 'layers'>, readers: read
   const packagesOf = new Map<PackageDatabaseReader, InstalledPackage[]>(readers.map((r) => [r, []]));
   const problems = new Set<string>();
   const stack = new FsStack();
+  // Which layer's files a later layer deleted or overwrote, as the stack applies them: cheaper than a lookup of
+  // every package file at the top, and the same answer (the top shows a file of layer L iff its node was never
+  // changed or removed since).
+  const replaced = new Map<number, Set<string>>();
+  const replacedBy = (node: FsNode, index: number) => {
+    if (node.entry.type !== 'file' || node.layer === index) return;
+    let paths = replaced.get(node.layer);
+    if (!paths) replaced.set(node.layer, (paths = new Set()));
+    paths.add(node.entry.path);
+  };
+  const listener: StackListener = { deleted: (node, _cause, index) => replacedBy(node, index), modified: (before, _after, _kind, index) => replacedBy(before, index) };
   const result: ImagePackages = { present: [], changes: [], unowned: [], problems: [] };
   let previous = new Map<string, PackageVersion>();
-  let owned = new Set<string>();
+  /** Every path a present version owns, with how many own it: kept up to date as versions come and go. */
+  const owned = new Map<string, number>();
 
   data.layers.forEach((layer, index) => {
     const changed = new Set<PackageDatabaseReader>();
@@ -116,7 +139,7 @@ export function readImagePackages(data: Pick<ImageData, 'layers'>, readers: read
       else if (file) problems.add(`Layer ${index}: ${printablePath(entry.path)} is ${formatBytes(file.size)}, over what Layerlens captures of a package database (${formatBytes(CAPTURE_FILE_LIMIT)} a file), so this layer's changes to it are not read.`);
       else views.get(reader)!.delete(entry.path);
     }
-    stack.apply(layer);
+    stack.apply(layer, listener);
 
     for (const reader of changed) {
       const read = reader.read(views.get(reader)!);
@@ -150,8 +173,8 @@ export function readImagePackages(data: Pick<ImageData, 'layers'>, readers: read
         before.goneIn = index;
         result.changes.push(changeOf(index, 'removed', before.version, null, before));
       }
-      owned = new Set<string>();
-      for (const version of current.values()) for (const path of version.ownedPaths) owned.add(path);
+      for (const [key, version] of current) if (previous.get(key) !== version) own(owned, version, 1);
+      for (const [key, version] of previous) if (current.get(key) !== version) own(owned, version, -1);
     }
     result.present.push([...current.values()].sort(byManagerAndName));
     result.unowned.push(unownedBytes(index, layer.entries, owned));
@@ -166,7 +189,7 @@ export function readImagePackages(data: Pick<ImageData, 'layers'>, readers: read
     if (change.change === 'removed' || version.files.length === 0) continue;
     let sizes = sizesByLayer.get(version.layer);
     if (!sizes) sizesByLayer.set(version.layer, (sizes = fileSizes(data.layers[version.layer].entries)));
-    version.deletedLaterBytes = hiddenBytes(version, stack, sizes);
+    version.deletedLaterBytes = hiddenBytes(version, replaced.get(version.layer), sizes);
   }
   result.problems = [...problems];
   return result;
@@ -242,6 +265,14 @@ function npmFilesOf(layerFiles: Map<string, LayerEntry>): Map<string, string[]> 
   return byPackage;
 }
 
+function own(owned: Map<string, number>, version: PackageVersion, delta: 1 | -1): void {
+  for (const path of version.ownedPaths) {
+    const count = (owned.get(path) ?? 0) + delta;
+    if (count > 0) owned.set(path, count);
+    else owned.delete(path);
+  }
+}
+
 function changeOf(layer: number, change: PackageChangeKind, from: string | null, to: string | null, version: PackageVersion): PackageChange {
   const result: PackageChange = { layer, manager: version.manager, name: version.name, change, from, to, version };
   if (version.architecture) result.architecture = version.architecture;
@@ -254,18 +285,17 @@ function fileSizes(entries: LayerEntry[]): Map<string, number> {
   return sizes;
 }
 
-function hiddenBytes(version: PackageVersion, top: FsStack, sizes: ReadonlyMap<string, number>): number {
+function hiddenBytes(version: PackageVersion, replaced: ReadonlySet<string> | undefined, sizes: ReadonlyMap<string, number>): number {
+  if (!replaced) return 0;
   let hidden = 0;
   for (const path of version.files) {
     const size = sizes.get(path);
-    if (!size) continue;
-    const node = top.lookup(path);
-    if (!node || node.layer !== version.layer) hidden += size;
+    if (size && replaced.has(path)) hidden += size;
   }
   return hidden;
 }
 
-function unownedBytes(layer: number, entries: LayerEntry[], owned: ReadonlySet<string>): UnownedBytes {
+function unownedBytes(layer: number, entries: LayerEntry[], owned: { has(path: string): boolean }): UnownedBytes {
   const byDirectory = new Map<string, number>();
   let bytes = 0;
   for (const entry of entries) {
