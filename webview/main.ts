@@ -12,8 +12,9 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { FilterSpec, ImageHeader, LayerInfo, LayerRange, PackageRow, PanelState, RowChange, SortOrder, TreeMode, TreeQuery, TreeRow } from '../src/explorer/protocol';
 import { DetailsPane } from './details';
 import { headerFacts } from './headerFacts';
-import { clear, el, formatBytes, parseBytes, printableName } from './dom';
+import { clear, el, formatBytes, printableName } from './dom';
 import { FileTree } from './fileTree';
+import { filterKeys, plural, reportCspViolations, StatusLine, watchFilter } from './pageShell';
 import { LayerDetails } from './layerDetails';
 import { LayerList } from './layerList';
 import { PackagesTab } from './packagesTab';
@@ -44,6 +45,7 @@ const title = el('h1', { class: 'title', text: 'Layer Explorer' });
 const subtitle = el('div', { class: 'subtitle' });
 const progress = el('vscode-progress-bar', { class: 'progress', 'aria-label': 'Reading the image' }) as HTMLElement & { value?: number; max: number };
 const status = el('div', { class: 'status', role: 'status' });
+const statusLine = new StatusLine(status);
 const header = el('header', {}, title, subtitle, progress);
 
 // ---- layers, tree, details, wasted
@@ -79,10 +81,10 @@ let detailsTimer = 0;
 const tree = new FileTree({
   loadChildren: async (row) => {
     const response = await request({ kind: 'children', query: query(), dir: row.path, depth: row.depth + 1 });
-    if ('error' in response) return fail(response.error), [];
+    if ('error' in response) return statusLine.fail(response.error), [];
     return 'rows' in response ? response.rows : [];
   },
-  expanded: (_row, ms, count) => measure('expand', ms, plural(count, 'row')),
+  expanded: (_row, ms, count) => statusLine.measure('expand', ms, plural(count, 'row')),
   select: (row) => {
     clearTimeout(detailsTimer);
     if (!row) return details.clear('Select a file to see where it came from.');
@@ -133,18 +135,10 @@ sortSelect.addEventListener('change', () => {
   sort = sortSelect.value as SortOrder;
   void reload();
 });
-let filterTimer = 0;
-const onFilterInput = () => {
-  clearTimeout(filterTimer);
-  filterTimer = window.setTimeout(() => {
-    const minSize = minSizeField.value.trim() ? parseBytes(minSizeField.value) : 0;
-    minSizeField.toggleAttribute('invalid', minSize === undefined);
-    filter = { text: filterField.value, kinds: kindSelect.value ? [kindSelect.value as RowChange] : [], minSize: minSize ?? 0, onlyChanges: onlyChanges.checked, ...(packageShown ? { package: packageShown.id } : {}) };
-    void reload();
-  }, 150);
-};
-for (const control of [filterField, minSizeField]) control.addEventListener('input', onFilterInput);
-for (const control of [kindSelect, onlyChanges]) control.addEventListener('change', onFilterInput);
+watchFilter({ typed: [filterField, minSizeField], picked: [kindSelect, onlyChanges], minSize: minSizeField }, (minSize) => {
+  filter = { text: filterField.value, kinds: kindSelect.value ? [kindSelect.value as RowChange] : [], minSize, onlyChanges: onlyChanges.checked, ...(packageShown ? { package: packageShown.id } : {}) };
+  void reload();
+});
 
 // ---- layout
 const filesPanel = el('div', { class: 'files' }, toolbar, packageFilter, tree.element, status, details.element);
@@ -180,7 +174,7 @@ async function reload(): Promise<void> {
   const filtering = filter.text.trim() !== '' || filter.kinds.length > 0 || filter.minSize > 0 || filter.onlyChanges || filter.package !== undefined;
   const response = filtering ? await request({ kind: 'filter', query: query(), filter }) : await request({ kind: 'children', query: query(), dir: '/', depth: 0 });
   if (mine !== generation) return;
-  if ('error' in response) return fail(response.error);
+  if ('error' in response) return statusLine.fail(response.error);
   if (!('rows' in response)) return;
   const expanded = filtering ? response.rows.filter((r) => r.type === 'dir').map((r) => r.path) : [];
   tree.setRows(response.rows, expanded, filtering ? 'No path matches this filter.' : mode === 'changes' ? 'This layer changes no files.' : 'This filesystem is empty.');
@@ -194,7 +188,7 @@ async function reload(): Promise<void> {
   const what = filtering
     ? `${plural(response.total ?? 0, 'match', 'matches')}${response.truncated ? ` (first ${response.rows.length.toLocaleString('en')} rows shown)` : ''}`
     : plural(response.rows.length, 'row');
-  measure(filtering ? 'filter' : 'load', performance.now() - started, what);
+  statusLine.measure(filtering ? 'filter' : 'load', performance.now() - started, what);
   // When the first tree was on screen, in ms since the page started (the e2e bench reads it).
   document.body.dataset.firstTreeMs ??= String(Math.round(performance.now()));
 }
@@ -267,34 +261,10 @@ async function showDetails(row: TreeRow): Promise<void> {
   else details.show(answer);
 }
 
-document.addEventListener('keydown', (e) => {
-  const typing = (e.target as Element).closest('vscode-textfield, input, textarea');
-  if (e.key === '/' && !typing) {
-    e.preventDefault();
-    tabs.selectedIndex = 0;
-    filterField.focus();
-  } else if (e.key === 'Escape' && typing) tree.element.focus();
-});
+// "/" shows the Files tab before it focuses the filter.
+filterKeys(filterField, tree.element, () => (tabs.selectedIndex = 0));
 
-document.addEventListener('securitypolicyviolation', (e) => {
-  document.body.dataset.cspViolations = String(Number(document.body.dataset.cspViolations ?? 0) + 1);
-  send({ kind: 'cspViolation', directive: e.violatedDirective });
-});
-
-function measure(what: string, ms: number, detail: string): void {
-  const rounded = Math.round(ms);
-  document.body.dataset[`last${what[0].toUpperCase()}${what.slice(1)}Ms`] = String(rounded);
-  status.textContent = `${detail} · ${what === 'expand' ? 'expanded' : what === 'filter' ? 'filtered' : 'loaded'} in ${rounded} ms`;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
-}
-
-function fail(message: string): void {
-  status.textContent = message;
-  status.classList.add('error');
-}
+reportCspViolations(send);
 
 function showHeader(h: ImageHeader): void {
   title.textContent = printableName(h.name);
@@ -344,7 +314,7 @@ listen((message) => {
       progress.remove();
       packagesTab.failed(message.message);
       tree.setRows([], [], message.message);
-      fail(message.message);
+      statusLine.fail(message.message);
       break;
     case 'packagesLoaded':
       // The details of the selected file name its owner from now on.
