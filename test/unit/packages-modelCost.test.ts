@@ -1,6 +1,7 @@
 // What makes the package model cheap must not change its answers: one read per model shared by every caller in
 // a process, and bytes a later layer hid found while stacking (a file replaced by a directory, a chmod, an
-// opaque directory, a deleted parent) rather than by a lookup at the top.
+// opaque directory, a deleted parent) rather than by a lookup at the top, and symlinked directories resolved
+// from node to node.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadImagePackages, readImagePackages } from '../../src/core/packages/imagePackages';
@@ -53,5 +54,19 @@ describe('the package model, read once and measured while stacking', async () =>
     const again = await loadImagePackages(data);
     assert.notEqual(again, await first);
     assert.equal(again.present.length, 1);
+  });
+
+  test('paths through symlinked directories resolve from node to node, and a symlink cycle ends', async () => {
+    const looped = await layers([
+      { name: 'a', type: 'symlink', linkname: 'b' },
+      { name: 'b', type: 'symlink', linkname: '/a' },
+      { name: 'lib', type: 'symlink', linkname: 'usr/lib' },
+      { name: 'usr/lib/x.so', content: bytes(29) },
+      status(stanza('q', '1')),
+      list('q', '/a/f', '/lib/x.so', '/lib'),
+    ]);
+    const q = readImagePackages({ layers: looped }).present[0][0];
+    assert.deepEqual(q.files, ['/usr/lib/x.so']);
+    assert.equal(q.size, 29);
   });
 });
