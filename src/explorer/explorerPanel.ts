@@ -112,6 +112,7 @@ export class ExplorerPanel implements vscode.Disposable {
     }
     if ('id' in message) {
       if (!this.session) return this.post({ kind: 'response', id: message.id, error: 'The image is still being read.', elapsedMs: 0 });
+      if (message.kind === 'packages') return void this.session.answerWhenRead(message).then((response) => this.post(response));
       this.post(this.session.answer(message));
       this.afterFirstAnswer();
       return;
@@ -254,7 +255,20 @@ export class ExplorerPanel implements vscode.Disposable {
     if (this.historyScheduled) return;
     this.historyScheduled = true;
     this.mark('firstAnswer');
-    setTimeout(() => this.session?.pathHistory('/'), 50);
+    setTimeout(() => {
+      this.session?.pathHistory('/');
+      setTimeout(() => this.readPackages(), 50);
+    }, 50);
+  }
+
+  /** The packages, read once the first tree shows (never before it): file details name their owners then. */
+  private readPackages(): void {
+    const session = this.session;
+    if (!session || this.disposed) return;
+    session.loadPackages().then(
+      () => this.post({ kind: 'packagesLoaded' }),
+      (error) => this.host.log.warn(`Layer Explorer: the package databases of ${this.state.label} could not be read: ${messageOf(error)}`),
+    );
   }
 
   private sendIndexed(): void {
