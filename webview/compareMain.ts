@@ -13,9 +13,9 @@ import { compareRequest, listenCompare, sendCompare, vscode } from './compareRpc
 import { ComparePackages } from './comparePackages';
 import { CompareSteps } from './compareSteps';
 import { ContextMenu } from './contextMenu';
-import { clear, el, formatBytes, parseBytes, printableName } from './dom';
+import { clear, el, formatBytes, printableName } from './dom';
 import { FileTree } from './fileTree';
-import { filterKeys, plural, reportCspViolations, StatusLine } from './pageShell';
+import { filterKeys, plural, reportCspViolations, StatusLine, watchFilter } from './pageShell';
 import { splitter } from './splitter';
 
 interface SavedState {
@@ -96,19 +96,10 @@ sortSelect.addEventListener('change', () => {
   sort = sortSelect.value as SortOrder;
   void reload();
 });
-let filterTimer = 0;
-const onFilterInput = () => {
-  clearTimeout(filterTimer);
-  filterTimer = window.setTimeout(() => {
-    const minSize = minSizeField.value.trim() ? parseBytes(minSizeField.value) : 0;
-    minSizeField.toggleAttribute('invalid', minSize === undefined);
-    filter = { text: filterField.value, kinds: kindSelect.value ? [kindSelect.value as CompareChange] : [], minSize: minSize ?? 0 };
-    void reload();
-  }, 150);
-};
-filterField.addEventListener('input', onFilterInput);
-minSizeField.addEventListener('input', onFilterInput);
-kindSelect.addEventListener('change', onFilterInput);
+watchFilter({ typed: [filterField, minSizeField], picked: [kindSelect], minSize: minSizeField }, (minSize) => {
+  filter = { text: filterField.value, kinds: kindSelect.value ? [kindSelect.value as CompareChange] : [], minSize };
+  void reload();
+});
 
 // ---- layout
 const filesPanel = el('div', { class: 'files compare-files' }, toolbar, columns, tree.element, status, details.element);
