@@ -8,9 +8,9 @@ import type { LoadOptions, LoadStage } from '../docker/imageLoader';
 import { describeImageSource, isEngineReference } from '../views/imageReferences';
 import type { ImageFiles } from '../core/model/imageFiles';
 import type { ImageModel } from '../core/model/imageModel';
-import { explorerHtml } from './explorerHtml';
 import { compareFromExplorer, openFromExplorer } from './fileCommands';
 import { ExplorerSession, layersFromEngineSteps } from './explorerSession';
+import { setUpPanel } from './panelShell';
 import { parseFromWebview, type Command, type ImageHeader, type LayerInfo, type PanelState, type ToWebview } from './protocol';
 
 export interface ExplorerHost {
@@ -33,7 +33,6 @@ export class ExplorerPanel implements vscode.Disposable {
   static readonly viewType = 'layerlens.explorer';
   private session?: ExplorerSession;
   private readonly abort = new AbortController();
-  private readonly disposables: vscode.Disposable[] = [];
   private pendingSelect?: { path: string; layer: number };
   private disposed = false;
   /** Messages wait for the webview's first `ready`: the image is read meanwhile, and what is known is sent then. */
@@ -55,20 +54,15 @@ export class ExplorerPanel implements vscode.Disposable {
     private readonly host: ExplorerHost,
     onDispose: () => void,
   ) {
-    const bundle = vscode.Uri.joinPath(host.extensionUri, 'dist', 'webview');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [bundle] };
-    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'layerlens.svg');
-    panel.title = state.label;
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
-      panel.onDidDispose(() => {
+    setUpPanel(panel, host.extensionUri, {
+      title: state.label,
+      receive: (raw) => this.receive(raw),
+      closing: () => {
         this.disposed = true;
         this.abort.abort();
-        for (const d of this.disposables) d.dispose();
         onDispose();
-      }),
-    );
-    panel.webview.html = explorerHtml(panel.webview, bundle, state.label);
+      },
+    });
     // The read starts with the panel, not when its webview has started (0.7-1.3 s in code-server): the CLI
     // waits for no webview, and the export's first bytes are most of a cold open.
     void this.load();
