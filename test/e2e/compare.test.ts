@@ -21,7 +21,7 @@ import { buildTar, type TarMember } from '../support/tarBuilder';
 import { expandTo, explorerFrame, notifications, treeRow } from './support/explorerPage';
 import type { Page } from './support/playwright';
 import { openSession, type Session } from './support/session';
-import { contextMenu, filterImages, imagesRow, openLayerlens, runCommand, screenshot } from './support/workbench';
+import { contextMenu, filterImages, imagesRow, openLayerlens, runCommand, screenshot, waitForEngineStatus } from './support/workbench';
 
 const ENGINE = 'unix:///var/run/docker.sock';
 const RUN = randomBytes(4).toString('hex');
@@ -98,7 +98,7 @@ before(async () => {
   });
   page = session.page;
   await openLayerlens(page);
-  await page.locator('.statusbar-item').filter({ hasText: /Docker Engine/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await waitForEngineStatus(page);
 });
 
 after(async () => {

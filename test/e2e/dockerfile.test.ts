@@ -18,7 +18,7 @@ import { runCli } from '../integration/support/cli';
 import { activityBarItem, launchBrowser, openWorkbench, type Browser } from './support/browser';
 import { assertInstalled, packageExtension, ROOT, startCodeServer, type CodeServer } from './support/codeServer';
 import type { Locator, Page } from './support/playwright';
-import { markdownPreview, runCommand, screenshot } from './support/workbench';
+import { markdownPreview, runCommand, screenshot, waitForEngineStatus } from './support/workbench';
 
 const TIMEOUT = 30_000;
 const ENGINE = 'unix:///var/run/docker.sock';
@@ -61,7 +61,7 @@ before(async () => {
   await openWorkbench(page, server.url);
   // Open the Layerlens sidebar first, as a user would: it activates the extension and connects to the engine.
   await activityBarItem(page, 'Layerlens').click();
-  await page.locator('.statusbar-item').filter({ hasText: /Docker Engine/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await waitForEngineStatus(page);
 });
 
 after(async () => {

@@ -12,7 +12,7 @@ import { ROOT } from './support/codeServer';
 import type { Locator, Page } from './support/playwright';
 import { openExplorer as openExplorerIn } from './support/explorerPage';
 import { openSession, type Session } from './support/session';
-import { openLayerlens, runCommand, screenshot, SCREENSHOTS } from './support/workbench';
+import { openLayerlens, runCommand, screenshot, SCREENSHOTS, waitForEngineStatus } from './support/workbench';
 
 const ENGINE = 'unix:///var/run/docker.sock';
 
@@ -41,7 +41,7 @@ before(async () => {
   });
   // Open the Layerlens sidebar first, as a user would: it activates the extension and connects to the engine.
   await openLayerlens(page);
-  await page.locator('.statusbar-item').filter({ hasText: /Docker Engine/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await waitForEngineStatus(page);
 });
 
 after(async () => {

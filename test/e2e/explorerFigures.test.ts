@@ -15,7 +15,7 @@ import { ROOT } from './support/codeServer';
 import type { Locator, Page } from './support/playwright';
 import { startOpeningExplorer } from './support/explorerPage';
 import { openSession, type Session } from './support/session';
-import { openLayerlens, runCommand, screenshot, SCREENSHOTS } from './support/workbench';
+import { openLayerlens, runCommand, screenshot, SCREENSHOTS, waitForEngineStatus } from './support/workbench';
 
 const ENGINE = 'unix:///var/run/docker.sock';
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -36,7 +36,7 @@ before(async () => {
   session = await openSession({ settings: { 'layerlens.dockerHost': ENGINE, 'workbench.editor.enablePreview': false }, viewport: { width: 1400, height: 860 } });
   page = session.page;
   await openLayerlens(page);
-  await page.locator('.statusbar-item').filter({ hasText: /Docker Engine/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await waitForEngineStatus(page);
 });
 
 after(async () => {

@@ -23,7 +23,7 @@ import {
 } from './support/explorerPage';
 import type { Page } from './support/playwright';
 import { openSession, type Session } from './support/session';
-import { clearClipboard, markdownPreview, openLayerlens, runCommand, screenshot, waitForClipboard } from './support/workbench';
+import { clearClipboard, markdownPreview, openLayerlens, runCommand, screenshot, waitForClipboard, waitForEngineStatus } from './support/workbench';
 
 const ENGINE = 'unix:///var/run/docker.sock';
 const BASICS = 'layerlens-test/basics:legacy';
@@ -56,7 +56,7 @@ before(async () => {
   session = await openSession({ settings: { 'layerlens.dockerHost': ENGINE, 'workbench.editor.enablePreview': false }, viewport: { width: 1400, height: 860 } });
   page = session.page;
   await openLayerlens(page);
-  await page.locator('.statusbar-item').filter({ hasText: /Docker Engine/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await waitForEngineStatus(page);
 });
 
 after(async () => {

@@ -12,7 +12,7 @@ import { runCli } from '../integration/support/cli';
 import { explorerFrame, focusInExplorer, openExplorer, selectLayer } from './support/explorerPage';
 import type { Locator, Page } from './support/playwright';
 import { openSession, type Session } from './support/session';
-import { openLayerlens, screenshot } from './support/workbench';
+import { openLayerlens, screenshot, waitForEngineStatus } from './support/workbench';
 
 const ENGINE = 'unix:///var/run/docker.sock';
 const IMAGE = 'layerlens-test/debian:legacy';
@@ -27,7 +27,7 @@ before(async () => {
   session = await openSession({ settings: { 'layerlens.dockerHost': ENGINE, 'workbench.editor.enablePreview': false }, viewport: { width: 1400, height: 860 } });
   page = session.page;
   await openLayerlens(page);
-  await page.locator('.statusbar-item').filter({ hasText: /Docker Engine/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await waitForEngineStatus(page);
 });
 
 after(async () => {

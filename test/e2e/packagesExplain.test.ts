@@ -8,7 +8,7 @@ import type { PackagesReport } from '../../src/core/packages/packagesReport';
 import { runCli } from '../integration/support/cli';
 import type { Page } from './support/playwright';
 import { openSession, type Session } from './support/session';
-import { contextMenu, filterImages, imagesRow, markdownPreview, openLayerlens, screenshot } from './support/workbench';
+import { contextMenu, filterImages, imagesRow, markdownPreview, openLayerlens, screenshot, waitForEngineStatus } from './support/workbench';
 
 const ENGINE = 'unix:///var/run/docker.sock';
 const IMAGE = 'layerlens-test/debian:legacy';
@@ -29,7 +29,7 @@ before(async () => {
   session = await openSession({ settings: { 'layerlens.dockerHost': ENGINE, 'workbench.editor.enablePreview': false }, viewport: { width: 1400, height: 860 } });
   page = session.page;
   await openLayerlens(page);
-  await page.locator('.statusbar-item').filter({ hasText: /Docker Engine/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await waitForEngineStatus(page);
   await (await filterImages(page, 'layerlens-test/debian', /^layerlens-test\/debian(?!-)/)).click();
   await imagesRow(page, /^legacy/).click();
   await imagesRow(page, INSTALL_STEP).waitFor({ state: 'visible', timeout: 60_000 });

@@ -17,7 +17,7 @@ import { activityBarItem, launchBrowser, openWorkbench, type Browser } from './s
 import { assertInstalled, packageExtension, ROOT, startCodeServer, type CodeServer } from './support/codeServer';
 import { detailsButton, explorerFrame, notifications, selectLayer, selectRow } from './support/explorerPage';
 import type { Locator, Page } from './support/playwright';
-import { chooseDockerHost, contextMenu, imagesRow, markdownPreview, runCommand, screenshot } from './support/workbench';
+import { chooseDockerHost, contextMenu, imagesRow, markdownPreview, runCommand, screenshot, waitForEngineStatus } from './support/workbench';
 
 const ENGINE = 'unix:///var/run/docker.sock';
 const registries = JSON.parse(readFileSync(join(ROOT, 'test', '.registry.json'), 'utf8')) as { plain: string; basic: string; user: string; password: string };
@@ -59,7 +59,7 @@ before(async () => {
   page.setDefaultTimeout(30_000);
   await openWorkbench(page, server.url);
   await activityBarItem(page, 'Layerlens').click();
-  await page.locator('.statusbar-item').filter({ hasText: /Docker Engine/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await waitForEngineStatus(page);
 });
 
 after(async () => {
@@ -245,7 +245,7 @@ test('the Remote group lists the opened images with size, layers and platform, k
   await runCommand(page, 'Developer: Reload Window');
   await reloaded;
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-  await page.locator('.statusbar-item').filter({ hasText: /Docker Engine/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await waitForEngineStatus(page);
   await groupShown();
 
   // Its steps come from the config; Explain This Layer on one gives the CLI's explanation of that layer.

@@ -13,7 +13,7 @@ import { activityBarItem, launchBrowser, openWorkbench, type Browser } from './s
 import { assertInstalled, packageExtension, ROOT, startCodeServer, type CodeServer } from './support/codeServer';
 import { explorerFrame, openExplorer } from './support/explorerPage';
 import type { Locator, Page } from './support/playwright';
-import { contextMenu, filterImages, imagesPane, imagesRow, markdownPreview, screenshot } from './support/workbench';
+import { contextMenu, filterImages, imagesPane, imagesRow, markdownPreview, screenshot, waitForEngineStatus } from './support/workbench';
 
 const ENGINE = 'unix:///var/run/docker.sock';
 const IMAGE = 'layerlens-test/secrets:legacy';
@@ -55,7 +55,7 @@ before(async () => {
   page.setDefaultTimeout(30_000);
   await openWorkbench(page, server.url);
   await activityBarItem(page, 'Layerlens').click();
-  await page.locator('.statusbar-item').filter({ hasText: /Docker Engine/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await waitForEngineStatus(page);
 });
 
 after(async () => {

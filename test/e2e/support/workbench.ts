@@ -41,6 +41,11 @@ export async function waitForImagesRootRows(page: Page, count: number, timeoutMs
   await imagesPane(page).locator(`.monaco-list-row[aria-level="1"][aria-setsize="${count}"]`).first().waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
+/** Waits until the status bar says which Docker Engine answered: the extension is up and connected. */
+export async function waitForEngineStatus(page: Page): Promise<void> {
+  await page.locator('.statusbar-item').filter({ hasText: /Docker Engine/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+}
+
 /** Clicks the Layerlens item of the activity bar and waits for its Images view. */
 export async function openLayerlens(page: Page): Promise<void> {
   const item = activityBarItem(page, 'Layerlens');
