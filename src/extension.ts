@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerOpenRemoteImage(context, { engines, remote, log });
   registerContainerFiles(context, engines, log);
   const explorers = registerExplorer(context, { engines, cache, log, fileUri: layerUri, filesOf: (model) => files.service.filesOf(model) });
-  const { compares, previousBuilds } = registerCompare(context, { engines, cache, log, fileUri: layerUri, filesOf: (model) => files.service.filesOf(model) });
+  const { compares, previousBuilds } = registerCompare(context, { engines, cache, log, remotes: remote, fileUri: layerUri, filesOf: (model) => files.service.filesOf(model) });
   // Files of images open in an explorer, read from where the image came from (its engine, or its archive).
   const files = registerLayerFileSystem(
     context,

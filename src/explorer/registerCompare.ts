@@ -6,11 +6,12 @@ import { PreviousBuilds } from '../views/previousBuilds';
 import { ComparePanel } from './comparePanel';
 import { ComparePanels } from './comparePanels';
 import { explorerHost, type ExplorerDeps } from './registerExplorer';
+import type { RemoteImages } from '../views/remoteImages';
 
-export function registerCompare(context: vscode.ExtensionContext, deps: ExplorerDeps): { compares: ComparePanels; previousBuilds: PreviousBuilds } {
+export function registerCompare(context: vscode.ExtensionContext, deps: ExplorerDeps & { remotes: RemoteImages }): { compares: ComparePanels; previousBuilds: PreviousBuilds } {
   const compares = new ComparePanels(explorerHost(context, deps));
   const previousBuilds = new PreviousBuilds(deps.engines, context.globalState, deps.log);
   context.subscriptions.push(compares, previousBuilds, vscode.window.registerWebviewPanelSerializer(ComparePanel.viewType, compares));
-  registerCompareCommands(context, { engines: deps.engines, compares, previousBuilds, log: deps.log });
+  registerCompareCommands(context, { engines: deps.engines, compares, previousBuilds, remotes: deps.remotes, log: deps.log });
   return { compares, previousBuilds };
 }

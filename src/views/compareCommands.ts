@@ -4,13 +4,15 @@ import * as vscode from 'vscode';
 import { LayerlensError, messageOf } from '../core/errors';
 import { shortImageId } from '../core/catalog/imagePicks';
 import type { ComparePanels } from '../explorer/comparePanels';
-import { comparePicks } from './comparePicks';
+import { comparePicks, remoteComparePicks } from './comparePicks';
 import type { EngineService } from '../services/engineService';
 import { pickImage } from './imagePicker';
 import type { ImagesNode } from './imagesProvider';
 import type { PreviousBuilds } from './previousBuilds';
+import type { RemoteImages } from './remoteImages';
 
 type ImageNode = Extract<ImagesNode, { kind: 'image' }>;
+type RemoteNode = Extract<ImagesNode, { kind: 'remoteImage' }>;
 
 interface Subject {
   id: string;
@@ -23,16 +25,18 @@ export interface CompareCommandDeps {
   engines: EngineService;
   compares: ComparePanels;
   previousBuilds: PreviousBuilds;
+  /** The Images view's Remote group: offered after the engine's images, and a subject of Compare with… too. */
+  remotes: RemoteImages;
   log: vscode.LogOutputChannel;
 }
 
 export function registerCompareCommands(context: vscode.ExtensionContext, deps: CompareCommandDeps): void {
-  const { engines, compares, previousBuilds, log } = deps;
-  const register = (id: string, run: (node?: ImageNode) => Promise<void>) =>
+  const { engines, compares, previousBuilds, remotes, log } = deps;
+  const register = (id: string, run: (node?: ImageNode | RemoteNode) => Promise<void>) =>
     context.subscriptions.push(
-      vscode.commands.registerCommand(id, async (node?: ImageNode) => {
+      vscode.commands.registerCommand(id, async (node?: ImageNode | RemoteNode) => {
         try {
-          await run(node?.kind === 'image' ? node : undefined);
+          await run(node?.kind === 'image' || node?.kind === 'remoteImage' ? node : undefined);
         } catch (error) {
           if (error instanceof LayerlensError && error.kind === 'cancelled') return;
           log.error(`${id}: ${messageOf(error)}`);
@@ -41,7 +45,8 @@ export function registerCompareCommands(context: vscode.ExtensionContext, deps: 
       }),
     );
 
-  const subjectOf = async (node: ImageNode | undefined, placeHolder: string): Promise<Subject | undefined> => {
+  const subjectOf = async (node: ImageNode | RemoteNode | undefined, placeHolder: string): Promise<Subject | undefined> => {
+    if (node?.kind === 'remoteImage') return { id: node.remote.ref, label: node.remote.label, tags: [] };
     if (node) return { id: node.image.id, label: node.reference ?? shortImageId(node.image.id), tags: node.reference ? [node.reference] : node.image.repoTags.filter((t) => t !== '<none>:<none>') };
     const picked = await pickImage(engines, placeHolder);
     if (!picked) return undefined;
@@ -52,22 +57,26 @@ export function registerCompareCommands(context: vscode.ExtensionContext, deps: 
   register('layerlens.compareWith', async (node) => {
     const subject = await subjectOf(node, 'Compare which image?');
     if (!subject) return;
-    const listed = await engines.requireEngine().listImages();
+    // A remote subject needs no engine: with none connected, the other remote images are still offered.
+    const remoteSubject = node?.kind === 'remoteImage';
+    const listed = remoteSubject && engines.state.kind !== 'connected' ? [] : await engines.requireEngine().listImages();
     const images = listed.map((i) => ({ id: i.Id, repoTags: i.RepoTags, created: i.Created, size: i.Size }));
-    const groups = comparePicks(subject, images, previousBuilds.previousIdsOf(subject.tags));
+    const groups = [...comparePicks(subject, images, previousBuilds.previousIdsOf(subject.tags)), ...remoteComparePicks(subject.id, remotes.list)];
     if (!groups.length) {
-      void vscode.window.showInformationMessage('There is no other image on this engine to compare with.');
+      void vscode.window.showInformationMessage('There is no other image on this engine or in the Remote group to compare with.');
       return;
     }
     type Item = vscode.QuickPickItem & { ref?: string; name?: string };
     const items: Item[] = groups.flatMap((g) => [{ label: g.title, kind: vscode.QuickPickItemKind.Separator }, ...g.picks.map((p) => ({ label: p.label, description: p.description, ref: p.ref, name: p.name }))]);
     const picked = await vscode.window.showQuickPick(items, { placeHolder: `Compare ${subject.label} with…`, matchOnDescription: true });
     if (!picked?.ref) return;
-    // The chosen image is the "before" side when it is older: what changed reads from old to new.
+    // The chosen image is the "before" side when it is older: what changed reads from old to new. A remote
+    // image's age is not listed here, so it counts as the older: the image compared from stays the "after" side.
     const other = { ref: picked.ref, label: picked.name ?? picked.label };
     const mine = { ref: subject.id, label: subject.label };
-    const createdOf = (id: string) => listed.find((i) => i.Id === id)?.Created ?? 0;
-    const [a, b] = createdOf(other.ref) <= createdOf(mine.ref) ? [other, mine] : [mine, other];
+    const createdOf = (id: string) => listed.find((i) => i.Id === id)?.Created;
+    const [mineCreated, otherCreated] = [createdOf(mine.ref), createdOf(other.ref)];
+    const [a, b] = mineCreated === undefined || otherCreated === undefined || otherCreated <= mineCreated ? [other, mine] : [mine, other];
     compares.open({ a, b });
   });
 

@@ -2,6 +2,7 @@
 // images a tag of this one pointed to before, then untagged images, newest first), then every other image.
 // Pure (no `vscode`), so the order is unit-tested.
 import { imagePicks, shortImageId, type ImagePick, type PickableImage } from '../core/catalog/imagePicks';
+import { describeRemoteImage, type RemoteImage } from './remoteImageList';
 
 export interface CompareSubject {
   id: string;
@@ -43,6 +44,17 @@ export function comparePicks(subject: CompareSubject, images: readonly PickableI
     { title: 'Other images', picks: all.filter((p) => !taken.has(p)) },
   ];
   return groups.filter((g) => g.picks.length);
+}
+
+/**
+ * The Remote group's images (newest opened first, as kept) other than the subject, after the engine's: a
+ * comparison reads a remote side from its registry, by the digest it was seen at.
+ */
+export function remoteComparePicks(subjectRef: string, remotes: readonly RemoteImage[]): ComparePickGroup[] {
+  const picks = remotes
+    .filter((r) => r.ref !== subjectRef)
+    .map((r) => ({ label: r.multiPlatform ? `${r.label} (${r.platform})` : r.label, description: describeRemoteImage(r), ref: r.ref, name: r.label }));
+  return picks.length ? [{ title: 'Remote images', picks }] : [];
 }
 
 /** "registry:5000/app:1.2" → "registry:5000/app" (the colon of a port is not a tag's). */

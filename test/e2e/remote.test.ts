@@ -267,6 +267,27 @@ test('the Remote group lists the opened images with size, layers and platform, k
   for (const finding of explanation.findings) assert.ok(previewText.includes(finding.title), `the finding "${finding.title}"`);
 });
 
+test('Compare with… on a Remote row offers the engine\'s images and compares the registry image with one of them', async () => {
+  // BASICS was pushed from this engine's layerlens-test/basics:legacy: the same layers, so nothing differs.
+  const local = 'layerlens-test/basics:legacy';
+  const layers = await cliLayers(BASICS);
+  await runCommand(page, 'View: Close All Editors');
+  const basicsRow = imagesRow(page, BASICS);
+  await basicsRow.waitFor({ state: 'visible', timeout: 60_000 });
+  await contextMenu(page, basicsRow, 'Compare with…');
+  const quickInput = page.locator('.quick-input-widget');
+  await quickInput.locator('input').waitFor({ state: 'visible' });
+  await page.keyboard.type(local);
+  await quickInput.locator('.monaco-list-row').filter({ hasText: local }).first().click();
+  const compare = explorerFrame(page);
+  await compare.locator('.subtitle .fact-changes').waitFor({ state: 'visible', timeout: 180_000 });
+  // The image compared from (the remote one) is B.
+  assert.equal((await compare.locator('.title').innerText()).trim(), `${local} ↔ ${BASICS}`);
+  assert.equal((await compare.locator('.subtitle .fact-shared').innerText()).trim(), `${layers.length} of ${layers.length} → ${layers.length} layers shared`);
+  assert.equal((await compare.locator('.subtitle .fact-changes').innerText()).trim(), '0 changed paths');
+  await runCommand(page, 'View: Close All Editors');
+});
+
 test('the FROM and COPY --from hovers of images only the registry has show their size, layers and platform', async () => {
   await page.keyboard.press('Escape');
   await runCommand(page, 'View: Close All Editors');

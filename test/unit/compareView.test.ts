@@ -8,7 +8,8 @@ import { ImageModel } from '../../src/core/model/imageModel';
 import { parseFromCompareWebview } from '../../src/explorer/compareProtocol';
 import { CompareTree } from '../../src/explorer/compareTree';
 import { sinceBuildBytes, sinceBuildText } from '../../src/dockerfile/sinceBuildText';
-import { comparePicks, repositoryOf } from '../../src/views/comparePicks';
+import { comparePicks, remoteComparePicks, repositoryOf } from '../../src/views/comparePicks';
+import { describeRemoteImage } from '../../src/views/remoteImageList';
 import { emptyMemory, parseMemory, previousBuildOf, rememberListing, tagsOfListing } from '../../src/views/previousBuildMemory';
 import { dir, file, image, layer } from './helpers';
 
@@ -127,6 +128,23 @@ describe('Compare with…: the quick pick', () => {
     assert.ok(groups.every((g) => g.picks.every((p) => p.ref !== 'sha256:one')));
     assert.equal(repositoryOf('registry:5000/app:1.2'), 'registry:5000/app');
     assert.equal(repositoryOf('registry:5000/app'), 'registry:5000/app');
+  });
+  test('the images of the Remote group come as their own group, by digest reference, without the subject', () => {
+    const remote = (label: string, digit: string, multiPlatform?: boolean) => ({
+      ref: `registry://127.0.0.1:5101/${label.split(':')[0]}@sha256:${digit.repeat(64)}`,
+      label: `127.0.0.1:5101/${label}`,
+      platform: 'linux/arm64',
+      compressedSize: 2048,
+      layerCount: 1,
+      openedAt: 0,
+      multiPlatform,
+    });
+    const remotes = [remote('app:3', 'a'), remote('base:1', 'b', true)];
+    assert.deepEqual(remoteComparePicks(remotes[0].ref, remotes), [
+      { title: 'Remote images', picks: [{ label: '127.0.0.1:5101/base:1 (linux/arm64)', description: describeRemoteImage(remotes[1]), ref: remotes[1].ref, name: '127.0.0.1:5101/base:1' }] },
+    ]);
+    assert.equal(remoteComparePicks('sha256:cur', remotes)[0].picks.length, 2);
+    assert.deepEqual(remoteComparePicks(remotes[0].ref, [remotes[0]]), []);
   });
 });
 
