@@ -202,10 +202,14 @@ test('a multi-platform index asks which platform (attestations never offered) an
 test('a tag the registry lacks is one sentence, and opens nothing', async () => {
   const missing = `${PLAIN}/d20/basics:no-such-tag-${process.pid}`;
   await openRemote(missing);
-  const toast = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: 'no-such-tag' }).first();
-  await toast.waitFor({ state: 'visible', timeout: 60_000 });
-  // (The notification that said it was reading may still be there, as an info.)
-  const errors = (await notifications(page)).filter((n) => n.startsWith('error: ') && n.includes('no-such-tag'));
+  // The notification that says it is reading names the tag too (an info): wait for the error itself.
+  const errorsShown = async () => (await notifications(page)).filter((n) => n.startsWith('error: ') && n.includes('no-such-tag'));
+  const deadline = Date.now() + 60_000;
+  let errors = await errorsShown();
+  while (!errors.length && Date.now() < deadline) {
+    await page.waitForTimeout(200);
+    errors = await errorsShown();
+  }
   assert.equal(errors.length, 1);
   const [message] = errors;
   assert.match(message, /^error: /);
